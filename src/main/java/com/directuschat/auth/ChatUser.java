@@ -1,0 +1,10 @@
+package com.directuschat.auth;
+
+/** Who is logged in, as shown in the page. */
+public record ChatUser(String id, String email, String displayName) {
+
+    @Override
+    public String toString() {
+        return email;
+    }
+}

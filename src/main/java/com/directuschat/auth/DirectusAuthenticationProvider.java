@@ -1,0 +1,71 @@
+package com.directuschat.auth;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Component;
+
+import com.directuschat.directus.AuthTokens;
+import com.directuschat.directus.DirectusClient;
+import com.directuschat.directus.DirectusException;
+import com.directuschat.directus.DirectusProperties;
+import com.directuschat.directus.DirectusUser;
+
+/** Logs in against Directus {@code POST /auth/login}; the password is used once and not kept. */
+@Component
+class DirectusAuthenticationProvider implements AuthenticationProvider {
+
+    private static final Logger log = LoggerFactory.getLogger(DirectusAuthenticationProvider.class);
+
+    private final DirectusClient client;
+    private final DirectusProperties properties;
+
+    DirectusAuthenticationProvider(DirectusClient client, DirectusProperties properties) {
+        this.client = client;
+        this.properties = properties;
+    }
+
+    @Override
+    public Authentication authenticate(Authentication request) {
+        String email = String.valueOf(request.getPrincipal()).trim();
+        String password = String.valueOf(request.getCredentials());
+        if (email.isEmpty() || password.isEmpty()) {
+            throw new LoginFailure.Exception(LoginFailure.CREDENTIALS, null);
+        }
+        try {
+            AuthTokens tokens = client.login(email, password);
+            TokenHolder holder = new TokenHolder(client, tokens, properties.refreshSkew());
+            DirectusUser user = client.currentUser(holder);
+            return new DirectusAuthentication(new ChatUser(user.id(), user.email(), displayName(user)), holder);
+        }
+        catch (DirectusException e) {
+            log.info("Login of {} refused: {} (HTTP {})", email, e.code(), e.status());
+            throw new LoginFailure.Exception(reason(e), null);
+        }
+    }
+
+    static String displayName(DirectusUser user) {
+        String name = ((user.firstName() == null ? "" : user.firstName()) + " "
+                + (user.lastName() == null ? "" : user.lastName())).trim();
+        return name.isEmpty() ? user.email() : name;
+    }
+
+    private static LoginFailure reason(DirectusException e) {
+        if (e.isUnreachable() || e.status() >= 500) {
+            return LoginFailure.UNREACHABLE;
+        }
+        return switch (e.code()) {
+            case "INVALID_CREDENTIALS", "INVALID_PAYLOAD" -> LoginFailure.CREDENTIALS;
+            case "INVALID_OTP" -> LoginFailure.OTP;
+            case "INVALID_PROVIDER", "INVALID_PROVIDER_CONFIG" -> LoginFailure.NO_PASSWORD_LOGIN;
+            default -> LoginFailure.REFUSED;
+        };
+    }
+
+    @Override
+    public boolean supports(Class<?> authentication) {
+        return UsernamePasswordAuthenticationToken.class.isAssignableFrom(authentication);
+    }
+}

@@ -1,0 +1,131 @@
+package com.directuschat.chat;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.directuschat.directus.AccessTokenSource;
+import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.DirectusClient;
+import com.directuschat.directus.DirectusException;
+import com.directuschat.directus.RealtimeListener;
+import com.directuschat.directus.RealtimeSession;
+
+/**
+ * What one logged-in HTTP session has open: its Directus realtime session and its tabs' SSE streams.
+ * All work for the session runs on one serial executor, so backfill and live events never interleave.
+ */
+final class ChatSession implements RealtimeListener {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatSession.class);
+
+    private final AccessTokenSource tokens;
+    private final DirectusClient directus;
+    private final int backfillLimit;
+    private final Executor serial;
+    private final Runnable onAuthLost;
+    private final Set<MessageStream> streams = new CopyOnWriteArraySet<>();
+    private volatile RealtimeSession realtime;
+    private volatile RealtimeSession.State state = RealtimeSession.State.CONNECTING;
+
+    ChatSession(AccessTokenSource tokens, DirectusClient directus, int backfillLimit, Executor serial, Runnable onAuthLost) {
+        this.tokens = tokens;
+        this.directus = directus;
+        this.backfillLimit = backfillLimit;
+        this.serial = serial;
+        this.onAuthLost = onAuthLost;
+    }
+
+    void connect(Function<RealtimeListener, RealtimeSession> opener) {
+        realtime = opener.apply(this);
+    }
+
+    void attach(MessageStream stream) {
+        streams.add(stream);
+        serial.execute(() -> {
+            stream.status(state);
+            if (state == RealtimeSession.State.LIVE) {
+                backfill(List.of(stream));
+            }
+        });
+    }
+
+    void detach(MessageStream stream) {
+        stream.markClosed();
+        streams.remove(stream);
+    }
+
+    int streamCount() {
+        return streams.size();
+    }
+
+    RealtimeSession.State state() {
+        return state;
+    }
+
+    void heartbeat() {
+        serial.execute(() -> streams.forEach(MessageStream::heartbeat));
+    }
+
+    /** The login ended: tell every tab, close them, and close the realtime session. */
+    void close() {
+        RealtimeSession session = realtime;
+        if (session != null) {
+            session.close();
+        }
+        serial.execute(() -> {
+            streams.forEach(MessageStream::sessionEnded);
+            streams.clear();
+        });
+    }
+
+    @Override
+    public void onLive() {
+        serial.execute(() -> backfill(List.copyOf(streams)));
+    }
+
+    @Override
+    public void onMessageCreated(ChatMessage message) {
+        serial.execute(() -> streams.forEach(stream -> deliver(stream, message)));
+    }
+
+    @Override
+    public void onStateChanged(RealtimeSession.State next) {
+        state = next;
+        serial.execute(() -> streams.forEach(stream -> stream.status(next)));
+    }
+
+    @Override
+    public void onAuthLost() {
+        onAuthLost.run();
+    }
+
+    /** Reads from Directus what the streams have not seen, in id order, and delivers it. */
+    private void backfill(List<MessageStream> targets) {
+        long from = targets.stream().filter(s -> !s.isClosed()).mapToLong(MessageStream::lastSentId).min().orElse(-1);
+        if (from < 0) {
+            return;
+        }
+        try {
+            List<ChatMessage> missed = directus.messagesAfter(tokens, from, backfillLimit);
+            for (ChatMessage message : missed) {
+                targets.forEach(stream -> deliver(stream, message));
+            }
+        }
+        catch (DirectusException e) {
+            log.info("Backfill failed ({}); it is retried when the realtime session is live again", e.code());
+        }
+    }
+
+    private void deliver(MessageStream stream, ChatMessage message) {
+        stream.deliver(message);
+        if (stream.isClosed()) {
+            streams.remove(stream);
+        }
+    }
+}

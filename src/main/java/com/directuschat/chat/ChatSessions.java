@@ -1,0 +1,84 @@
+package com.directuschat.chat;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.servlet.http.HttpSession;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.stereotype.Component;
+
+import com.directuschat.auth.DirectusAuthentication;
+import com.directuschat.auth.LoginEndedListener;
+import com.directuschat.directus.DirectusClient;
+import com.directuschat.directus.RealtimeSessionFactory;
+
+/** The chat sessions of all logged-in HTTP sessions, by session id; each lives and dies with its session. */
+@Component
+class ChatSessions implements LoginEndedListener, DisposableBean {
+
+    private final Map<String, ChatSession> sessions = new ConcurrentHashMap<>();
+    private final DirectusClient directus;
+    private final RealtimeSessionFactory realtime;
+    private final ChatProperties properties;
+    private final ExecutorService workers = Executors.newCachedThreadPool(threads("chat-session-"));
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(threads("sse-heartbeat-"));
+
+    ChatSessions(DirectusClient directus, RealtimeSessionFactory realtime, ChatProperties properties) {
+        this.directus = directus;
+        this.realtime = realtime;
+        this.properties = properties;
+        long interval = properties.heartbeatInterval().toMillis();
+        heartbeats.scheduleAtFixedRate(() -> sessions.values().forEach(ChatSession::heartbeat), interval, interval,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** The chat session of this HTTP session, opening its realtime session on first use. */
+    ChatSession of(HttpSession httpSession, DirectusAuthentication login) {
+        return sessions.computeIfAbsent(httpSession.getId(), id -> {
+            ChatSession session = new ChatSession(login.tokens(), directus, properties.backfillLimit(),
+                    new SerialExecutor(workers), () -> endLogin(httpSession));
+            session.connect(listener -> realtime.open(login.tokens(), listener));
+            return session;
+        });
+    }
+
+    int openRealtimeSessions() {
+        return sessions.size();
+    }
+
+    @Override
+    public void loginEnded(String sessionId) {
+        ChatSession session = sessions.remove(sessionId);
+        if (session != null) {
+            session.close();
+        }
+    }
+
+    private static void endLogin(HttpSession httpSession) {
+        try {
+            httpSession.invalidate();
+        }
+        catch (IllegalStateException alreadyInvalid) {
+            // Ended meanwhile by another path; the session-end hook has run.
+        }
+    }
+
+    @Override
+    public void destroy() {
+        sessions.keySet().forEach(this::loginEnded);
+        heartbeats.shutdownNow();
+        workers.shutdown();
+    }
+
+    private static CustomizableThreadFactory threads(String prefix) {
+        CustomizableThreadFactory factory = new CustomizableThreadFactory(prefix);
+        factory.setDaemon(true);
+        return factory;
+    }
+}

@@ -1,0 +1,62 @@
+package com.directuschat.chat;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import com.directuschat.auth.CurrentLogin;
+
+/** {@code GET /messages/stream}: live messages as HTML fragments, after replaying what the tab missed. */
+@RestController
+class MessageStreamController {
+
+    private final ChatSessions sessions;
+    private final Fragments fragments;
+    private final ChatProperties properties;
+
+    MessageStreamController(ChatSessions sessions, Fragments fragments, ChatProperties properties) {
+        this.sessions = sessions;
+        this.fragments = fragments;
+        this.properties = properties;
+    }
+
+    @GetMapping(path = "/messages/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter stream(@RequestParam(required = false) String since,
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request,
+            HttpSession httpSession) {
+        long position = Math.max(position(since, "since"), position(lastEventId, "Last-Event-ID"));
+        ChatSession session = sessions.of(httpSession, CurrentLogin.get());
+        SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
+        MessageStream stream = new MessageStream(emitter, position, ClientTimeZone.of(request), fragments);
+        emitter.onCompletion(() -> session.detach(stream));
+        emitter.onTimeout(() -> session.detach(stream));
+        emitter.onError(error -> session.detach(stream));
+        session.attach(stream);
+        return emitter;
+    }
+
+    /** A message id the browser has seen; absent means "nothing yet". */
+    static long position(String value, String name) {
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            long id = Long.parseLong(value.trim());
+            if (id < 0) {
+                throw new NumberFormatException();
+            }
+            return id;
+        }
+        catch (NumberFormatException e) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, name + " must be a message id (a whole number)");
+        }
+    }
+}

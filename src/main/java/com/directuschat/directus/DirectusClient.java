@@ -1,0 +1,170 @@
+package com.directuschat.directus;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.springframework.stereotype.Component;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Directus REST calls, as a user or anonymously (login). Calls made with an {@link AccessTokenSource}
+ * are retried once with a refreshed token when Directus refuses the token.
+ */
+@Component
+public class DirectusClient {
+
+    static final String MESSAGE_FIELDS = "id,content,date_created,user_created.first_name,user_created.last_name";
+
+    private final DirectusProperties properties;
+    private final ObjectMapper json;
+    private final HttpClient http;
+
+    public DirectusClient(DirectusProperties properties, ObjectMapper json) {
+        this.properties = properties;
+        this.json = json;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(properties.requestTimeout()).build();
+    }
+
+    public AuthTokens login(String email, String password) {
+        return tokens(post("/auth/login", Map.of("email", email, "password", password, "mode", "json"), null));
+    }
+
+    /** Exchanges a refresh token for a new pair; Directus invalidates the old refresh token at once. */
+    public AuthTokens refresh(String refreshToken) {
+        return tokens(post("/auth/refresh", Map.of("refresh_token", refreshToken, "mode", "json"), null));
+    }
+
+    /** Revokes the refresh token (ends the Directus session). */
+    public void logout(String refreshToken) {
+        post("/auth/logout", Map.of("refresh_token", refreshToken, "mode", "json"), null);
+    }
+
+    public DirectusUser currentUser(AccessTokenSource tokens) {
+        JsonNode data = asUser(tokens, token -> get("/users/me?fields=id,email,first_name,last_name", token));
+        return new DirectusUser(Json.text(data, "id"), Json.text(data, "email"), Json.text(data, "first_name"),
+                Json.text(data, "last_name"));
+    }
+
+    /** The newest {@code limit} messages, oldest first. */
+    public List<ChatMessage> latestMessages(AccessTokenSource tokens, int limit) {
+        List<ChatMessage> newestFirst = messages(tokens, "sort=-id&limit=" + limit);
+        Collections.reverse(newestFirst);
+        return newestFirst;
+    }
+
+    /** Messages with an id above {@code afterId}, in id order. */
+    public List<ChatMessage> messagesAfter(AccessTokenSource tokens, long afterId, int limit) {
+        return messages(tokens, "sort=id&limit=" + limit + "&filter[id][_gt]=" + afterId);
+    }
+
+    public ChatMessage createMessage(AccessTokenSource tokens, String content) {
+        JsonNode data = asUser(tokens,
+                token -> post("/items/messages?fields=" + MESSAGE_FIELDS, Map.of("content", content), token));
+        return Json.message(data);
+    }
+
+    private List<ChatMessage> messages(AccessTokenSource tokens, String query) {
+        JsonNode data = asUser(tokens, token -> get("/items/messages?fields=" + MESSAGE_FIELDS + "&" + query, token));
+        List<ChatMessage> messages = new ArrayList<>();
+        data.forEach(node -> messages.add(Json.message(node)));
+        return messages;
+    }
+
+    private JsonNode asUser(AccessTokenSource tokens, Function<String, JsonNode> call) {
+        String token = tokens.accessToken();
+        try {
+            return call.apply(token);
+        }
+        catch (DirectusException e) {
+            if (!e.isTokenRefused()) {
+                throw e;
+            }
+            return call.apply(tokens.refreshAfterRejection(token));
+        }
+    }
+
+    private AuthTokens tokens(JsonNode data) {
+        long expiresMs = data.path("expires").asLong(0);
+        return new AuthTokens(Json.text(data, "access_token"), Json.text(data, "refresh_token"),
+                Instant.now().plusMillis(expiresMs));
+    }
+
+    private JsonNode get(String path, String token) {
+        return send(request(path, token).GET().build());
+    }
+
+    private JsonNode post(String path, Object body, String token) {
+        String payload = json.writeValueAsString(body);
+        return send(request(path, token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(payload)).build());
+    }
+
+    private HttpRequest.Builder request(String path, String token) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(resolve(path)).timeout(properties.requestTimeout())
+                .header("Accept", "application/json");
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return builder;
+    }
+
+    private URI resolve(String path) {
+        String base = properties.url().toString();
+        String encoded = path.replace("[", "%5B").replace("]", "%5D");
+        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + encoded);
+    }
+
+    private JsonNode send(HttpRequest request) {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        }
+        catch (IOException e) {
+            throw new DirectusException("Directus is unreachable at " + properties.url() + " (" + e.getClass().getSimpleName() + ")", e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DirectusException("Interrupted while calling Directus", e);
+        }
+        JsonNode body = parse(response.body());
+        if (response.statusCode() >= 400) {
+            JsonNode error = body.path("errors").path(0);
+            String message = Json.text(error, "message");
+            throw new DirectusException(response.statusCode(), Json.text(error.path("extensions"), "code"),
+                    message != null ? message : "Directus answered HTTP " + response.statusCode());
+        }
+        return body.path("data");
+    }
+
+    private JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return json.createObjectNode();
+        }
+        try {
+            return json.readTree(body);
+        }
+        catch (JacksonException e) {
+            // A proxy's HTML error page, for example.
+            return json.createObjectNode();
+        }
+    }
+
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

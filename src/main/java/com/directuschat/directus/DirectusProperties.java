@@ -1,0 +1,30 @@
+package com.directuschat.directus;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Where Directus is and how we talk to it.
+ *
+ * @param url base URL of Directus ({@code DIRECTUS_URL}); set by the local runtime when it runs
+ * @param requestTimeout timeout of one REST call
+ * @param heartbeatPeriod Directus's {@code WEBSOCKETS_HEARTBEAT_PERIOD}; no frame for two periods means a dead socket
+ * @param refreshSkew how long before the access token's expiry we refresh it
+ * @param reconnectMaxDelay cap of the realtime reconnect backoff
+ */
+@ConfigurationProperties("directus")
+public record DirectusProperties(
+        URI url,
+        @DefaultValue("10s") Duration requestTimeout,
+        @DefaultValue("30s") Duration heartbeatPeriod,
+        @DefaultValue("30s") Duration refreshSkew,
+        @DefaultValue("30s") Duration reconnectMaxDelay) {
+
+    public URI websocketUrl() {
+        String base = url.toString().replaceFirst("^http", "ws");
+        return URI.create(base.endsWith("/") ? base + "websocket" : base + "/websocket");
+    }
+}

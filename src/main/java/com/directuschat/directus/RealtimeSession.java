@@ -1,0 +1,322 @@
+package com.directuschat.directus;
+
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * One user's Directus realtime connection: authenticates with the user's access token, subscribes to
+ * {@code messages} creates, answers pings, re-authenticates before expiry and on {@code TOKEN_EXPIRED},
+ * and reconnects with backoff when the socket dies (closed, errored, or silent for two heartbeats).
+ */
+public final class RealtimeSession implements AutoCloseable {
+
+    public enum State { CONNECTING, LIVE, RECONNECTING, CLOSED }
+
+    private static final Logger log = LoggerFactory.getLogger(RealtimeSession.class);
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final Map<String, Object> SUBSCRIPTION_QUERY = Map.of(
+            "fields", new String[] {"id", "content", "date_created", "user_created.first_name", "user_created.last_name"});
+
+    private final HttpClient http;
+    private final DirectusProperties properties;
+    private final ObjectMapper json;
+    private final AccessTokenSource tokens;
+    private final RealtimeListener listener;
+    private final ScheduledExecutorService scheduler;
+    private final Backoff backoff;
+    private final String uid = "messages-" + SEQUENCE.incrementAndGet();
+
+    private WebSocket socket;
+    private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
+    private State state = State.CONNECTING;
+    private boolean subscribed;
+    private String socketToken;
+    private int attempt;
+    private volatile long lastReceivedNanos = System.nanoTime();
+    private ScheduledFuture<?> reauthTimer;
+    private ScheduledFuture<?> watchdog;
+    private ScheduledFuture<?> reconnectTimer;
+
+    RealtimeSession(HttpClient http, DirectusProperties properties, ObjectMapper json, AccessTokenSource tokens,
+            RealtimeListener listener, ScheduledExecutorService scheduler, Backoff backoff) {
+        this.http = http;
+        this.properties = properties;
+        this.json = json;
+        this.tokens = tokens;
+        this.listener = listener;
+        this.scheduler = scheduler;
+        this.backoff = backoff;
+    }
+
+    public synchronized State state() {
+        return state;
+    }
+
+    synchronized void start() {
+        long period = Math.max(250, properties.heartbeatPeriod().toMillis() / 2);
+        watchdog = scheduler.scheduleAtFixedRate(this::checkAlive, period, period, TimeUnit.MILLISECONDS);
+        connect();
+    }
+
+    private synchronized void connect() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        String token;
+        try {
+            token = tokens.accessToken();
+        }
+        catch (DirectusException e) {
+            if (e.isTokenRefused()) {
+                authLost();
+            }
+            else {
+                scheduleReconnect();
+            }
+            return;
+        }
+        socketToken = token;
+        subscribed = false;
+        lastReceivedNanos = System.nanoTime();
+        http.newWebSocketBuilder().connectTimeout(properties.requestTimeout())
+                .buildAsync(properties.websocketUrl(), new Frames())
+                .whenComplete((ws, error) -> opened(ws, error, token));
+    }
+
+    private synchronized void opened(WebSocket ws, Throwable error, String token) {
+        if (error != null) {
+            log.debug("Realtime connect failed: {}", error.toString());
+            scheduleReconnect();
+            return;
+        }
+        if (state == State.CLOSED) {
+            ws.abort();
+            return;
+        }
+        socket = ws;
+        sendChain = CompletableFuture.completedFuture(null);
+        send(Map.of("type", "auth", "access_token", token));
+    }
+
+    private synchronized void onText(WebSocket ws, String text) {
+        if (ws != socket) {
+            return;
+        }
+        lastReceivedNanos = System.nanoTime();
+        JsonNode frame;
+        try {
+            frame = json.readTree(text);
+        }
+        catch (RuntimeException e) {
+            log.warn("Ignoring a realtime frame that is not JSON");
+            return;
+        }
+        switch (Json.text(frame, "type") == null ? "" : Json.text(frame, "type")) {
+            case "ping" -> send(Map.of("type", "pong"));
+            case "auth" -> onAuth(frame);
+            case "subscription" -> onSubscription(frame);
+            default -> {
+                if ("error".equals(Json.text(frame, "status"))) {
+                    log.warn("Directus realtime error: {} {}", Json.text(frame.path("error"), "code"),
+                            Json.text(frame.path("error"), "message"));
+                }
+            }
+        }
+    }
+
+    private void onAuth(JsonNode frame) {
+        if ("ok".equals(Json.text(frame, "status"))) {
+            scheduleReauth();
+            if (!subscribed) {
+                send(Map.of("type", "subscribe", "collection", "messages", "event", "create",
+                        "query", SUBSCRIPTION_QUERY, "uid", uid));
+            }
+            else {
+                // Events evaluated while the token was expired went out with public permissions and were dropped.
+                listener.onLive();
+            }
+            return;
+        }
+        String code = Json.text(frame.path("error"), "code");
+        log.debug("Realtime auth refused: {}", code);
+        reauthenticate(true);
+    }
+
+    private void onSubscription(JsonNode frame) {
+        String frameUid = Json.text(frame, "uid");
+        if (frameUid != null && !uid.equals(frameUid)) {
+            return;
+        }
+        String event = Json.text(frame, "event");
+        if ("init".equals(event)) {
+            subscribed = true;
+            attempt = 0;
+            setState(State.LIVE);
+            listener.onLive();
+        }
+        else if ("create".equals(event)) {
+            for (JsonNode item : frame.path("data")) {
+                try {
+                    listener.onMessageCreated(Json.message(item));
+                }
+                catch (RuntimeException e) {
+                    log.warn("Skipping an unreadable realtime message: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    private synchronized void reauthenticate(boolean refused) {
+        if (state == State.CLOSED || socket == null) {
+            return;
+        }
+        try {
+            String token = refused ? tokens.refreshAfterRejection(socketToken) : tokens.accessToken();
+            socketToken = token;
+            send(Map.of("type", "auth", "access_token", token));
+        }
+        catch (DirectusException e) {
+            if (e.isTokenRefused()) {
+                authLost();
+            }
+            else {
+                dropSocket();
+            }
+        }
+    }
+
+    private void scheduleReauth() {
+        cancel(reauthTimer);
+        Instant due = tokens.renewAt().plusMillis(100);
+        long delay = Math.max(500, Duration.between(Instant.now(), due).toMillis());
+        reauthTimer = scheduler.schedule(() -> reauthenticate(false), delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void checkAlive() {
+        long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastReceivedNanos);
+        boolean dead;
+        synchronized (this) {
+            dead = state != State.CLOSED && socket != null && silentMs > 2 * properties.heartbeatPeriod().toMillis() + 1000;
+        }
+        if (dead) {
+            log.info("No frame from Directus for {} ms; reconnecting", silentMs);
+            dropSocket();
+        }
+    }
+
+    private synchronized void closed(WebSocket ws) {
+        if (ws == socket) {
+            socket = null;
+            scheduleReconnect();
+        }
+    }
+
+    private synchronized void dropSocket() {
+        if (socket != null) {
+            socket.abort();
+            socket = null;
+        }
+        scheduleReconnect();
+    }
+
+    private synchronized void scheduleReconnect() {
+        if (state == State.CLOSED || (reconnectTimer != null && !reconnectTimer.isDone())) {
+            return;
+        }
+        cancel(reauthTimer);
+        setState(State.RECONNECTING);
+        Duration delay = backoff.delay(attempt++);
+        reconnectTimer = scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void authLost() {
+        close();
+        listener.onAuthLost();
+    }
+
+    private synchronized void send(Map<String, Object> message) {
+        WebSocket ws = socket;
+        if (ws == null) {
+            return;
+        }
+        String text = json.writeValueAsString(message);
+        sendChain = sendChain.handle((ok, error) -> null).thenCompose(ignored -> ws.sendText(text, true));
+    }
+
+    private synchronized void setState(State next) {
+        if (state != next && state != State.CLOSED) {
+            state = next;
+            listener.onStateChanged(next);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        setState(State.CLOSED);
+        state = State.CLOSED;
+        cancel(reauthTimer);
+        cancel(watchdog);
+        cancel(reconnectTimer);
+        WebSocket ws = socket;
+        socket = null;
+        if (ws != null) {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "session ended").orTimeout(2, TimeUnit.SECONDS)
+                    .whenComplete((ok, error) -> ws.abort());
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> future) {
+        if (future != null) {
+            future.cancel(false);
+        }
+    }
+
+    /** Reassembles partial text frames and hands whole messages to the session. */
+    private final class Frames implements WebSocket.Listener {
+
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String text = partial.toString();
+                partial.setLength(0);
+                RealtimeSession.this.onText(ws, text);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            log.debug("Directus closed the realtime socket: {} {}", statusCode, reason);
+            closed(ws);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            log.debug("Realtime socket error: {}", error.toString());
+            closed(ws);
+        }
+    }
+}

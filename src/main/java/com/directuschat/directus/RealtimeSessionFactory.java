@@ -1,0 +1,52 @@
+package com.directuschat.directus;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.Random;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.stereotype.Component;
+
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Opens realtime sessions. All of them share one JDK {@link HttpClient}, whose WebSockets are driven by
+ * a single selector thread, and one small scheduler for timers: no thread per connection.
+ */
+@Component
+public class RealtimeSessionFactory implements DisposableBean {
+
+    private final DirectusProperties properties;
+    private final ObjectMapper json;
+    private final HttpClient http;
+    private final ScheduledExecutorService scheduler;
+
+    public RealtimeSessionFactory(DirectusProperties properties, ObjectMapper json) {
+        this.properties = properties;
+        this.json = json;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(properties.requestTimeout()).build();
+        this.scheduler = Executors.newScheduledThreadPool(1, timerThreads());
+    }
+
+    public RealtimeSession open(AccessTokenSource tokens, RealtimeListener listener) {
+        Backoff backoff = new Backoff(Duration.ofMillis(500), properties.reconnectMaxDelay(), new Random());
+        RealtimeSession session = new RealtimeSession(http, properties, json, tokens, listener, scheduler, backoff);
+        session.start();
+        return session;
+    }
+
+    private static CustomizableThreadFactory timerThreads() {
+        CustomizableThreadFactory threads = new CustomizableThreadFactory("realtime-timer-");
+        threads.setDaemon(true);
+        return threads;
+    }
+
+    @Override
+    public void destroy() {
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,84 @@
+package com.directuschat.web;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.MediaType;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.stereotype.Component;
+import org.thymeleaf.ITemplateEngine;
+import org.thymeleaf.context.Context;
+
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HtmxRequestHeader;
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HtmxResponseHeader;
+
+/**
+ * What a page gets when its session is gone. A browser page is sent to the login form. An EventSource
+ * cannot follow a redirect, so a stream gets a {@code session-ended} event; an htmx post gets the notice
+ * in its error slot. Either way the page keeps what the user typed.
+ */
+@Component
+class SessionEndedResponses {
+
+    private final ITemplateEngine templates;
+
+    SessionEndedResponses(ITemplateEngine templates) {
+        this.templates = templates;
+    }
+
+    AuthenticationEntryPoint entryPoint(String loginPage) {
+        LoginUrlAuthenticationEntryPoint toLogin = new LoginUrlAuthenticationEntryPoint(loginPage);
+        return (request, response, exception) -> {
+            if (!respond(request, response, HttpServletResponse.SC_UNAUTHORIZED)) {
+                toLogin.commence(request, response, exception);
+            }
+        };
+    }
+
+    /** A CSRF failure on a page whose session has ended is the same story for the user. */
+    AccessDeniedHandler accessDeniedHandler() {
+        AccessDeniedHandlerImpl fallback = new AccessDeniedHandlerImpl();
+        return (request, response, exception) -> {
+            boolean staleSession = exception instanceof CsrfException && request.getSession(false) == null
+                    || exception instanceof CsrfException && !request.isRequestedSessionIdValid();
+            if (!(staleSession && respond(request, response, HttpServletResponse.SC_FORBIDDEN))) {
+                fallback.handle(request, response, exception);
+            }
+        };
+    }
+
+    private boolean respond(HttpServletRequest request, HttpServletResponse response, int htmxStatus) throws IOException {
+        String accept = request.getHeader("Accept");
+        if (accept != null && accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE)) {
+            response.setStatus(HttpServletResponse.SC_OK);
+            response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
+            response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+            StringBuilder event = new StringBuilder("event: session-ended\n");
+            fragment().lines().forEach(line -> event.append("data: ").append(line).append('\n'));
+            response.getWriter().write(event.append('\n').toString());
+            return true;
+        }
+        if ("true".equals(request.getHeader(HtmxRequestHeader.HX_REQUEST.getValue()))) {
+            response.setStatus(htmxStatus);
+            response.setContentType(MediaType.TEXT_HTML_VALUE);
+            response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+            response.setHeader(HtmxResponseHeader.HX_RETARGET.getValue(), "#session-ended");
+            response.setHeader(HtmxResponseHeader.HX_RESWAP.getValue(), "innerHTML");
+            response.getWriter().write(fragment());
+            return true;
+        }
+        return false;
+    }
+
+    private String fragment() {
+        return templates.process("chat/fragments", Set.of("session-ended"), new Context()).strip();
+    }
+}

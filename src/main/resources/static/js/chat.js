@@ -1,0 +1,129 @@
+// The only script of the chat: no inline script anywhere, so the CSP can forbid it.
+(function () {
+  "use strict";
+
+  // Report the browser's time zone so the server renders times in it.
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone) {
+      document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; SameSite=Lax; max-age=31536000";
+    }
+  } catch (ignored) { /* the server's zone is used */ }
+
+  var DRAFT_KEY = "directus-chat-draft";
+
+  function textarea() { return document.getElementById("content"); }
+  function conversation() { return document.getElementById("conversation"); }
+  function app() { return document.querySelector(".app[sse-connect]"); }
+
+  function atBottom() {
+    var c = conversation();
+    return !c || c.scrollHeight - c.scrollTop - c.clientHeight < 40;
+  }
+
+  function scrollToBottom() {
+    var c = conversation();
+    if (c) { c.scrollTop = c.scrollHeight; }
+    var marker = document.getElementById("new-messages");
+    if (marker) { marker.hidden = true; }
+  }
+
+  function setStatus(cls, text) {
+    var status = document.getElementById("connection-status");
+    if (status) {
+      status.innerHTML = "";
+      var outer = document.createElement("span");
+      outer.className = "status-text";
+      var inner = document.createElement("span");
+      inner.className = cls;
+      inner.textContent = text;
+      outer.appendChild(inner);
+      status.appendChild(outer);
+    }
+  }
+
+  function showSendError(text) {
+    var error = document.getElementById("send-error");
+    if (error) { error.textContent = text; }
+  }
+
+  // Keep the typed text across session ends, reloads and log-ins in this tab.
+  function restoreDraft() {
+    var box = textarea();
+    if (box && !box.value) {
+      var saved = sessionStorage.getItem(DRAFT_KEY);
+      if (saved) { box.value = saved; }
+    }
+  }
+
+  document.addEventListener("input", function (e) {
+    if (e.target && e.target.id === "content") { sessionStorage.setItem(DRAFT_KEY, e.target.value); }
+  });
+
+  // Enter sends, Shift+Enter starts a new line.
+  document.addEventListener("keydown", function (e) {
+    if (e.target && e.target.id === "content" && e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      var form = e.target.form;
+      if (form && form.requestSubmit) { form.requestSubmit(); }
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.target && e.target.id === "send-form") {
+      var box = textarea();
+      if (e.detail.xhr && e.detail.xhr.status === 200) { sessionStorage.removeItem(DRAFT_KEY); }
+      if (box) { box.focus(); }
+    }
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    showSendError("Could not reach the chat server, so your message was not sent. It is still in the box; try again.");
+  });
+
+  var wasAtBottom = true;
+  document.addEventListener("htmx:sseBeforeMessage", function (e) {
+    if (e.detail && e.detail.type === "message") { wasAtBottom = atBottom(); }
+  });
+
+  document.addEventListener("htmx:sseMessage", function (e) {
+    if (!e.detail || e.detail.type !== "message") { return; }
+    // A new EventSource (after an error) starts from here, not from the page's first render.
+    var root = app();
+    if (root && e.detail.lastEventId) {
+      var url = root.getAttribute("sse-connect").replace(/([?&]since=)\d*/, "$1" + e.detail.lastEventId);
+      root.setAttribute("sse-connect", url);
+    }
+    var empty = document.querySelector(".conversation .empty");
+    if (empty) { empty.remove(); }
+    if (wasAtBottom) {
+      scrollToBottom();
+    } else {
+      var marker = document.getElementById("new-messages");
+      if (marker) { marker.hidden = false; }
+    }
+  });
+
+  document.addEventListener("htmx:sseError", function () {
+    if (!document.querySelector("#session-ended .notice")) { setStatus("status-reconnecting", "Reconnecting…"); }
+  });
+
+  document.addEventListener("htmx:sseClose", function () {
+    setStatus("status-offline", "Offline");
+  });
+
+  document.addEventListener("click", function (e) {
+    if (e.target && e.target.id === "new-messages") { scrollToBottom(); }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    restoreDraft();
+    scrollToBottom();
+    var c = conversation();
+    if (c) {
+      c.addEventListener("scroll", function () {
+        if (atBottom()) { document.getElementById("new-messages").hidden = true; }
+      });
+    }
+  });
+})();
