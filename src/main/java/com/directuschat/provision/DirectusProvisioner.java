@@ -1,0 +1,214 @@
+package com.directuschat.provision;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Brings a Directus to the state the chat needs: the {@code messages} collection, the "Chat users"
+ * policy and role, and optionally users. Only creates what is missing, so it is safe on every start.
+ */
+public final class DirectusProvisioner {
+
+    public static final String CHAT_USERS = "Chat users";
+    public static final String MESSAGES = "messages";
+
+    /** One permission; {@code restrictedFields} is tried first, {@code *} when Directus refuses it unlicensed. */
+    public record PermissionSpec(String collection, String action, List<String> restrictedFields) {
+    }
+
+    /** Ids of the policy and role that chat users get. */
+    public record ChatAccess(String policyId, String roleId) {
+    }
+
+    static final List<PermissionSpec> CHAT_PERMISSIONS = List.of(
+            new PermissionSpec(MESSAGES, "create", List.of("content")),
+            new PermissionSpec(MESSAGES, "read", List.of("*")),
+            new PermissionSpec("directus_users", "read", List.of("id", "first_name", "last_name")));
+
+    private static final Logger log = LoggerFactory.getLogger(DirectusProvisioner.class);
+
+    private final DirectusAdminClient client;
+
+    public DirectusProvisioner(DirectusAdminClient client) {
+        this.client = client;
+    }
+
+    /** Schema, policy and role; returns the ids for adding users. */
+    public ChatAccess provision() {
+        ensureMessagesCollection();
+        String policyId = ensurePolicy(CHAT_USERS, CHAT_PERMISSIONS);
+        String roleId = ensureRole(CHAT_USERS, policyId);
+        log.info("Directus at {} is provisioned for the chat", client.url());
+        return new ChatAccess(policyId, roleId);
+    }
+
+    /** Everything plus alice and bob: for the embedded (local) Directus. */
+    public ChatAccess provisionWithDemoUsers() {
+        ChatAccess access = provision();
+        ChatUser.DEMO_USERS.forEach(user -> ensureUser(user, access.roleId()));
+        return access;
+    }
+
+    void ensureMessagesCollection() {
+        if (client.find("/collections/" + MESSAGES).isEmpty()) {
+            log.info("Creating collection {}", MESSAGES);
+            client.post("/collections", Map.of(
+                    "collection", MESSAGES,
+                    "meta", Map.of("icon", "chat", "note", "Chat messages (created by directus-chat)"),
+                    "schema", Map.of(),
+                    "fields", List.of(idField())));
+        }
+        Set<String> existing = fieldNames();
+        for (Map<String, Object> field : List.of(idField(), contentField(), userCreatedField(), dateCreatedField())) {
+            if (!existing.contains((String) field.get("field"))) {
+                log.info("Creating field {}.{}", MESSAGES, field.get("field"));
+                client.post("/fields/" + MESSAGES, field);
+            }
+        }
+        boolean hasRelation = false;
+        for (JsonNode relation : client.get("/relations/" + MESSAGES)) {
+            hasRelation |= "user_created".equals(relation.path("field").asString());
+        }
+        if (!hasRelation) {
+            client.post("/relations", Map.of("collection", MESSAGES, "field", "user_created",
+                    "related_collection", "directus_users", "schema", Map.of("on_delete", "SET NULL")));
+        }
+    }
+
+    private Set<String> fieldNames() {
+        Set<String> names = new java.util.HashSet<>();
+        client.get("/fields/" + MESSAGES).forEach(f -> names.add(f.path("field").asString()));
+        return names;
+    }
+
+    private static Map<String, Object> idField() {
+        return Map.of("field", "id", "type", "integer",
+                "meta", Map.of("hidden", true, "readonly", true, "interface", "input"),
+                "schema", Map.of("is_primary_key", true, "has_auto_increment", true));
+    }
+
+    private static Map<String, Object> contentField() {
+        return Map.of("field", "content", "type", "text",
+                "meta", Map.of("interface", "input-multiline"), "schema", Map.of());
+    }
+
+    private static Map<String, Object> userCreatedField() {
+        return Map.of("field", "user_created", "type", "uuid",
+                "meta", Map.of("special", List.of("user-created"), "interface", "select-dropdown-m2o",
+                        "readonly", true, "hidden", true),
+                "schema", Map.of());
+    }
+
+    private static Map<String, Object> dateCreatedField() {
+        return Map.of("field", "date_created", "type", "timestamp",
+                "meta", Map.of("special", List.of("date-created"), "interface", "datetime",
+                        "readonly", true, "hidden", true),
+                "schema", Map.of());
+    }
+
+    /** A policy without app or admin access, with the given permissions added where missing. */
+    public String ensurePolicy(String name, List<PermissionSpec> permissions) {
+        JsonNode found = client.get("/policies?fields=id&" + DirectusAdminClient.filter(
+                Map.of("name", Map.of("_eq", name))));
+        String policyId;
+        if (found.size() > 0) {
+            policyId = found.get(0).path("id").asString();
+        } else {
+            log.info("Creating policy {}", name);
+            policyId = client.post("/policies", Map.of("name", name, "icon", "chat",
+                    "app_access", false, "admin_access", false)).path("id").asString();
+        }
+        Set<String> existing = new java.util.HashSet<>();
+        client.get("/permissions?fields=collection,action&" + DirectusAdminClient.filter(
+                        Map.of("policy", Map.of("_eq", policyId))))
+                .forEach(p -> existing.add(p.path("collection").asString() + ":" + p.path("action").asString()));
+        for (PermissionSpec spec : permissions) {
+            if (!existing.contains(spec.collection() + ":" + spec.action())) {
+                createPermission(policyId, spec);
+            }
+        }
+        return policyId;
+    }
+
+    private void createPermission(String policyId, PermissionSpec spec) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("policy", policyId);
+        body.put("collection", spec.collection());
+        body.put("action", spec.action());
+        body.put("fields", spec.restrictedFields());
+        try {
+            client.post("/permissions", body);
+        } catch (DirectusApiException e) {
+            if (!"RESOURCE_RESTRICTED".equals(e.code()) || spec.restrictedFields().equals(List.of("*"))) {
+                throw e;
+            }
+            // Unlicensed Directus 12 refuses field restrictions: all fields is the best we can do.
+            log.warn("Directus refused restricting {} {} to fields {} (RESOURCE_RESTRICTED, needs a licence);"
+                    + " allowing all fields instead", spec.collection(), spec.action(), spec.restrictedFields());
+            body.put("fields", List.of("*"));
+            client.post("/permissions", body);
+        }
+    }
+
+    /** A role that carries the policy (through directus_access). */
+    public String ensureRole(String name, String policyId) {
+        JsonNode found = client.get("/roles?fields=id&" + DirectusAdminClient.filter(
+                Map.of("name", Map.of("_eq", name))));
+        String roleId;
+        if (found.size() > 0) {
+            roleId = found.get(0).path("id").asString();
+        } else {
+            log.info("Creating role {}", name);
+            roleId = client.post("/roles", Map.of("name", name, "icon", "chat")).path("id").asString();
+        }
+        JsonNode access = client.get("/access?fields=id&" + DirectusAdminClient.filter(Map.of("_and", List.of(
+                Map.of("role", Map.of("_eq", roleId)), Map.of("policy", Map.of("_eq", policyId))))));
+        if (access.size() == 0) {
+            client.post("/access", Map.of("role", roleId, "policy", policyId));
+        }
+        return roleId;
+    }
+
+    /** Creates the user if no user has that email; puts an existing one back into the role. */
+    public String ensureUser(ChatUser user, String roleId) {
+        JsonNode found = client.get("/users?fields=id,role&" + DirectusAdminClient.filter(
+                Map.of("email", Map.of("_eq", user.email().toLowerCase(java.util.Locale.ROOT)))));
+        if (found.size() > 0) {
+            String id = found.get(0).path("id").asString();
+            if (!roleId.equals(found.get(0).path("role").asString())) {
+                client.patch("/users/" + id, Map.of("role", roleId));
+            }
+            return id;
+        }
+        log.info("Creating user {}", user.email());
+        return client.post("/users", Map.of("email", user.email(), "password", user.password(),
+                "first_name", user.firstName(), "last_name", user.lastName(),
+                "role", roleId, "status", "active")).path("id").asString();
+    }
+
+    /** Users in bulk (test fixtures): one request for all that are missing. */
+    public void ensureUsers(List<ChatUser> users, String roleId) {
+        Set<String> existing = new java.util.HashSet<>();
+        client.get("/users?fields=email&" + DirectusAdminClient.filter(Map.of("email", Map.of("_in",
+                        users.stream().map(u -> u.email().toLowerCase(java.util.Locale.ROOT)).toList()))))
+                .forEach(u -> existing.add(u.path("email").asString()));
+        List<Map<String, Object>> missing = new ArrayList<>();
+        for (ChatUser user : users) {
+            if (!existing.contains(user.email().toLowerCase(java.util.Locale.ROOT))) {
+                missing.add(Map.of("email", user.email(), "password", user.password(),
+                        "first_name", user.firstName(), "last_name", user.lastName(),
+                        "role", roleId, "status", "active"));
+            }
+        }
+        if (!missing.isEmpty()) {
+            client.post("/users", missing);
+        }
+    }
+}

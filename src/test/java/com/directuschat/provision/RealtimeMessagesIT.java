@@ -1,0 +1,52 @@
+package com.directuschat.provision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.directuschat.testsupport.TestDirectus;
+import com.directuschat.testsupport.TestUsers;
+import com.directuschat.testsupport.WsClient;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class RealtimeMessagesIT {
+
+    @Test
+    void messageCreatedOverWebSocketReachesASubscriber() {
+        String url = TestDirectus.shared().url();
+        try (WsClient bob = new WsClient(url); WsClient alice = new WsClient(url)) {
+            authenticate(bob, TestDirectus.loginToken(TestUsers.BOB_EMAIL, TestUsers.BOB_PASSWORD));
+            authenticate(alice, TestDirectus.loginToken(TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD));
+
+            bob.send(Map.of("type", "subscribe", "collection", "messages",
+                    "query", Map.of("fields", List.of("*")), "uid", "s1"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> hasEvent(bob, "init"));
+
+            String content = "hi " + System.nanoTime();
+            alice.send(Map.of("type", "items", "collection", "messages", "action", "create",
+                    "data", Map.of("content", content), "uid", "c1"));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> hasEvent(bob, "create"));
+            JsonNode created = bob.ofType("subscription").stream()
+                    .filter(m -> "create".equals(m.path("event").asString())).findFirst().orElseThrow()
+                    .path("data").path(0);
+            assertThat(created.path("content").asString()).isEqualTo(content);
+            assertThat(created.path("user_created").asString()).isNotBlank();
+            assertThat(created.path("date_created").asString()).isNotBlank();
+        }
+    }
+
+    private static void authenticate(WsClient client, String token) {
+        client.send(Map.of("type", "auth", "access_token", token));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.ofType("auth").stream()
+                .anyMatch(m -> "ok".equals(m.path("status").asString())));
+    }
+
+    private static boolean hasEvent(WsClient client, String event) {
+        return client.ofType("subscription").stream().anyMatch(m -> event.equals(m.path("event").asString()));
+    }
+}
