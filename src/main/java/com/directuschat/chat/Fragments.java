@@ -3,6 +3,8 @@ package com.directuschat.chat;
 import java.util.Map;
 import java.util.Set;
 
+import jakarta.servlet.ServletContext;
+
 import org.springframework.stereotype.Component;
 import org.thymeleaf.ITemplateEngine;
 import org.thymeleaf.context.Context;
@@ -14,9 +16,11 @@ import com.directuschat.directus.RealtimeSession;
 class Fragments {
 
     private final ITemplateEngine templates;
+    private final String loginUrl;
 
-    Fragments(ITemplateEngine templates) {
+    Fragments(ITemplateEngine templates, ServletContext servletContext) {
         this.templates = templates;
+        this.loginUrl = servletContext.getContextPath() + "/login";
     }
 
     String message(MessageView message) {
@@ -28,7 +32,7 @@ class Fragments {
     }
 
     String sessionEnded() {
-        return render("chat/fragments", "session-ended", Map.of());
+        return render("chat/fragments", "session-ended", Map.of("loginUrl", loginUrl));
     }
 
     private String render(String template, String fragment, Map<String, Object> variables) {

@@ -62,7 +62,7 @@ class SessionEndedResponses {
             response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
             StringBuilder event = new StringBuilder("event: session-ended\n");
-            fragment().lines().forEach(line -> event.append("data: ").append(line).append('\n'));
+            fragment(request).lines().forEach(line -> event.append("data: ").append(line).append('\n'));
             response.getWriter().write(event.append('\n').toString());
             return true;
         }
@@ -72,13 +72,15 @@ class SessionEndedResponses {
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
             response.setHeader(HtmxResponseHeader.HX_RETARGET.getValue(), "#session-ended");
             response.setHeader(HtmxResponseHeader.HX_RESWAP.getValue(), "innerHTML");
-            response.getWriter().write(fragment());
+            response.getWriter().write(fragment(request));
             return true;
         }
         return false;
     }
 
-    private String fragment() {
-        return templates.process("chat/fragments", Set.of("session-ended"), new Context()).strip();
+    private String fragment(HttpServletRequest request) {
+        Context context = new Context();
+        context.setVariable("loginUrl", request.getContextPath() + "/login");
+        return templates.process("chat/fragments", Set.of("session-ended"), context).strip();
     }
 }

@@ -1,0 +1,189 @@
+package com.directuschat.chat;
+
+import static com.directuschat.testsupport.TestUsers.ALICE_EMAIL;
+import static com.directuschat.testsupport.TestUsers.ALICE_PASSWORD;
+import static com.directuschat.testsupport.TestUsers.BOB_EMAIL;
+import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import com.directuschat.testsupport.Browsers;
+import com.directuschat.testsupport.DirectusTest;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+
+/** Two people in two real Chromium contexts, chatting through our server and a real Directus. */
+@DirectusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ChatBrowserIT {
+
+    @LocalServerPort
+    int port;
+
+    Playwright playwright;
+    Browser browser;
+    BrowserContext aliceContext;
+    BrowserContext bobContext;
+    final List<String> problems = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    void launch() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Browsers.available(), "Chromium is not installed at " + Browsers.CHROMIUM);
+        playwright = Browsers.playwright();
+        browser = Browsers.launch(playwright);
+    }
+
+    @AfterAll
+    void close() {
+        if (playwright != null) {
+            playwright.close();
+        }
+    }
+
+    @BeforeEach
+    void contexts() {
+        problems.clear();
+        aliceContext = browser.newContext();
+        bobContext = browser.newContext();
+    }
+
+    @AfterEach
+    void closeContexts() {
+        aliceContext.close();
+        bobContext.close();
+    }
+
+    private Page open(BrowserContext context) {
+        Page page = context.newPage();
+        page.setDefaultTimeout(20_000);
+        // CSP violations and script errors show up here; the page must have none.
+        page.onConsoleMessage(message -> {
+            if ("error".equals(message.type())) {
+                problems.add(message.text());
+            }
+        });
+        page.onPageError(problems::add);
+        page.onDialog(dialog -> {
+            problems.add("dialog: " + dialog.message());
+            dialog.dismiss();
+        });
+        page.navigate("http://localhost:" + port + "/");
+        return page;
+    }
+
+    private static void logIn(Page page, String email, String password) {
+        page.getByLabel("Email").fill(email);
+        page.getByLabel("Password").fill(password);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+        assertThat(page.locator("#connection-status")).containsText("Connected");
+    }
+
+    private static void send(Page page, String text) {
+        page.getByLabel("Message").fill(text);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send")).click();
+    }
+
+    private static Locator message(Page page, String text) {
+        return page.locator("#messages li.message", new Page.LocatorOptions().setHasText(text));
+    }
+
+    @Test
+    void aliceAndBobChatLiveInOrderWithTheirNames() {
+        Page alice = open(aliceContext);
+        Page bob = open(bobContext);
+        logIn(alice, ALICE_EMAIL, ALICE_PASSWORD);
+        logIn(bob, BOB_EMAIL, BOB_PASSWORD);
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+
+        send(alice, "hello bob " + tag);
+        assertThat(message(bob, "hello bob " + tag).locator(".author")).hasText("Alice Example");
+        assertThat(alice.getByLabel("Message")).hasValue("");
+        send(bob, "hi alice " + tag);
+        assertThat(message(alice, "hi alice " + tag).locator(".author")).hasText("Bob Example");
+        send(alice, "third " + tag);
+        assertThat(message(bob, "third " + tag)).hasCount(1);
+
+        for (Page page : List.of(alice, bob)) {
+            assertThat(message(page, "hello bob " + tag)).hasCount(1);
+            assertThat(message(page, "hi alice " + tag)).hasCount(1);
+            assertThat(message(page, "third " + tag)).hasCount(1);
+            List<String> texts = page.locator("#messages li.message .content").allTextContents().stream()
+                    .filter(t -> t.contains(tag)).toList();
+            assertThat(texts).containsExactly("hello bob " + tag, "hi alice " + tag, "third " + tag);
+            assertThat(page.locator("#messages li.message time").last()).hasAttribute("datetime", Pattern.compile("\\d{4}-\\d\\d-\\d\\dT.*Z"));
+        }
+
+        bob.reload();
+        assertThat(message(bob, "third " + tag)).hasCount(1);
+        List<String> afterReload = bob.locator("#messages li.message .content").allTextContents().stream()
+                .filter(t -> t.contains(tag)).toList();
+        assertThat(afterReload).containsExactly("hello bob " + tag, "hi alice " + tag, "third " + tag);
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void markupInAMessageRendersAsText() {
+        Page alice = open(aliceContext);
+        Page bob = open(bobContext);
+        logIn(alice, ALICE_EMAIL, ALICE_PASSWORD);
+        logIn(bob, BOB_EMAIL, BOB_PASSWORD);
+        String payload = "<img src=x onerror=alert(1)> " + UUID.randomUUID();
+        send(alice, payload);
+        assertThat(message(bob, payload).locator(".content")).hasText(payload);
+        assertThat(message(bob, payload).locator(".content img")).hasCount(0);
+        bob.reload();
+        assertThat(message(bob, payload).locator(".content")).hasText(payload);
+        assertThat(message(bob, payload).locator(".content img")).hasCount(0);
+        assertThat(problems).noneMatch(p -> p.startsWith("dialog"));
+    }
+
+    @Test
+    void anOversizeMessageShowsItsErrorAndTheTextStays() {
+        Page alice = open(aliceContext);
+        logIn(alice, ALICE_EMAIL, ALICE_PASSWORD);
+        String text = "x".repeat(2001);
+        send(alice, text);
+        assertThat(alice.locator("#send-error")).containsText("the limit is 2,000");
+        assertThat(alice.getByLabel("Message")).hasValue(text);
+        send(alice, "   ");
+        assertThat(alice.locator("#send-error")).containsText("Type a message first.");
+    }
+
+    @Test
+    void logoutInOneTabMovesTheOtherTabToALoginPrompt() {
+        Page first = open(aliceContext);
+        logIn(first, ALICE_EMAIL, ALICE_PASSWORD);
+        Page second = open(aliceContext);
+        assertThat(second.locator("#connection-status")).containsText("Connected");
+        second.getByLabel("Message").fill("half-typed words");
+
+        first.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log out")).click();
+        assertThat(first.getByLabel("Email")).isVisible();
+
+        assertThat(second.locator("#session-ended")).containsText("Your session has ended");
+        assertThat(second.locator("#session-ended a")).hasText("Log in again");
+        assertThat(second.getByLabel("Message")).hasValue("half-typed words");
+
+        second.navigate("http://localhost:" + port + "/");
+        assertThat(second).hasURL(Pattern.compile(".*/login$"));
+        logIn(second, ALICE_EMAIL, ALICE_PASSWORD);
+        assertThat(second.getByLabel("Message")).hasValue("half-typed words");
+    }
+}

@@ -1,0 +1,94 @@
+package com.directuschat.chat;
+
+import static com.directuschat.testsupport.TestUsers.ALICE_EMAIL;
+import static com.directuschat.testsupport.TestUsers.ALICE_PASSWORD;
+import static com.directuschat.testsupport.TestUsers.BOB_EMAIL;
+import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.directuschat.auth.LoginInspector;
+import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.DirectusInstance;
+import com.directuschat.testsupport.DirectusRest;
+import com.directuschat.testsupport.SseConnection;
+import com.directuschat.testsupport.TestDirectus;
+
+/** Access tokens that live 4 seconds: the login, REST calls and the realtime session all keep working. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class TokenExpiryIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    static DirectusInstance directus;
+
+    @DynamicPropertySource
+    static void directus(DynamicPropertyRegistry registry) {
+        directus = TestDirectus.dedicated(Map.of("ACCESS_TOKEN_TTL", "4s"));
+        registry.add("directus.url", directus::url);
+        registry.add("directus.local.enabled", () -> "false");
+    }
+
+    @AfterAll
+    static void stop() {
+        directus.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ApplicationContext context;
+
+    @Test
+    void nothingIsLostAcrossTokenRefreshes() {
+        ChatClient alice = new ChatClient("http://127.0.0.1:" + port);
+        alice.login(ALICE_EMAIL, ALICE_PASSWORD);
+        alice.get("/");
+        String firstAccess = LoginInspector.accessToken(context, alice.sessionId());
+        String firstRefresh = LoginInspector.refreshToken(context, alice.sessionId());
+        List<Long> created = new ArrayList<>();
+        try (SseConnection stream = alice.stream("since=0", null)) {
+            stream.await(e -> "status".equals(e.name()) && e.data().contains("Connected"), WAIT);
+            // Messages keep flowing across several token lifetimes, from Bob (REST) and Alice (our send path).
+            long until = System.nanoTime() + Duration.ofSeconds(12).toNanos();
+            int n = 0;
+            while (System.nanoTime() < until) {
+                String bobToken = TestDirectus.loginToken(directus.url(), BOB_EMAIL, BOB_PASSWORD);
+                long id = DirectusRest.createMessage(directus.url(), bobToken, "ttl bob " + n);
+                created.add(id);
+                assertThat(alice.sendMessage("ttl alice " + n).statusCode()).isEqualTo(200);
+                String sent = "ttl alice " + n + "</p>";
+                stream.await(e -> String.valueOf(id).equals(e.id()), WAIT);
+                stream.await(e -> e.data().contains(sent), WAIT);
+                n++;
+            }
+            long last = created.get(created.size() - 1);
+            stream.await(e -> String.valueOf(last).equals(e.id()), WAIT);
+            for (long id : created) {
+                assertThat(stream.messages()).anyMatch(e -> String.valueOf(id).equals(e.id()));
+            }
+            for (int i = 0; i < n; i++) {
+                String text = "ttl alice " + i + "</p>";
+                assertThat(stream.messages().stream().filter(e -> e.data().contains(text))).hasSize(1);
+            }
+            assertThat(stream.messages().stream().map(e -> Long.parseLong(e.id())).toList()).isSorted().doesNotHaveDuplicates();
+        }
+        assertThat(LoginInspector.accessToken(context, alice.sessionId())).isNotEqualTo(firstAccess);
+        // Directus rotated the refresh token, and the first one is dead.
+        assertThat(LoginInspector.refreshToken(context, alice.sessionId())).isNotEqualTo(firstRefresh);
+        assertThat(DirectusRest.refreshStatus(directus.url(), firstRefresh)).isBetween(400, 403);
+    }
+}

@@ -1,0 +1,157 @@
+package com.directuschat.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.CookieManager;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A cookie-keeping HTTP client that uses our app the way a browser does: forms with CSRF tokens,
+ * htmx posts, event streams. Every response is kept, for secret scans.
+ */
+public final class ChatClient {
+
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+
+    private final String baseUrl;
+    private final CookieManager cookies = new CookieManager();
+    private final HttpClient http;
+    private final List<HttpResponse<String>> responses = new ArrayList<>();
+    private final List<SseConnection> streams = new ArrayList<>();
+    private String csrf;
+
+    public ChatClient(String baseUrl) {
+        this.baseUrl = baseUrl;
+        this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    public HttpResponse<String> get(String path) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).GET());
+        Matcher matcher = CSRF.matcher(response.body());
+        if (matcher.find()) {
+            csrf = matcher.group(1);
+        }
+        return response;
+    }
+
+    /** Logs in through the login form; returns the POST's response (a redirect). */
+    public HttpResponse<String> login(String email, String password) {
+        get("/login");
+        return postForm("/login", Map.of("email", email, "password", password), false);
+    }
+
+    public HttpResponse<String> logout() {
+        return postForm("/logout", Map.of(), false);
+    }
+
+    /** Posts a message as htmx does. */
+    public HttpResponse<String> sendMessage(String content) {
+        return postForm("/messages", Map.of("content", content), true);
+    }
+
+    public HttpResponse<String> postForm(String path, Map<String, String> fields, boolean htmx) {
+        Map<String, String> form = new LinkedHashMap<>(fields);
+        if (csrf != null) {
+            form.put("_csrf", csrf);
+        }
+        return postRaw(path, encode(form), htmx);
+    }
+
+    public HttpResponse<String> postRaw(String path, String body, boolean htmx) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (htmx) {
+            request.header("HX-Request", "true");
+        }
+        return send(request);
+    }
+
+    public SseConnection stream(String query, String lastEventId) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri("/messages/stream" + (query == null ? "" : "?" + query)))
+                .header("Accept", "text/event-stream").GET();
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        try {
+            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            SseConnection connection = new SseConnection(response);
+            streams.add(connection);
+            return connection;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String sessionId() {
+        return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("JSESSIONID"))
+                .map(HttpCookie::getValue).findFirst().orElse(null);
+    }
+
+    public List<HttpCookie> cookies() {
+        return cookies.getCookieStore().getCookies();
+    }
+
+    public String csrf() {
+        return csrf;
+    }
+
+    /** Every header, body and cookie this client has received, and every stream's raw bytes. */
+    public String everythingReceived() {
+        StringBuilder all = new StringBuilder();
+        for (HttpResponse<String> response : responses) {
+            all.append(response.headers().map()).append('\n').append(response.body()).append('\n');
+        }
+        streams.forEach(stream -> all.append(stream.raw()));
+        cookies().forEach(cookie -> all.append(cookie).append('\n'));
+        return all.toString();
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            responses.add(response);
+            return response;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create(baseUrl + path);
+    }
+
+    private static String encode(Map<String, String> form) {
+        return form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+}
