@@ -84,6 +84,7 @@ class TokenExpiryIT {
                 String text = "ttl alice " + i + "</p>";
                 assertThat(stream.messages().stream().filter(e -> e.data().contains(text))).hasSize(1);
             }
+            assertThat(stream.messages()).allSatisfy(e -> assertThat(e.id()).as("event %s", e).isNotNull());
             assertThat(stream.messages().stream().map(e -> Long.parseLong(e.id())).toList()).isSorted().doesNotHaveDuplicates();
         }
         assertThat(LoginInspector.accessToken(context, alice.sessionId())).isNotEqualTo(firstAccess);

@@ -61,7 +61,6 @@ public final class SseConnection implements AutoCloseable {
 
     private void read() {
         try (InputStream in = response.body()) {
-            StringBuilder line = new StringBuilder();
             String id = null;
             String name = null;
             List<String> data = new ArrayList<>();
@@ -82,7 +81,9 @@ public final class SseConnection implements AutoCloseable {
                 synchronized (this) {
                     raw.append(complete);
                 }
-                for (String l : complete.split("\n", -1)) {
+                // complete ends with '\n': the piece after it is not a blank line.
+                String[] lines = complete.split("\n", -1);
+                for (String l : java.util.Arrays.copyOf(lines, lines.length - 1)) {
                     if (l.isEmpty()) {
                         if (!data.isEmpty() || name != null) {
                             events.add(new SseEvent(id, name == null ? "message" : name, String.join("\n", data)));
@@ -101,7 +102,6 @@ public final class SseConnection implements AutoCloseable {
                         data.add(l.substring(5).startsWith(" ") ? l.substring(6) : l.substring(5));
                     }
                 }
-                line.setLength(0);
             }
         }
         catch (IOException e) {
