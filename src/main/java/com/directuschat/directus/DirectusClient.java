@@ -2,7 +2,6 @@ package com.directuschat.directus;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -132,7 +131,7 @@ public class DirectusClient {
     private JsonNode send(HttpRequest request) {
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = exchange(request);
         }
         catch (IOException e) {
             throw new DirectusException("Directus is unreachable at " + properties.url() + " (" + e.getClass().getSimpleName() + ")", e);
@@ -151,6 +150,22 @@ public class DirectusClient {
         return body.path("data");
     }
 
+    /**
+     * Node closes idle keep-alive connections after 5 s; a request written onto one just as it closes fails
+     * before Directus reads it. One retry on a fresh connection covers that race.
+     */
+    private HttpResponse<String> exchange(HttpRequest request) throws IOException, InterruptedException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        }
+        catch (java.net.http.HttpTimeoutException e) {
+            throw e;
+        }
+        catch (IOException stale) {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        }
+    }
+
     private JsonNode parse(String body) {
         if (body == null || body.isBlank()) {
             return json.createObjectNode();
@@ -164,7 +179,4 @@ public class DirectusClient {
         }
     }
 
-    static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
 }
