@@ -35,6 +35,6 @@ class DemoUsersLoginIT {
     @Test
     void wrongPasswordIsRefused() {
         assertThatThrownBy(() -> TestDirectus.loginToken(TestUsers.ALICE_EMAIL, "wrong"))
-                .isInstanceOf(ProvisionException.class);
+                .isInstanceOfSatisfying(DirectusApiException.class, e -> assertThat(e.code()).isEqualTo("INVALID_CREDENTIALS"));
     }
 }

@@ -32,6 +32,7 @@ public final class TestDirectus {
     public static final Path TARGET = Path.of("target").toAbsolutePath();
     private static final Path TEMPLATE = TARGET.resolve("directus-template");
     private static final Path INSTANCES = TARGET.resolve("directus-instances");
+    private static final List<String> TEMPLATE_FILES = List.of("data.db", "secret", "bootstrapped");
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private static DirectusInstallation installation;
@@ -89,10 +90,16 @@ public final class TestDirectus {
         return DirectusAdminClient.login(url, TestUsers.ADMIN_EMAIL, TestUsers.ADMIN_PASSWORD);
     }
 
-    private static DirectusInstance start(Map<String, String> extraEnv) {
+    /** Properties for a new instance whose data dir already holds a copy of the template. */
+    public static LocalDirectusProperties seededProperties(Map<String, String> extraEnv) {
         ensureTemplate();
         LocalDirectusProperties props = freshProperties(extraEnv);
         copyTemplate(props.dataDir());
+        return props;
+    }
+
+    private static DirectusInstance start(Map<String, String> extraEnv) {
+        LocalDirectusProperties props = seededProperties(extraEnv);
         LocalDirectus directus = new LocalDirectus(props, installation());
         directus.start();
         return new DirectusInstance(directus);
@@ -115,7 +122,7 @@ public final class TestDirectus {
         deleteRecursively(TEMPLATE);
         try {
             Files.createDirectories(TEMPLATE);
-            for (String name : List.of("data.db", "secret")) {
+            for (String name : TEMPLATE_FILES) {
                 Files.copy(props.dataDir().resolve(name), TEMPLATE.resolve(name), StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
@@ -130,7 +137,7 @@ public final class TestDirectus {
         try {
             deleteRecursively(dataDir);
             Files.createDirectories(dataDir);
-            for (String name : List.of("data.db", "secret")) {
+            for (String name : TEMPLATE_FILES) {
                 Files.copy(TEMPLATE.resolve(name), dataDir.resolve(name));
             }
         } catch (IOException e) {

@@ -99,7 +99,10 @@ public final class LocalDirectus implements AutoCloseable {
             long started = System.nanoTime();
             Files.writeString(logFile(), "=== bootstrap " + java.time.Instant.now() + "\n",
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            runBootstrap(launcherScript, env);
+            if (!bootstrapDone()) {
+                runBootstrap(launcherScript, env);
+                Files.writeString(bootstrapMarker(), bootstrapKey());
+            }
             launcher = launch(launcherScript, env, "start");
             waitUntilReady(started);
             directus = launcher.toHandle().children().findFirst().orElse(launcher.toHandle());
@@ -186,6 +189,24 @@ public final class LocalDirectus implements AutoCloseable {
         if (bootstrap.exitValue() != 0) {
             throw failure("Directus bootstrap failed (exit " + bootstrap.exitValue() + ")");
         }
+    }
+
+    // Bootstrap loads all of Directus (seconds); it is skipped when this data dir was bootstrapped
+    // already by the same Directus version for the same database.
+    private Path bootstrapMarker() {
+        return dataDir.resolve("bootstrapped");
+    }
+
+    private String bootstrapKey() {
+        LocalDirectusProperties.Db db = props.db();
+        return props.version() + " " + (db.isPostgres()
+                ? "pg://" + db.host() + ":" + db.port() + "/" + db.database()
+                : db.client() + ":data.db") + "\n"; // relative, so a copied data dir keeps it
+    }
+
+    private boolean bootstrapDone() throws IOException {
+        return Files.exists(bootstrapMarker()) && Files.readString(bootstrapMarker()).equals(bootstrapKey())
+                && (props.db().isPostgres() || Files.exists(dataDir.resolve("data.db")));
     }
 
     private Process launch(Path launcherScript, Map<String, String> env, String command) throws IOException {

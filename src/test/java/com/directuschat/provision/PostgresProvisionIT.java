@@ -1,0 +1,58 @@
+package com.directuschat.provision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.directuschat.directus.local.LocalDirectus;
+import com.directuschat.directus.local.LocalDirectusProperties;
+import com.directuschat.testsupport.TestDirectus;
+import com.directuschat.testsupport.TestUsers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A dedicated Directus on PostgreSQL (127.0.0.1:5432, user postgres), bootstrapped and provisioned from scratch. */
+class PostgresProvisionIT {
+
+    private final String database = "directus_chat_it_" + ProcessHandle.current().pid();
+
+    @BeforeEach
+    void createDatabase() throws Exception {
+        psql("DROP DATABASE IF EXISTS " + database);
+        psql("CREATE DATABASE " + database);
+    }
+
+    @AfterEach
+    void dropDatabase() throws Exception {
+        psql("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    }
+
+    @Test
+    void freshPostgresDirectusIsProvisionedIdempotently() {
+        LocalDirectusProperties props = TestDirectus.freshProperties(Map.of())
+                .withDb(LocalDirectusProperties.Db.postgres("127.0.0.1", 5432, database, "postgres", null));
+        try (LocalDirectus directus = new LocalDirectus(props, TestDirectus.installation())) {
+            directus.start();
+            DirectusAdminClient admin = TestDirectus.adminClient(directus.url());
+
+            new DirectusProvisioner(admin).provisionWithDemoUsers();
+            String once = ProvisioningIT.snapshot(admin);
+            new DirectusProvisioner(admin).provisionWithDemoUsers();
+
+            assertThat(ProvisioningIT.snapshot(admin)).isEqualTo(once);
+            assertThat(once).contains("field messages.user_created uuid", "relation messages.user_created->directus_users");
+            assertThat(DirectusAdminClient.accessToken(directus.url(), TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD))
+                    .isNotBlank();
+        }
+    }
+
+    private static void psql(String sql) throws Exception {
+        Process process = new ProcessBuilder("psql", "-U", "postgres", "-h", "127.0.0.1", "-d", "postgres",
+                "-v", "ON_ERROR_STOP=1", "-c", sql).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+    }
+}
