@@ -24,7 +24,7 @@ class SecurityConfig {
             SessionEndedResponses sessionEnded) throws Exception {
         http.authorizeHttpRequests(requests -> requests
                 .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
-                .requestMatchers("/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/error").permitAll()
+                .requestMatchers("/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/favicon.svg", "/error").permitAll()
                 .anyRequest().authenticated());
         http.formLogin(form -> form.loginPage("/login").usernameParameter("email").passwordParameter("password")
                 .failureHandler(loginFailureHandler).defaultSuccessUrl("/", true).permitAll());
