@@ -82,17 +82,40 @@
   });
 
   var wasAtBottom = true;
+  var highestId = 0;
+
   document.addEventListener("htmx:sseBeforeMessage", function (e) {
-    if (e.detail && e.detail.type === "message") { wasAtBottom = atBottom(); }
+    if (!e.detail || e.detail.type !== "message") { return; }
+    // Replays overlap on purpose; a message already on the page is not shown twice.
+    if (e.detail.lastEventId && document.getElementById("m-" + e.detail.lastEventId)) {
+      e.preventDefault();
+      return;
+    }
+    wasAtBottom = atBottom();
   });
 
+  // A lower id can arrive after a higher one (PostgreSQL commits out of order): keep the list in id order.
+  function keepInOrder(li) {
+    var id = Number(li.getAttribute("data-id"));
+    var before = li.previousElementSibling;
+    while (before && Number(before.getAttribute("data-id")) > id) { before = before.previousElementSibling; }
+    if (before !== li.previousElementSibling) {
+      li.parentNode.insertBefore(li, before ? before.nextElementSibling : li.parentNode.firstElementChild);
+    }
+  }
+
   document.addEventListener("htmx:sseMessage", function (e) {
-    if (!e.detail || e.detail.type !== "message") { return; }
+    if (!e.detail || e.detail.type !== "message" || !e.detail.lastEventId) { return; }
+    var id = Number(e.detail.lastEventId);
+    var li = document.getElementById("m-" + id);
+    if (li) { keepInOrder(li); }
     // A new EventSource (after an error) starts from here, not from the page's first render.
-    var root = app();
-    if (root && e.detail.lastEventId) {
-      var url = root.getAttribute("sse-connect").replace(/([?&]since=)\d*/, "$1" + e.detail.lastEventId);
-      root.setAttribute("sse-connect", url);
+    if (id > highestId) {
+      highestId = id;
+      var root = app();
+      if (root) {
+        root.setAttribute("sse-connect", root.getAttribute("sse-connect").replace(/([?&]since=)\d*/, "$1" + id));
+      }
     }
     var empty = document.querySelector(".conversation .empty");
     if (empty) { empty.remove(); }
@@ -104,8 +127,14 @@
     }
   });
 
-  document.addEventListener("htmx:sseError", function () {
-    if (!document.querySelector("#session-ended .notice")) { setStatus("status-reconnecting", "Reconnecting…"); }
+  document.addEventListener("htmx:sseError", function (e) {
+    if (document.querySelector("#session-ended .notice")) { return; }
+    var source = e.detail && e.detail.source;
+    if (source && source.readyState === 2) {
+      setStatus("status-offline", "Offline — retrying");
+    } else {
+      setStatus("status-reconnecting", "Reconnecting…");
+    }
   });
 
   document.addEventListener("htmx:sseClose", function () {
@@ -117,6 +146,9 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () {
+    var root = app();
+    var since = root && /[?&]since=(\d+)/.exec(root.getAttribute("sse-connect"));
+    highestId = since ? Number(since[1]) : 0;
     restoreDraft();
     scrollToBottom();
     var c = conversation();

@@ -12,6 +12,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        HTTP session alive) and is replayed from its last id
  * @param heartbeatInterval how often an idle stream gets a comment so proxies keep it open
  * @param backfillLimit most messages replayed to one stream at once
+ * @param backfillOverlap ids re-read below a stream's position on backfill: on PostgreSQL a lower id can
+ *        commit after a higher one, and would otherwise be missed
+ * @param streamQueueCapacity events one stream may have waiting; a tab that stops reading past this is
+ *        disconnected (and replayed when it comes back)
  */
 @ConfigurationProperties("chat")
 public record ChatProperties(
@@ -19,5 +23,7 @@ public record ChatProperties(
         @DefaultValue("2000") int maxMessageLength,
         @DefaultValue("5m") Duration streamTimeout,
         @DefaultValue("15s") Duration heartbeatInterval,
-        @DefaultValue("1000") int backfillLimit) {
+        @DefaultValue("1000") int backfillLimit,
+        @DefaultValue("20") int backfillOverlap,
+        @DefaultValue("256") int streamQueueCapacity) {
 }

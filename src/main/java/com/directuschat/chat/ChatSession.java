@@ -26,17 +26,18 @@ final class ChatSession implements RealtimeListener {
 
     private final AccessTokenSource tokens;
     private final DirectusClient directus;
-    private final int backfillLimit;
+    private final ChatProperties properties;
     private final Executor serial;
     private final Runnable onAuthLost;
     private final Set<MessageStream> streams = new CopyOnWriteArraySet<>();
     private volatile RealtimeSession realtime;
     private volatile RealtimeSession.State state = RealtimeSession.State.CONNECTING;
 
-    ChatSession(AccessTokenSource tokens, DirectusClient directus, int backfillLimit, Executor serial, Runnable onAuthLost) {
+    ChatSession(AccessTokenSource tokens, DirectusClient directus, ChatProperties properties, Executor serial,
+            Runnable onAuthLost) {
         this.tokens = tokens;
         this.directus = directus;
-        this.backfillLimit = backfillLimit;
+        this.properties = properties;
         this.serial = serial;
         this.onAuthLost = onAuthLost;
     }
@@ -49,6 +50,7 @@ final class ChatSession implements RealtimeListener {
         streams.add(stream);
         serial.execute(() -> {
             stream.status(state);
+            clampToNewest(stream);
             if (state == RealtimeSession.State.LIVE) {
                 backfill(List.of(stream));
             }
@@ -105,20 +107,38 @@ final class ChatSession implements RealtimeListener {
         onAuthLost.run();
     }
 
-    /** Reads from Directus what the streams have not seen, in id order, and delivers it. */
+    List<MessageStream> streams() {
+        return List.copyOf(streams);
+    }
+
+    /** Reads from Directus what the streams may have missed, in id order, and delivers what they have not seen. */
     private void backfill(List<MessageStream> targets) {
-        long from = targets.stream().filter(s -> !s.isClosed()).mapToLong(MessageStream::lastSentId).min().orElse(-1);
+        long from = targets.stream().filter(s -> !s.isClosed()).mapToLong(MessageStream::position).min().orElse(-1);
         if (from < 0) {
             return;
         }
         try {
-            List<ChatMessage> missed = directus.messagesAfter(tokens, from, backfillLimit);
+            long overlapFrom = Math.max(0, from - properties.backfillOverlap());
+            List<ChatMessage> missed = directus.messagesAfter(tokens, overlapFrom, properties.backfillLimit());
             for (ChatMessage message : missed) {
                 targets.forEach(stream -> deliver(stream, message));
             }
         }
         catch (DirectusException e) {
             log.info("Backfill failed ({}); it is retried when the realtime session is live again", e.code());
+        }
+    }
+
+    private void clampToNewest(MessageStream stream) {
+        if (stream.position() == 0) {
+            return;
+        }
+        try {
+            List<ChatMessage> newest = directus.latestMessages(tokens, 1);
+            stream.clampTo(newest.isEmpty() ? 0 : newest.get(0).id());
+        }
+        catch (DirectusException e) {
+            log.debug("Could not read the newest message id ({})", e.code());
         }
     }
 

@@ -2,6 +2,7 @@ package com.directuschat.chat;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +27,7 @@ class ChatSessions implements LoginEndedListener, DisposableBean {
     private final DirectusClient directus;
     private final RealtimeSessionFactory realtime;
     private final ChatProperties properties;
+    private final MessageStream.StreamStats stats = new MessageStream.StreamStats();
     private final ExecutorService workers = Executors.newCachedThreadPool(threads("chat-session-"));
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(threads("sse-heartbeat-"));
 
@@ -41,7 +43,7 @@ class ChatSessions implements LoginEndedListener, DisposableBean {
     /** The chat session of this HTTP session, opening its realtime session on first use. */
     ChatSession of(HttpSession httpSession, DirectusAuthentication login) {
         return sessions.computeIfAbsent(httpSession.getId(), id -> {
-            ChatSession session = new ChatSession(login.tokens(), directus, properties.backfillLimit(),
+            ChatSession session = new ChatSession(login.tokens(), directus, properties,
                     new SerialExecutor(workers), () -> endLogin(httpSession));
             session.connect(listener -> realtime.open(login.tokens(), listener));
             return session;
@@ -50,6 +52,19 @@ class ChatSessions implements LoginEndedListener, DisposableBean {
 
     int openRealtimeSessions() {
         return sessions.size();
+    }
+
+    /** A new stream's writer: its own serial lane on the shared pool, so a stalled tab blocks only itself. */
+    Executor streamWriter() {
+        return new SerialExecutor(workers);
+    }
+
+    MessageStream.StreamStats stats() {
+        return stats;
+    }
+
+    ChatSession find(String sessionId) {
+        return sessions.get(sessionId);
     }
 
     @Override

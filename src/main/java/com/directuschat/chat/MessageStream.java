@@ -2,6 +2,11 @@ package com.directuschat.chat;
 
 import java.io.IOException;
 import java.time.ZoneId;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.TreeSet;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -9,26 +14,52 @@ import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.RealtimeSession;
 
 /**
- * One browser tab's SSE stream. Delivers each message once, in id order: anything at or below the last
- * id sent is dropped, which de-duplicates backfill against live events.
+ * One browser tab's SSE stream. Delivers each message at most once: ids at or below the floor, or among
+ * the recently sent ones, are dropped. That de-duplicates backfill (which overlaps on purpose, since a
+ * lower id can commit after a higher one) against live events.
+ * <p>
+ * Writes go through a bounded queue drained on the stream's own serial executor, so a stalled tab blocks
+ * nobody else; when the queue overflows the stream is closed, and the browser reconnects and is replayed.
  */
 final class MessageStream {
+
+    private static final int RECENT_IDS = 512;
 
     private final SseEmitter emitter;
     private final ZoneId zone;
     private final Fragments fragments;
-    private long lastSentId;
+    private final int capacity;
+    private final Executor writer;
+    private final StreamStats stats;
+    private final Deque<SseEmitter.SseEventBuilder> queue = new ArrayDeque<>();
+    private final TreeSet<Long> recent = new TreeSet<>();
+    private long floor;
+    private long highest;
     private boolean closed;
 
-    MessageStream(SseEmitter emitter, long since, ZoneId zone, Fragments fragments) {
+    MessageStream(SseEmitter emitter, long since, ZoneId zone, Fragments fragments, int capacity, Executor writer,
+            StreamStats stats) {
         this.emitter = emitter;
-        this.lastSentId = since;
+        this.floor = since;
+        this.highest = since;
         this.zone = zone;
         this.fragments = fragments;
+        this.capacity = capacity;
+        this.writer = writer;
+        this.stats = stats;
     }
 
-    synchronized long lastSentId() {
-        return lastSentId;
+    /** The highest id sent: where a backfill for this stream starts (minus the overlap). */
+    synchronized long position() {
+        return highest;
+    }
+
+    /** After a data reset the browser may be ahead of Directus; it then goes live without replay. */
+    synchronized void clampTo(long newest) {
+        if (highest > newest) {
+            floor = newest;
+            highest = newest;
+        }
     }
 
     synchronized boolean isClosed() {
@@ -36,53 +67,110 @@ final class MessageStream {
     }
 
     synchronized void deliver(ChatMessage message) {
-        if (closed || message.id() <= lastSentId) {
+        long id = message.id();
+        if (closed || id <= floor || recent.contains(id)) {
             return;
         }
-        String html = fragments.message(MessageFormatter.view(message, zone));
-        if (send(SseEmitter.event().id(Long.toString(message.id())).name("message").data(html))) {
-            lastSentId = message.id();
+        recent.add(id);
+        if (recent.size() > RECENT_IDS) {
+            floor = recent.pollFirst();
         }
+        highest = Math.max(highest, id);
+        String html = fragments.message(MessageFormatter.view(message, zone));
+        enqueue(SseEmitter.event().id(Long.toString(id)).name("message").data(html));
     }
 
     synchronized void status(RealtimeSession.State state) {
-        send(SseEmitter.event().name("status").data(fragments.status(state)));
+        enqueue(SseEmitter.event().name("status").data(fragments.status(state)));
     }
 
     synchronized void heartbeat() {
-        send(SseEmitter.event().comment("heartbeat"));
+        enqueue(SseEmitter.event().comment("heartbeat"));
     }
 
     /** Tells the page its login is over, then ends the stream; the page stops reconnecting. */
     synchronized void sessionEnded() {
-        send(SseEmitter.event().name("session-ended").data(fragments.sessionEnded()));
-        complete();
+        enqueue(SseEmitter.event().name("session-ended").data(fragments.sessionEnded()));
+        writer.execute(this::complete);
     }
 
-    synchronized void complete() {
-        if (!closed) {
+    synchronized int queued() {
+        return queue.size();
+    }
+
+    void complete() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
             closed = true;
-            emitter.complete();
+            queue.clear();
         }
+        emitter.complete();
     }
 
     /** The container saw the stream end (timeout, client gone, error). */
     synchronized void markClosed() {
         closed = true;
+        queue.clear();
     }
 
-    private boolean send(SseEmitter.SseEventBuilder event) {
+    private void enqueue(SseEmitter.SseEventBuilder event) {
         if (closed) {
-            return false;
+            return;
+        }
+        if (queue.size() >= capacity) {
+            stats.overflowed();
+            closed = true;
+            queue.clear();
+            writer.execute(emitter::complete);
+            return;
+        }
+        queue.add(event);
+        stats.queued(queue.size());
+        writer.execute(this::drainOne);
+    }
+
+    private void drainOne() {
+        SseEmitter.SseEventBuilder event;
+        synchronized (this) {
+            event = queue.poll();
+            if (event == null || closed) {
+                return;
+            }
         }
         try {
             emitter.send(event);
-            return true;
         }
         catch (IOException | IllegalStateException e) {
-            closed = true;
+            synchronized (this) {
+                closed = true;
+                queue.clear();
+            }
             emitter.completeWithError(e);
-            return false;
+        }
+    }
+
+    /** Counts queue depth and overflows across all streams, for tests and monitoring. */
+    static final class StreamStats {
+
+        private final AtomicInteger maxQueued = new AtomicInteger();
+        private final AtomicInteger overflows = new AtomicInteger();
+
+        void queued(int depth) {
+            maxQueued.accumulateAndGet(depth, Math::max);
+        }
+
+        void overflowed() {
+            overflows.incrementAndGet();
+        }
+
+        int maxQueued() {
+            return maxQueued.get();
+        }
+
+        int overflows() {
+            return overflows.get();
         }
     }
 }

@@ -35,7 +35,8 @@ class MessageStreamController {
         long position = Math.max(position(since, "since"), position(lastEventId, "Last-Event-ID"));
         ChatSession session = sessions.of(httpSession, CurrentLogin.get());
         SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
-        MessageStream stream = new MessageStream(emitter, position, ClientTimeZone.of(request), fragments);
+        MessageStream stream = new MessageStream(emitter, position, ClientTimeZone.of(request), fragments,
+                properties.streamQueueCapacity(), sessions.streamWriter(), sessions.stats());
         emitter.onCompletion(() -> session.detach(stream));
         emitter.onTimeout(() -> session.detach(stream));
         emitter.onError(error -> session.detach(stream));

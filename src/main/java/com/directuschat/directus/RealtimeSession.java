@@ -25,7 +25,13 @@ import tools.jackson.databind.ObjectMapper;
  */
 public final class RealtimeSession implements AutoCloseable {
 
-    public enum State { CONNECTING, LIVE, RECONNECTING, CLOSED }
+    /**
+     * OFFLINE: several reconnects in a row failed; still retrying. FORBIDDEN: Directus refused the
+     * subscription (the user's policy cannot read messages); nothing will arrive.
+     */
+    public enum State { CONNECTING, LIVE, RECONNECTING, OFFLINE, FORBIDDEN, CLOSED }
+
+    private static final int ATTEMPTS_BEFORE_OFFLINE = 3;
 
     private static final Logger log = LoggerFactory.getLogger(RealtimeSession.class);
     private static final AtomicLong SEQUENCE = new AtomicLong();
@@ -39,6 +45,7 @@ public final class RealtimeSession implements AutoCloseable {
     private final RealtimeListener listener;
     private final ScheduledExecutorService scheduler;
     private final Backoff backoff;
+    private final RealtimeStats stats;
     private final String uid = "messages-" + SEQUENCE.incrementAndGet();
 
     private WebSocket socket;
@@ -53,7 +60,7 @@ public final class RealtimeSession implements AutoCloseable {
     private ScheduledFuture<?> reconnectTimer;
 
     RealtimeSession(HttpClient http, DirectusProperties properties, ObjectMapper json, AccessTokenSource tokens,
-            RealtimeListener listener, ScheduledExecutorService scheduler, Backoff backoff) {
+            RealtimeListener listener, ScheduledExecutorService scheduler, Backoff backoff, RealtimeStats stats) {
         this.http = http;
         this.properties = properties;
         this.json = json;
@@ -61,6 +68,7 @@ public final class RealtimeSession implements AutoCloseable {
         this.listener = listener;
         this.scheduler = scheduler;
         this.backoff = backoff;
+        this.stats = stats;
     }
 
     public synchronized State state() {
@@ -92,6 +100,7 @@ public final class RealtimeSession implements AutoCloseable {
         }
         socketToken = token;
         subscribed = false;
+        stats.attempted();
         lastReceivedNanos = System.nanoTime();
         http.newWebSocketBuilder().connectTimeout(properties.requestTimeout())
                 .buildAsync(properties.websocketUrl(), new Frames())
@@ -130,6 +139,7 @@ public final class RealtimeSession implements AutoCloseable {
             case "ping" -> send(Map.of("type", "pong"));
             case "auth" -> onAuth(frame);
             case "subscription" -> onSubscription(frame);
+            case "subscribe" -> onSubscribeRefused(frame);
             default -> {
                 if ("error".equals(Json.text(frame, "status"))) {
                     log.warn("Directus realtime error: {} {}", Json.text(frame.path("error"), "code"),
@@ -141,6 +151,7 @@ public final class RealtimeSession implements AutoCloseable {
 
     private void onAuth(JsonNode frame) {
         if ("ok".equals(Json.text(frame, "status"))) {
+            stats.authenticated();
             scheduleReauth();
             if (!subscribed) {
                 send(Map.of("type", "subscribe", "collection", "messages", "event", "create",
@@ -155,6 +166,14 @@ public final class RealtimeSession implements AutoCloseable {
         String code = Json.text(frame.path("error"), "code");
         log.debug("Realtime auth refused: {}", code);
         reauthenticate(true);
+    }
+
+    private void onSubscribeRefused(JsonNode frame) {
+        String code = Json.text(frame.path("error"), "code");
+        log.info("Directus refused the messages subscription: {}", code);
+        if ("FORBIDDEN".equals(code)) {
+            setState(State.FORBIDDEN);
+        }
     }
 
     private void onSubscription(JsonNode frame) {
@@ -239,7 +258,7 @@ public final class RealtimeSession implements AutoCloseable {
             return;
         }
         cancel(reauthTimer);
-        setState(State.RECONNECTING);
+        setState(attempt >= ATTEMPTS_BEFORE_OFFLINE ? State.OFFLINE : State.RECONNECTING);
         Duration delay = backoff.delay(attempt++);
         reconnectTimer = scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
     }

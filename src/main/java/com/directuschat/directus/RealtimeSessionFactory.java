@@ -23,6 +23,7 @@ public class RealtimeSessionFactory implements DisposableBean {
     private final ObjectMapper json;
     private final HttpClient http;
     private final ScheduledExecutorService scheduler;
+    private final RealtimeStats stats = new RealtimeStats();
 
     public RealtimeSessionFactory(DirectusProperties properties, ObjectMapper json) {
         this.properties = properties;
@@ -34,9 +35,13 @@ public class RealtimeSessionFactory implements DisposableBean {
 
     public RealtimeSession open(AccessTokenSource tokens, RealtimeListener listener) {
         Backoff backoff = new Backoff(Duration.ofMillis(500), properties.reconnectMaxDelay(), new Random());
-        RealtimeSession session = new RealtimeSession(http, properties, json, tokens, listener, scheduler, backoff);
+        RealtimeSession session = new RealtimeSession(http, properties, json, tokens, listener, scheduler, backoff, stats);
         session.start();
         return session;
+    }
+
+    public RealtimeStats stats() {
+        return stats;
     }
 
     private static CustomizableThreadFactory timerThreads() {
