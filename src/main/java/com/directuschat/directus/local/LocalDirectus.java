@@ -232,7 +232,7 @@ public final class LocalDirectus implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 throw failure("Directus did not answer " + url() + "/server/ping within "
-                        + props.startupTimeout().toSeconds() + "s");
+                        + props.startupTimeout().toSeconds() + "s (directus.local.startup-timeout)");
             }
             try {
                 launcher.waitFor(250, TimeUnit.MILLISECONDS);
