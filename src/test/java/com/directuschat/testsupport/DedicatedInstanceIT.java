@@ -39,10 +39,15 @@ class DedicatedInstanceIT {
     }
 
     @Test
-    void shortAccessTokenTtlExpiresTokens() {
-        try (DirectusInstance directus = TestDirectus.dedicated(Map.of("ACCESS_TOKEN_TTL", "3s"))) {
+    void shortAccessTokenTtlAndHeartbeatPeriodApply() {
+        try (DirectusInstance directus = TestDirectus.dedicated(
+                Map.of("ACCESS_TOKEN_TTL", "3s", "WEBSOCKETS_HEARTBEAT_PERIOD", "2"))) {
             String token = directus.loginToken(TestUsers.BOB_EMAIL, TestUsers.BOB_PASSWORD);
             assertThat(me(directus.url(), token)).isEqualTo("Bob");
+            try (WsClient ws = new WsClient(directus.url())) {
+                ws.send(Map.of("type", "auth", "access_token", token));
+                await().atMost(Duration.ofSeconds(10)).until(() -> !ws.ofType("ping").isEmpty());
+            }
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                     assertThatThrownBy(() -> me(directus.url(), token))
                             .isInstanceOfSatisfying(DirectusApiException.class, e -> assertThat(e.status()).isEqualTo(401)));

@@ -110,6 +110,7 @@ public final class TestDirectus {
             return;
         }
         long started = System.nanoTime();
+        deleteDataDirsOfDeadJvms();
         LocalDirectusProperties props = freshProperties(Map.of());
         try (LocalDirectus directus = new LocalDirectus(props, installation())) {
             directus.start();
@@ -131,6 +132,22 @@ public final class TestDirectus {
         deleteRecursively(props.dataDir());
         templateReady = true;
         System.out.printf("Directus test template built in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    // Data dirs are named N-<pid of the test JVM>; those of finished runs are just disk usage.
+    private static void deleteDataDirsOfDeadJvms() {
+        if (!Files.isDirectory(INSTANCES)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(INSTANCES)) {
+            dirs.filter(dir -> {
+                String name = dir.getFileName().toString();
+                String pid = name.substring(name.indexOf('-') + 1);
+                return !pid.matches("\\d+") || ProcessHandle.of(Long.parseLong(pid)).isEmpty();
+            }).forEach(TestDirectus::deleteRecursively);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void copyTemplate(Path dataDir) {

@@ -3,7 +3,6 @@ package com.directuschat.directus.local;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -14,8 +13,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,8 +98,8 @@ public final class LocalDirectus implements AutoCloseable {
             prepareDataDir();
             Map<String, String> env = environment();
             long started = System.nanoTime();
-            Files.writeString(logFile(), "=== bootstrap " + java.time.Instant.now() + "\n",
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(logFile(), "=== start " + Instant.now() + "\n",
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             if (!bootstrapDone()) {
                 runBootstrap(launcherScript, env);
                 Files.writeString(bootstrapMarker(), bootstrapKey());
@@ -231,7 +232,7 @@ public final class LocalDirectus implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 throw failure("Directus did not answer " + url() + "/server/ping within "
-                        + props.startupTimeout().toSeconds() + "s");
+                        + props.startupTimeout().toSeconds() + "s (directus.local.startup-timeout)");
             }
             try {
                 launcher.waitFor(250, TimeUnit.MILLISECONDS);
@@ -394,10 +395,5 @@ public final class LocalDirectus implements AutoCloseable {
         } catch (IOException e) {
             // the launcher is gone already
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
     }
 }

@@ -42,8 +42,14 @@ public class LocalDirectusApplicationListener implements ApplicationListener<App
         LocalDirectus directus = LocalDirectus.installed(props);
         registerStop(context, directus);
         directus.start();
-        DirectusAdminClient admin = DirectusAdminClient.login(directus.url(), props.adminEmail(), props.adminPassword());
-        new DirectusProvisioner(admin).provisionWithDemoUsers();
+        try {
+            DirectusAdminClient admin = DirectusAdminClient.login(directus.url(), props.adminEmail(), props.adminPassword());
+            new DirectusProvisioner(admin).provisionWithDemoUsers();
+        } catch (RuntimeException e) {
+            // e.g. the data dir was bootstrapped with another admin password
+            throw new LocalDirectusException("Provisioning the local Directus at " + directus.url() + " failed: "
+                    + e.getMessage(), e);
+        }
         environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE, Map.of(
                 "directus.url", directus.url(),
                 "directus.local.active", "true")));

@@ -52,6 +52,32 @@ class LocalDirectusFaultsIT {
     }
 
     @Test
+    void directusExitingAfterBootstrapGivesOneLineWithTheLogTail() {
+        // Bootstrap is skipped (the seeded data dir is bootstrapped already); start cannot open its database.
+        LocalDirectusProperties props = TestDirectus.seededProperties(Map.of("DB_FILENAME", "/nonexistent/dir/data.db"));
+        LocalDirectus directus = new LocalDirectus(props, TestDirectus.installation());
+
+        assertThatThrownBy(directus::start)
+                .isInstanceOf(LocalDirectusException.class)
+                .hasMessageStartingWith("Directus exited during startup")
+                .hasMessageContaining("directus.log ends:")
+                .hasMessageNotContaining("\n");
+        assertThat(Processes.runningIn(props.dataDir())).isEmpty();
+    }
+
+    @Test
+    void startupTimeoutStopsDirectusAndSaysSo() {
+        LocalDirectusProperties props = TestDirectus.seededProperties(Map.of()).withStartupTimeout(Duration.ofMillis(500));
+        LocalDirectus directus = new LocalDirectus(props, TestDirectus.installation());
+
+        assertThatThrownBy(directus::start)
+                .isInstanceOf(LocalDirectusException.class)
+                .hasMessageStartingWith("Directus did not answer " + directus.url() + "/server/ping within 0s")
+                .hasMessageNotContaining("\n");
+        assertThat(Processes.runningIn(props.dataDir())).isEmpty();
+    }
+
+    @Test
     void halfFinishedInstallIsRedoneAndAFinishedOneReused(@org.junit.jupiter.api.io.TempDir Path cache) throws Exception {
         Path dir = cache.resolve("tiny");
         Files.createDirectories(dir.resolve("app/node_modules/half-written"));
