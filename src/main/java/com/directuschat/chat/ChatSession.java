@@ -86,6 +86,16 @@ final class ChatSession implements RealtimeListener {
         });
     }
 
+    /** Our app is stopping: close the realtime session and end the streams without a verdict. */
+    void shutdown() {
+        RealtimeSession session = realtime;
+        if (session != null) {
+            session.close();
+        }
+        streams.forEach(MessageStream::complete);
+        streams.clear();
+    }
+
     @Override
     public void onLive() {
         serial.execute(() -> backfill(List.copyOf(streams)));

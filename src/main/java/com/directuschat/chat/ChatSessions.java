@@ -84,9 +84,14 @@ class ChatSessions implements LoginEndedListener, DisposableBean {
         }
     }
 
+    /**
+     * Our app stops: the logins themselves may outlive us (a restarted app, a shared session store), so the
+     * streams end without a session-ended notice; the browser reconnects and learns the truth then.
+     */
     @Override
     public void destroy() {
-        sessions.keySet().forEach(this::loginEnded);
+        sessions.values().forEach(ChatSession::shutdown);
+        sessions.clear();
         heartbeats.shutdownNow();
         workers.shutdown();
     }

@@ -20,7 +20,7 @@ class Fragments {
 
     Fragments(ITemplateEngine templates, ServletContext servletContext) {
         this.templates = templates;
-        this.loginUrl = servletContext.getContextPath() + "/login";
+        this.loginUrl = servletContext.getContextPath() + "/login?expired";
     }
 
     String message(MessageView message) {

@@ -80,7 +80,7 @@ class SessionEndedResponses {
 
     private String fragment(HttpServletRequest request) {
         Context context = new Context();
-        context.setVariable("loginUrl", request.getContextPath() + "/login");
+        context.setVariable("loginUrl", request.getContextPath() + "/login?expired");
         return templates.process("chat/fragments", Set.of("session-ended"), context).strip();
     }
 }
