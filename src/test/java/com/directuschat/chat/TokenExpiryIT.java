@@ -5,6 +5,7 @@ import static com.directuschat.testsupport.TestUsers.ALICE_PASSWORD;
 import static com.directuschat.testsupport.TestUsers.BOB_EMAIL;
 import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import com.directuschat.auth.LoginInspector;
+import com.directuschat.directus.RealtimeSessionFactory;
+import com.directuschat.testsupport.SseEvent;
 import com.directuschat.testsupport.ChatClient;
 import com.directuschat.testsupport.DirectusInstance;
 import com.directuschat.testsupport.DirectusRest;
@@ -51,6 +54,33 @@ class TokenExpiryIT {
 
     @Autowired
     ApplicationContext context;
+
+    @Autowired
+    RealtimeSessionFactory realtime;
+
+    @Test
+    void aRefreshTokenRevokedInDirectusSendsTheUserToLoginWithoutAReconnectLoop() {
+        ChatClient alice = new ChatClient("http://127.0.0.1:" + port);
+        alice.login(ALICE_EMAIL, ALICE_PASSWORD);
+        alice.get("/");
+        try (SseConnection stream = alice.stream("since=0", null)) {
+            stream.await(e -> "status".equals(e.name()) && e.data().contains("Connected"), WAIT);
+            // Someone ends the Directus session behind our back (an admin, or the user elsewhere).
+            String refresh = LoginInspector.refreshToken(context, alice.sessionId());
+            assertThat(DirectusRest.status(directus.url(), "POST", "/auth/logout", null,
+                    "{\"refresh_token\":\"" + refresh + "\",\"mode\":\"json\"}")).isLessThan(300);
+
+            SseEvent ended = stream.await(e -> "session-ended".equals(e.name()), WAIT);
+            assertThat(ended.data()).contains("Log in again").contains("/login?expired");
+            stream.awaitEnd(WAIT);
+        }
+        assertThat(alice.get("/").headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login"));
+        assertThat(alice.get("/login?expired").body()).contains("Your session has ended. Please log in again.");
+        long attempts = realtime.stats().attempts();
+        // No reconnect loop: nothing tries to connect as the ended login for several token lifetimes.
+        await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(12))
+                .until(() -> realtime.stats().attempts() == attempts);
+    }
 
     @Test
     void nothingIsLostAcrossTokenRefreshes() {

@@ -1,0 +1,196 @@
+package com.directuschat.chat;
+
+import static com.directuschat.testsupport.TestUsers.ALICE_EMAIL;
+import static com.directuschat.testsupport.TestUsers.ALICE_PASSWORD;
+import static com.directuschat.testsupport.TestUsers.BOB_EMAIL;
+import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.directuschat.directus.RealtimeSessionFactory;
+import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.DirectusInstance;
+import com.directuschat.testsupport.DirectusRest;
+import com.directuschat.testsupport.SseConnection;
+import com.directuschat.testsupport.SseEvent;
+import com.directuschat.testsupport.TestDirectus;
+import com.directuschat.testsupport.TestUsers;
+
+/**
+ * Real faults on the server-to-Directus leg: Directus SIGKILLed and restarted, a network that silently drops
+ * everything. The app talks to Directus through a TCP proxy; Directus sends heartbeats every 2 s.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "directus.heartbeat-period=2s", "directus.request-timeout=3s", "directus.reconnect-max-delay=2s"})
+class DirectusFaultsIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(45);
+    static DirectusInstance directus;
+
+    @DynamicPropertySource
+    static void directus(DynamicPropertyRegistry registry) {
+        directus = TestDirectus.dedicated(Map.of("WEBSOCKETS_HEARTBEAT_PERIOD", "2"));
+        registry.add("directus.url", directus::proxiedUrl);
+        registry.add("directus.local.enabled", () -> "false");
+    }
+
+    @AfterAll
+    static void stop() {
+        directus.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    RealtimeSessionFactory realtime;
+
+    private final List<SseConnection> open = new ArrayList<>();
+
+    @AfterEach
+    void closeStreams() {
+        open.forEach(SseConnection::close);
+        directus.proxy().restore();
+        if (!directus.directus().isHealthy()) {
+            directus.start();
+        }
+    }
+
+    private ChatClient login(String email, String password) {
+        ChatClient client = new ChatClient("http://127.0.0.1:" + port);
+        assertThat(client.login(email, password).headers().firstValue("Location").orElse("")).endsWith("/");
+        return client;
+    }
+
+    private SseConnection liveStream(ChatClient client) {
+        Matcher since = Pattern.compile("since=(\\d+)").matcher(client.get("/").body());
+        assertThat(since.find()).isTrue();
+        SseConnection stream = client.stream("since=" + since.group(1), null);
+        open.add(stream);
+        awaitStatus(stream, "Connected", 0);
+        return stream;
+    }
+
+    private static void awaitStatus(SseConnection stream, String text, int after) {
+        await().atMost(WAIT).until(() -> {
+            List<SseEvent> events = stream.events();
+            return events.subList(Math.min(after, events.size()), events.size()).stream()
+                    .anyMatch(e -> "status".equals(e.name()) && e.data().contains(text));
+        });
+    }
+
+    private static List<Long> ids(SseConnection stream) {
+        return stream.messages().stream().map(e -> Long.parseLong(e.id())).toList();
+    }
+
+    private static void assertOnceInOrder(SseConnection stream, List<Long> expected) {
+        await().atMost(WAIT).until(() -> ids(stream).containsAll(expected));
+        List<Long> ids = ids(stream);
+        assertThat(ids).isSorted().doesNotHaveDuplicates();
+        assertThat(ids.stream().filter(expected::contains).toList()).isEqualTo(expected);
+    }
+
+    @Test
+    void killedAndRestartedDirectusLosesNothingAndNeedsNoNewLogin() {
+        ChatClient alice = login(ALICE_EMAIL, ALICE_PASSWORD);
+        ChatClient bob = login(BOB_EMAIL, BOB_PASSWORD);
+        SseConnection aliceStream = liveStream(alice);
+        SseConnection bobStream = liveStream(bob);
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        assertThat(alice.sendMessage("before " + tag).statusCode()).isEqualTo(200);
+        bobStream.await(e -> e.data().contains("before " + tag), WAIT);
+        int aliceEvents = aliceStream.events().size();
+
+        directus.kill();
+        awaitStatus(aliceStream, "Reconnecting", aliceEvents);
+
+        // While Directus is down, a send is refused visibly and the typed text comes back.
+        HttpResponse<String> refused = alice.sendMessage("during outage " + tag);
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.body()).contains("Directus is unreachable").contains("during outage " + tag);
+
+        // Hold our reconnects back at the proxy while someone else writes directly to Directus.
+        directus.proxy().blackhole();
+        directus.start();
+        String carolToken = TestDirectus.loginToken(directus.url(), TestUsers.userEmail(3), TestUsers.USER_PASSWORD);
+        List<Long> missed = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            missed.add(DirectusRest.createMessage(directus.url(), carolToken, "while away " + tag + " " + i));
+        }
+        int beforeRestore = aliceStream.events().size();
+        directus.proxy().cut();
+        directus.proxy().restore();
+
+        awaitStatus(aliceStream, "Connected", beforeRestore);
+        assertOnceInOrder(aliceStream, missed);
+        assertOnceInOrder(bobStream, missed);
+
+        assertThat(alice.sendMessage("after " + tag).statusCode()).isEqualTo(200);
+        SseEvent after = bobStream.await(e -> e.data().contains("after " + tag), WAIT);
+        aliceStream.await(e -> e.data().contains("after " + tag), WAIT);
+        List<Long> all = new ArrayList<>(missed);
+        all.add(Long.parseLong(after.id()));
+        assertOnceInOrder(aliceStream, all);
+        assertOnceInOrder(bobStream, all);
+        assertThat(aliceStream.messages()).noneMatch(e -> e.data().contains("during outage"));
+    }
+
+    @Test
+    void aBlackHoledSocketIsDetectedWithinTwoHeartbeatsAndNothingIsLost() {
+        ChatClient alice = login(ALICE_EMAIL, ALICE_PASSWORD);
+        SseConnection stream = liveStream(alice);
+        String bobToken = TestDirectus.loginToken(directus.url(), BOB_EMAIL, BOB_PASSWORD);
+        long attempts = realtime.stats().attempts();
+
+        directus.proxy().blackhole();
+        long missed = DirectusRest.createMessage(directus.url(), bobToken, "into the void");
+        // Two 2 s heartbeats plus the watchdog's half-period tick; no close frame ever arrives.
+        await().atMost(Duration.ofSeconds(8)).until(() -> realtime.stats().attempts() > attempts);
+        directus.proxy().restore();
+
+        stream.await(e -> String.valueOf(missed).equals(e.id()), WAIT);
+        long later = DirectusRest.createMessage(directus.url(), bobToken, "after the void");
+        stream.await(e -> String.valueOf(later).equals(e.id()), WAIT);
+        assertOnceInOrder(stream, List.of(missed, later));
+    }
+
+    @Test
+    void twentySessionsDoNotAllReconnectAtTheSameInstant() {
+        List<ChatClient> users = new ArrayList<>();
+        for (int n = 1; n <= 20; n++) {
+            ChatClient user = login(TestUsers.userEmail(n), TestUsers.USER_PASSWORD);
+            liveStream(user);
+            users.add(user);
+        }
+        long authenticated = realtime.stats().authentications();
+        Instant killedAt = Instant.now();
+        directus.kill();
+        directus.start();
+        await().atMost(WAIT).until(() -> realtime.stats().authentications() >= authenticated + 20);
+
+        List<Instant> reconnects = realtime.stats().attemptTimes().stream().filter(t -> t.isAfter(killedAt)).toList();
+        assertThat(reconnects).hasSizeGreaterThanOrEqualTo(20);
+        long distinctTenths = reconnects.stream().map(t -> t.toEpochMilli() / 100).distinct().count();
+        assertThat(distinctTenths).as("reconnect attempts spread over 100 ms slots").isGreaterThanOrEqualTo(4);
+        assertThat(users).hasSize(20);
+    }
+}
