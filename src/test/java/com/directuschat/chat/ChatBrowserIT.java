@@ -189,4 +189,59 @@ class ChatBrowserIT {
         logIn(second, ALICE_EMAIL, ALICE_PASSWORD);
         assertThat(second.getByLabel("Message", EXACT)).hasValue("half-typed words");
     }
+
+    @Test
+    void timesAreShownInTheBrowsersTimeZone() {
+        BrowserContext tokyo = browser.newContext(new Browser.NewContextOptions().setTimezoneId("Asia/Tokyo"));
+        try {
+            Page page = open(tokyo);
+            logIn(page, ALICE_EMAIL, ALICE_PASSWORD);
+            String text = "what time is it " + UUID.randomUUID();
+            send(page, text);
+            Locator time = message(page, text).locator("time");
+            assertThat(time).hasAttribute("datetime", Pattern.compile(".*Z"));
+            String expected = java.time.Instant.parse(time.getAttribute("datetime"))
+                    .atZone(java.time.ZoneId.of("Asia/Tokyo")).format(java.time.format.DateTimeFormatter.ofPattern("HH:mm"));
+            assertThat(time).hasText(expected);
+            page.reload();
+            assertThat(message(page, text).locator("time")).hasText(expected);
+        }
+        finally {
+            tokyo.close();
+        }
+    }
+
+    @Test
+    void newMessagesScrollOnlyAReaderWhoIsAtTheBottom() {
+        BrowserContext small = browser.newContext(new Browser.NewContextOptions().setViewportSize(400, 500));
+        try {
+            Page alice = open(small);
+            logIn(alice, ALICE_EMAIL, ALICE_PASSWORD);
+            Page bob = open(bobContext);
+            logIn(bob, BOB_EMAIL, BOB_PASSWORD);
+            String tag = UUID.randomUUID().toString().substring(0, 8);
+            for (int i = 0; i < 12; i++) {
+                send(bob, "filler " + tag + " " + i + "\nsecond line\nthird line");
+                assertThat(message(alice, "filler " + tag + " " + i)).hasCount(1);
+            }
+            Locator marker = alice.locator("#new-messages");
+            assertThat(marker).isHidden();
+            assertThat(message(alice, "filler " + tag + " 11")).isInViewport();
+
+            alice.locator("#conversation").evaluate("c => c.scrollTop = 0");
+            send(bob, "while reading history " + tag);
+            assertThat(marker).isVisible();
+            assertThat(message(alice, "while reading history " + tag)).not().isInViewport();
+
+            marker.click();
+            assertThat(marker).isHidden();
+            assertThat(message(alice, "while reading history " + tag)).isInViewport();
+            send(bob, "at the bottom " + tag);
+            assertThat(message(alice, "at the bottom " + tag)).isInViewport();
+            assertThat(marker).isHidden();
+        }
+        finally {
+            small.close();
+        }
+    }
 }
