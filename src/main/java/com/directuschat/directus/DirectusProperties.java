@@ -3,8 +3,11 @@ package com.directuschat.directus;
 import java.net.URI;
 import java.time.Duration;
 
+import jakarta.validation.constraints.NotNull;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Where Directus is and how we talk to it.
@@ -15,9 +18,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param refreshSkew how long before the access token's expiry we refresh it
  * @param reconnectMaxDelay cap of the realtime reconnect backoff
  */
+@Validated
 @ConfigurationProperties("directus")
 public record DirectusProperties(
-        URI url,
+        @NotNull(message = "is not set: set DIRECTUS_URL to your Directus (or run from source for a local one)") URI url,
         @DefaultValue("10s") Duration requestTimeout,
         @DefaultValue("30s") Duration heartbeatPeriod,
         @DefaultValue("30s") Duration refreshSkew,
