@@ -18,6 +18,7 @@ public final class SseConnection implements AutoCloseable {
 
     private final HttpResponse<InputStream> response;
     private final List<SseEvent> events = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<SseEvent>> listeners = new CopyOnWriteArrayList<>();
     private final StringBuilder raw = new StringBuilder();
     private final Thread reader;
     private volatile boolean ended;
@@ -27,6 +28,11 @@ public final class SseConnection implements AutoCloseable {
         this.reader = new Thread(this::read, "sse-test-reader");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** Called on the reader thread for every event from now on. */
+    public void onEvent(java.util.function.Consumer<SseEvent> listener) {
+        listeners.add(listener);
     }
 
     public int status() {
@@ -86,7 +92,10 @@ public final class SseConnection implements AutoCloseable {
                 for (String l : java.util.Arrays.copyOf(lines, lines.length - 1)) {
                     if (l.isEmpty()) {
                         if (!data.isEmpty() || name != null) {
-                            events.add(new SseEvent(id, name == null ? "message" : name, String.join("\n", data)));
+                            SseEvent event = new SseEvent(id, name == null ? "message" : name, String.join("\n", data),
+                                    System.nanoTime());
+                            events.add(event);
+                            listeners.forEach(listener -> listener.accept(event));
                         }
                         id = null;
                         name = null;
