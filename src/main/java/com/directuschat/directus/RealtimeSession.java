@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,7 @@ public final class RealtimeSession implements AutoCloseable {
     private final AccessTokenSource tokens;
     private final RealtimeListener listener;
     private final ScheduledExecutorService scheduler;
+    private final Executor worker;
     private final Backoff backoff;
     private final RealtimeStats stats;
     private final String uid = "messages-" + SEQUENCE.incrementAndGet();
@@ -54,19 +56,23 @@ public final class RealtimeSession implements AutoCloseable {
     private boolean subscribed;
     private String socketToken;
     private int attempt;
+    private int authFailures;
+    private boolean connecting;
     private volatile long lastReceivedNanos = System.nanoTime();
     private ScheduledFuture<?> reauthTimer;
     private ScheduledFuture<?> watchdog;
     private ScheduledFuture<?> reconnectTimer;
 
     RealtimeSession(HttpClient http, DirectusProperties properties, ObjectMapper json, AccessTokenSource tokens,
-            RealtimeListener listener, ScheduledExecutorService scheduler, Backoff backoff, RealtimeStats stats) {
+            RealtimeListener listener, ScheduledExecutorService scheduler, Executor worker, Backoff backoff,
+            RealtimeStats stats) {
         this.http = http;
         this.properties = properties;
         this.json = json;
         this.tokens = tokens;
         this.listener = listener;
         this.scheduler = scheduler;
+        this.worker = worker;
         this.backoff = backoff;
         this.stats = stats;
     }
@@ -100,6 +106,7 @@ public final class RealtimeSession implements AutoCloseable {
         }
         socketToken = token;
         subscribed = false;
+        connecting = true;
         stats.attempted();
         lastReceivedNanos = System.nanoTime();
         http.newWebSocketBuilder().connectTimeout(properties.requestTimeout())
@@ -108,6 +115,7 @@ public final class RealtimeSession implements AutoCloseable {
     }
 
     private synchronized void opened(WebSocket ws, Throwable error, String token) {
+        connecting = false;
         if (error != null) {
             log.debug("Realtime connect failed: {}", error.toString());
             scheduleReconnect();
@@ -151,6 +159,7 @@ public final class RealtimeSession implements AutoCloseable {
 
     private void onAuth(JsonNode frame) {
         if ("ok".equals(Json.text(frame, "status"))) {
+            authFailures = 0;
             stats.authenticated();
             scheduleReauth();
             if (!subscribed) {
@@ -165,7 +174,12 @@ public final class RealtimeSession implements AutoCloseable {
         }
         String code = Json.text(frame.path("error"), "code");
         log.debug("Realtime auth refused: {}", code);
-        reauthenticate(true);
+        if (++authFailures > 2) {
+            // A fresh token was refused too: back off instead of hammering Directus.
+            dropSocket();
+            return;
+        }
+        worker.execute(() -> reauthenticate(true));
     }
 
     private void onSubscribeRefused(JsonNode frame) {
@@ -223,7 +237,7 @@ public final class RealtimeSession implements AutoCloseable {
         cancel(reauthTimer);
         Instant due = tokens.renewAt().plusMillis(100);
         long delay = Math.max(500, Duration.between(Instant.now(), due).toMillis());
-        reauthTimer = scheduler.schedule(() -> reauthenticate(false), delay, TimeUnit.MILLISECONDS);
+        reauthTimer = scheduler.schedule(() -> worker.execute(() -> reauthenticate(false)), delay, TimeUnit.MILLISECONDS);
     }
 
     private void checkAlive() {
@@ -254,13 +268,14 @@ public final class RealtimeSession implements AutoCloseable {
     }
 
     private synchronized void scheduleReconnect() {
-        if (state == State.CLOSED || (reconnectTimer != null && !reconnectTimer.isDone())) {
+        if (state == State.CLOSED || connecting || (reconnectTimer != null && !reconnectTimer.isDone())) {
             return;
         }
         cancel(reauthTimer);
         setState(attempt >= ATTEMPTS_BEFORE_OFFLINE ? State.OFFLINE : State.RECONNECTING);
         Duration delay = backoff.delay(attempt++);
-        reconnectTimer = scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+        // Connecting may refresh the token over REST: off the shared timer thread.
+        reconnectTimer = scheduler.schedule(() -> worker.execute(this::connect), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private synchronized void authLost() {

@@ -2,6 +2,7 @@ package com.directuschat.directus;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.Random;
@@ -24,18 +25,20 @@ public class RealtimeSessionFactory implements DisposableBean {
     private final HttpClient http;
     private final ScheduledExecutorService scheduler;
     private final RealtimeStats stats = new RealtimeStats();
+    private final ExecutorService worker = Executors.newCachedThreadPool(threads("realtime-worker-"));
 
     public RealtimeSessionFactory(DirectusProperties properties, ObjectMapper json) {
         this.properties = properties;
         this.json = json;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.requestTimeout()).build();
-        this.scheduler = Executors.newScheduledThreadPool(1, timerThreads());
+        this.scheduler = Executors.newScheduledThreadPool(1, threads("realtime-timer-"));
     }
 
     public RealtimeSession open(AccessTokenSource tokens, RealtimeListener listener) {
         Backoff backoff = new Backoff(Duration.ofMillis(500), properties.reconnectMaxDelay(), new Random());
-        RealtimeSession session = new RealtimeSession(http, properties, json, tokens, listener, scheduler, backoff, stats);
+        RealtimeSession session = new RealtimeSession(http, properties, json, tokens, listener, scheduler, worker,
+                backoff, stats);
         session.start();
         return session;
     }
@@ -44,8 +47,8 @@ public class RealtimeSessionFactory implements DisposableBean {
         return stats;
     }
 
-    private static CustomizableThreadFactory timerThreads() {
-        CustomizableThreadFactory threads = new CustomizableThreadFactory("realtime-timer-");
+    private static CustomizableThreadFactory threads(String prefix) {
+        CustomizableThreadFactory threads = new CustomizableThreadFactory(prefix);
         threads.setDaemon(true);
         return threads;
     }
@@ -53,5 +56,6 @@ public class RealtimeSessionFactory implements DisposableBean {
     @Override
     public void destroy() {
         scheduler.shutdownNow();
+        worker.shutdownNow();
     }
 }
