@@ -48,9 +48,7 @@ class DirectusFaultsIT {
 
     @DynamicPropertySource
     static void directus(DynamicPropertyRegistry registry) {
-        directus = TestDirectus.dedicated(Map.of("WEBSOCKETS_HEARTBEAT_PERIOD", "2"));
-        registry.add("directus.url", directus::proxiedUrl);
-        registry.add("directus.local.enabled", () -> "false");
+        directus = TestDirectus.dedicatedFor(registry, Map.of("WEBSOCKETS_HEARTBEAT_PERIOD", "2"), true);
     }
 
     @AfterAll

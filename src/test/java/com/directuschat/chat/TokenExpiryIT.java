@@ -39,9 +39,7 @@ class TokenExpiryIT {
 
     @DynamicPropertySource
     static void directus(DynamicPropertyRegistry registry) {
-        directus = TestDirectus.dedicated(Map.of("ACCESS_TOKEN_TTL", "4s"));
-        registry.add("directus.url", directus::url);
-        registry.add("directus.local.enabled", () -> "false");
+        directus = TestDirectus.dedicatedFor(registry, Map.of("ACCESS_TOKEN_TTL", "4s"), false);
     }
 
     @AfterAll

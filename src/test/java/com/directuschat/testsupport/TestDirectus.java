@@ -57,6 +57,18 @@ public final class TestDirectus {
         return start(extraEnv);
     }
 
+    /**
+     * A dedicated instance for one Spring test class: the app under test talks to it (through its proxy when
+     * {@code proxied}) and never starts its own. Call from a {@code @DynamicPropertySource} method.
+     */
+    public static DirectusInstance dedicatedFor(org.springframework.test.context.DynamicPropertyRegistry registry,
+            Map<String, String> extraEnv, boolean proxied) {
+        DirectusInstance instance = dedicated(extraEnv);
+        registry.add("directus.url", proxied ? instance::proxiedUrl : instance::url);
+        registry.add("directus.local.enabled", () -> "false");
+        return instance;
+    }
+
     /** Properties for a new instance in a new data dir on a free port, not started, not seeded. */
     public static LocalDirectusProperties freshProperties(Map<String, String> extraEnv) {
         Path dataDir = INSTANCES.resolve(Integer.toString(COUNTER.incrementAndGet()) + "-" + ProcessHandle.current().pid());
