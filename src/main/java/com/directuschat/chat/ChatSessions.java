@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import jakarta.servlet.http.HttpSession;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
@@ -87,11 +89,19 @@ class ChatSessions implements LoginEndedListener, DisposableBean {
     /**
      * Our app stops: the logins themselves may outlive us (a restarted app, a shared session store), so the
      * streams end without a session-ended notice; the browser reconnects and learns the truth then.
+     * <p>
+     * This runs when the context starts closing, before the web server's graceful shutdown, which would
+     * otherwise wait its whole timeout for the open streams and then tear them down.
      */
-    @Override
-    public void destroy() {
+    @EventListener(ContextClosedEvent.class)
+    void closing() {
         sessions.values().forEach(ChatSession::shutdown);
         sessions.clear();
+    }
+
+    @Override
+    public void destroy() {
+        closing();
         heartbeats.shutdownNow();
         workers.shutdown();
     }

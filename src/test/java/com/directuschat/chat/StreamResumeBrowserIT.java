@@ -1,0 +1,336 @@
+package com.directuschat.chat;
+
+import static com.directuschat.testsupport.TestUsers.ALICE_EMAIL;
+import static com.directuschat.testsupport.TestUsers.ALICE_PASSWORD;
+import static com.directuschat.testsupport.TestUsers.BOB_EMAIL;
+import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import com.directuschat.testsupport.Browsers;
+import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.DirectusRest;
+import com.directuschat.testsupport.DirectusTest;
+import com.directuschat.testsupport.SseConnection;
+import com.directuschat.testsupport.SseEvent;
+import com.directuschat.testsupport.TestDirectus;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.Request;
+import com.microsoft.playwright.Response;
+import com.microsoft.playwright.Route;
+import com.microsoft.playwright.options.AriaRole;
+
+/**
+ * Issue 4, "never lose a message": Alice's event stream breaks mid-conversation, Bob keeps talking, and
+ * Alice's page shows every message she missed exactly once, in id order, whichever way the browser
+ * resumes: the EventSource's own reconnect (with {@code Last-Event-ID}) or the htmx extension's new
+ * EventSource after a failed reconnect (with the page's {@code since=}).
+ */
+@DirectusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StreamResumeBrowserIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String STREAM = "**/messages/stream**";
+    private static final Page.GetByLabelOptions EXACT = new Page.GetByLabelOptions().setExact(true);
+
+    /** Records, from now on, the id of every SSE message event the page is handed (before its de-dup). */
+    private static final String RECORD_EVENTS = """
+            () => {
+              window.__sseIds = [];
+              if (!window.__sseRecorder) {
+                window.__sseRecorder = true;
+                document.addEventListener('htmx:sseBeforeMessage', e => {
+                  if (e.detail && e.detail.type === 'message') { window.__sseIds.push(Number(e.detail.lastEventId)); }
+                });
+              }
+            }""";
+
+    /** Records, from now on, every text the connection status shows. */
+    private static final String RECORD_STATUS = """
+            () => {
+              window.__statuses = [];
+              const status = document.getElementById('connection-status');
+              new MutationObserver(() => window.__statuses.push(status.textContent.trim()))
+                  .observe(status, { childList: true, subtree: true, characterData: true });
+            }""";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ChatSessions chatSessions;
+
+    Playwright playwright;
+    Browser browser;
+    BrowserContext aliceContext;
+    BrowserContext bobContext;
+    String directus;
+    String bobToken;
+
+    @BeforeAll
+    void launch() {
+        Assumptions.assumeTrue(Browsers.available(), "Chromium is not installed at " + Browsers.CHROMIUM);
+        playwright = Browsers.playwright();
+        browser = Browsers.launch(playwright);
+    }
+
+    @AfterAll
+    void close() {
+        if (playwright != null) {
+            playwright.close();
+        }
+    }
+
+    @BeforeEach
+    void contexts() {
+        directus = TestDirectus.shared().url();
+        bobToken = TestDirectus.loginToken(BOB_EMAIL, BOB_PASSWORD);
+        aliceContext = browser.newContext();
+        bobContext = browser.newContext();
+    }
+
+    @AfterEach
+    void closeContexts() {
+        aliceContext.close();
+        bobContext.close();
+    }
+
+    @Test
+    void theBrowsersOwnReconnectResumesFromLastEventId() {
+        String tag = tag();
+        Page alice = open(aliceContext, ALICE_EMAIL, ALICE_PASSWORD);
+        Page bob = open(bobContext, BOB_EMAIL, BOB_PASSWORD);
+        chat(alice, bob, tag);
+        long highest = highestId(alice);
+
+        List<Request> streamRequests = new CopyOnWriteArrayList<>();
+        alice.onRequest(request -> {
+            if (request.url().contains("/messages/stream")) {
+                streamRequests.add(request);
+            }
+        });
+        alice.evaluate(RECORD_EVENTS);
+
+        // The EventSource waits its reconnection time (3 s in Chromium) before it reconnects: Bob's messages are
+        // created in that gap, while Alice has no open stream. (The reconnect is deliberately not held with
+        // page.route: with interception on, Playwright leaves Last-Event-ID out of the request's reported
+        // headers, though Chromium still sends it.)
+        List<Long> missed = new ArrayList<>();
+        Response reconnect = alice.waitForResponse(r -> r.url().contains("/messages/stream"), () -> {
+            ChatSession session = breakAlicesStream();
+            missed.addAll(createMissedMessages(tag));
+            assertThat(session.streams()).as("Alice reconnected before Bob's messages were created: no gap to test")
+                    .allMatch(MessageStream::isClosed);
+        });
+
+        assertThat(reconnect.status()).isEqualTo(200);
+        assertThat(streamRequests).hasSize(1);
+        assertThat(reconnect.request().allHeaders()).containsEntry("last-event-id", Long.toString(highest));
+        // The native reconnect reuses the first URL, whose since= is older than the conversation: only the
+        // header can tell the server where Alice was.
+        assertThat(reconnect.url()).doesNotContain("since=" + highest);
+        assertThat(missed).hasSize(3).isSorted();
+        assertThat(missed.get(0)).isGreaterThan(highest);
+        long fence = awaitMissedAndFence(alice, tag, missed);
+
+        List<Long> delivered = sseIds(alice);
+        assertThat(delivered).as("the server replays exactly what came after Last-Event-ID, then goes live")
+                .containsExactly(missed.get(0), missed.get(1), missed.get(2), fence);
+        assertOnceInOrder(alice, tag, missed, fence);
+    }
+
+    @Test
+    void aNewEventSourceAfterAFailedReconnectResumesFromSince() {
+        String tag = tag();
+        Page alice = open(aliceContext, ALICE_EMAIL, ALICE_PASSWORD);
+        Page bob = open(bobContext, BOB_EMAIL, BOB_PASSWORD);
+        chat(alice, bob, tag);
+        long highest = highestId(alice);
+
+        // The native reconnect (the first stream request) fails with 503: the EventSource goes CLOSED and the
+        // htmx extension builds a new one from sse-connect. Bob's messages are created during that gap.
+        List<Long> missed = new CopyOnWriteArrayList<>();
+        List<Request> refused = new CopyOnWriteArrayList<>();
+        AtomicBoolean failedOnce = new AtomicBoolean();
+        alice.route(STREAM, route -> {
+            if (failedOnce.compareAndSet(false, true)) {
+                missed.addAll(createMissedMessages(tag));
+                refused.add(route.request());
+                route.fulfill(new Route.FulfillOptions().setStatus(503).setBody("down for a moment"));
+            } else {
+                route.resume();
+            }
+        });
+        alice.evaluate(RECORD_EVENTS);
+        alice.evaluate(RECORD_STATUS);
+
+        Response reconnect = alice.waitForResponse(
+                r -> r.url().contains("/messages/stream") && r.status() == 200, () -> breakAlicesStream());
+
+        assertThat(refused).hasSize(1);
+        Request resumed = reconnect.request();
+        assertThat(resumed).isNotSameAs(refused.get(0));
+        assertThat(resumed.allHeaders()).doesNotContainKey("last-event-id");
+        assertThat(resumed.url()).contains("since=" + highest);
+        assertThat(missed).hasSize(3).isSorted();
+        assertThat(missed.get(0)).isGreaterThan(highest);
+        long fence = awaitMissedAndFence(alice, tag, missed);
+
+        assertThat(sseIds(alice)).as("the server replays exactly what came after since=, then goes live")
+                .containsExactly(missed.get(0), missed.get(1), missed.get(2), fence);
+        assertOnceInOrder(alice, tag, missed, fence);
+
+        assertThat(alice.locator("#connection-status")).hasText("Connected");
+        @SuppressWarnings("unchecked")
+        List<String> statuses = (List<String>) alice.evaluate("() => window.__statuses");
+        // Both transient states are set synchronously by chat.js on the EventSource's error events, so the
+        // recorder sees them however briefly they are shown.
+        assertThat(statuses).containsSubsequence("Reconnecting…", "Offline — retrying", "Connected");
+    }
+
+    @Test
+    void aPositionAboveTheNewestGoesLiveWithoutReplayAndDeliversWhatComesNext() {
+        ChatClient alice = new ChatClient("http://127.0.0.1:" + port);
+        HttpResponse<String> login = alice.login(ALICE_EMAIL, ALICE_PASSWORD);
+        assertThat(login.statusCode()).isEqualTo(302);
+        alice.get("/");
+        long before = DirectusRest.createMessage(directus, bobToken, "before the far-ahead stream " + tag());
+        try (SseConnection stream = alice.stream("since=999999999", null)) {
+            stream.await(e -> "status".equals(e.name()) && e.data().contains("Connected"), WAIT);
+            long next = DirectusRest.createMessage(directus, bobToken, "after the far-ahead stream " + tag());
+            stream.await(e -> String.valueOf(next).equals(e.id()), WAIT);
+            assertThat(stream.messages()).extracting(SseEvent::id).containsExactly(String.valueOf(next));
+            assertThat(next).isGreaterThan(before);
+        }
+        try (SseConnection stream = alice.stream(null, "999999999")) {
+            stream.await(e -> "status".equals(e.name()) && e.data().contains("Connected"), WAIT);
+            long next = DirectusRest.createMessage(directus, bobToken, "after a far-ahead Last-Event-ID " + tag());
+            stream.await(e -> String.valueOf(next).equals(e.id()), WAIT);
+            assertThat(stream.messages()).extracting(SseEvent::id).containsExactly(String.valueOf(next));
+        }
+    }
+
+
+    // --- helpers ---
+
+    private Page open(BrowserContext context, String email, String password) {
+        Page page = context.newPage();
+        page.setDefaultTimeout(WAIT.toMillis());
+        page.navigate("http://localhost:" + port + "/");
+        page.getByLabel("Email").fill(email);
+        page.getByLabel("Password").fill(password);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+        assertThat(page.locator("#connection-status")).containsText("Connected");
+        return page;
+    }
+
+    /** A short conversation through the UI, so Alice's page has received messages over its stream. */
+    private static void chat(Page alice, Page bob, String tag) {
+        send(alice, "hi bob " + tag);
+        assertThat(message(bob, "hi bob " + tag)).hasCount(1);
+        send(bob, "hi alice " + tag);
+        assertThat(message(alice, "hi alice " + tag)).hasCount(1);
+        assertThat(message(alice, "hi bob " + tag)).hasCount(1);
+        assertThat(alice.locator("#messages li.message").last()).containsText("hi alice " + tag);
+    }
+
+    private static void send(Page page, String text) {
+        page.getByLabel("Message", EXACT).fill(text);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send")).click();
+    }
+
+    private static Locator message(Page page, String text) {
+        return page.locator("#messages li.message", new Page.LocatorOptions().setHasText(text));
+    }
+
+    private List<Long> createMissedMessages(String tag) {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            ids.add(DirectusRest.createMessage(directus, bobToken, "missed " + i + " " + tag));
+        }
+        return ids;
+    }
+
+    /** Ends Alice's stream from the server, as a stream timeout or a proxy would. */
+    private ChatSession breakAlicesStream() {
+        String sessionId = aliceContext.cookies().stream().filter(c -> c.name.equals("JSESSIONID"))
+                .map(c -> c.value).findFirst().orElseThrow();
+        ChatSession session = await().atMost(WAIT).until(() -> chatSessions.find(sessionId),
+                s -> s != null && !s.streams().isEmpty());
+        session.streams().forEach(MessageStream::complete);
+        return session;
+    }
+
+    /** Waits for the missed messages, then one sent after the resume, which fences any late duplicate. */
+    private long awaitMissedAndFence(Page alice, String tag, List<Long> missed) {
+        for (int i = 1; i <= 3; i++) {
+            assertThat(message(alice, "missed " + i + " " + tag)).hasCount(1);
+        }
+        long fence = DirectusRest.createMessage(directus, bobToken, "after the resume " + tag);
+        assertThat(message(alice, "after the resume " + tag)).hasCount(1);
+        assertThat(alice.locator("#m-" + fence)).hasCount(1);
+        for (long id : missed) {
+            assertThat(alice.locator("#m-" + id)).hasCount(1);
+        }
+        return fence;
+    }
+
+    private static void assertOnceInOrder(Page alice, String tag, List<Long> missed, long fence) {
+        List<Long> ids = pageIds(alice);
+        assertThat(ids).isSorted().doesNotHaveDuplicates();
+        List<Long> expected = new ArrayList<>(missed);
+        expected.add(fence);
+        assertThat(ids.stream().filter(expected::contains).toList()).containsExactlyElementsOf(expected);
+        List<String> texts = alice.locator("#messages li.message .content").allTextContents().stream()
+                .filter(t -> t.endsWith(tag)).toList();
+        assertThat(texts).containsExactly("hi bob " + tag, "hi alice " + tag, "missed 1 " + tag, "missed 2 " + tag,
+                "missed 3 " + tag, "after the resume " + tag);
+    }
+
+    private static long highestId(Page page) {
+        List<Long> ids = pageIds(page);
+        assertThat(ids).isNotEmpty().isSorted();
+        return ids.get(ids.size() - 1);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Long> pageIds(Page page) {
+        List<Object> raw = (List<Object>) page.locator("#messages li.message")
+                .evaluateAll("els => els.map(e => e.getAttribute('data-id'))");
+        return raw.stream().map(v -> Long.parseLong(String.valueOf(v))).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Long> sseIds(Page page) {
+        List<Object> raw = (List<Object>) page.evaluate("() => window.__sseIds");
+        return raw.stream().map(v -> ((Number) v).longValue()).toList();
+    }
+
+    private static String tag() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+}
