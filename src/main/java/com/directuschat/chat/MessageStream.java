@@ -106,7 +106,17 @@ final class MessageStream {
             closed = true;
             queue.clear();
         }
-        emitter.complete();
+        completeQuietly();
+    }
+
+    /** The emitter may not be started yet, or already gone with its request; either way it is over. */
+    private void completeQuietly() {
+        try {
+            emitter.complete();
+        }
+        catch (IllegalStateException alreadyOver) {
+            // nothing left to release
+        }
     }
 
     /** The container saw the stream end (timeout, client gone, error). */
@@ -123,7 +133,7 @@ final class MessageStream {
             stats.overflowed();
             closed = true;
             queue.clear();
-            writer.execute(emitter::complete);
+            writer.execute(this::completeQuietly);
             return;
         }
         queue.add(event);
