@@ -7,26 +7,29 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 
 /** Buckets of this instance only; idle ones are dropped so the map does not grow with every client. */
 final class LocalBucketStore implements BucketStore {
 
     private final Map<String, Entry> buckets = new ConcurrentHashMap<>();
     private final long idleNanos;
+    private final TimeMeter clock;
 
-    LocalBucketStore(Duration idle) {
+    LocalBucketStore(Duration idle, TimeMeter clock) {
         this.idleNanos = idle.toNanos();
+        this.clock = clock;
     }
 
     @Override
     public ConsumptionProbe tryConsume(String key, BucketConfiguration configuration) {
-        Entry entry = buckets.computeIfAbsent(key, k -> new Entry(bucket(configuration)));
+        Entry entry = buckets.computeIfAbsent(key, k -> new Entry(bucket(configuration, clock)));
         entry.lastUsed = System.nanoTime();
         return entry.bucket.tryConsumeAndReturnRemaining(1);
     }
 
-    private static Bucket bucket(BucketConfiguration configuration) {
-        var builder = Bucket.builder();
+    private static Bucket bucket(BucketConfiguration configuration, TimeMeter clock) {
+        var builder = Bucket.builder().withCustomTimePrecision(clock);
         for (var bandwidth : configuration.getBandwidths()) {
             builder.addLimit(bandwidth);
         }

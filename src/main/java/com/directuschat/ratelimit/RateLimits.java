@@ -14,11 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.servlet.Filter;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 
 /**
  * The limits: login attempts per client IP and per email, sends per session (token buckets, in Redis
@@ -49,11 +51,17 @@ public final class RateLimits implements DisposableBean {
     private final Map<String, AtomicInteger> openStreams = new ConcurrentHashMap<>();
     private final java.util.concurrent.ScheduledExecutorService cleaner;
 
+    @Autowired
     RateLimits(RateLimitProperties properties) {
+        this(properties, TimeMeter.SYSTEM_NANOTIME);
+    }
+
+    /** With the clock of the in-memory buckets, for tests. */
+    RateLimits(RateLimitProperties properties, TimeMeter clock) {
         this.properties = properties;
         Duration idle = max(properties.loginPeriod(), properties.sendPeriod().multipliedBy(Math.max(1, properties.sendBurst())))
                 .plusMinutes(1);
-        this.local = new LocalBucketStore(idle);
+        this.local = new LocalBucketStore(idle, clock);
         this.store = properties.redisUrl() == null || properties.redisUrl().isBlank() ? local
                 : new RedisBucketStore(properties.redisUrl(), properties.redisTimeout(), local);
         this.loginPerIp = perPeriod(properties.loginPerIp(), properties.loginPerIp(), properties.loginPeriod());
