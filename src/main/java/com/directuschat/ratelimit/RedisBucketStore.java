@@ -64,6 +64,7 @@ final class RedisBucketStore implements BucketStore {
             }
             catch (RuntimeException e) {
                 failed(e);
+                dropConnection(manager);
             }
         }
         fallbacks.incrementAndGet();
@@ -97,6 +98,23 @@ final class RedisBucketStore implements BucketStore {
                 failed(e);
             }
             return buckets;
+        }
+    }
+
+    /**
+     * A command that timed out leaves the connection unusable (its reply may never come, and the next
+     * reply would be matched to it), so the connection is dropped and reopened on a later request.
+     */
+    private synchronized void dropConnection(ProxyManager<byte[]> failed) {
+        if (buckets != failed) {
+            return;
+        }
+        buckets = null;
+        lastConnectAttempt = System.nanoTime();
+        StatefulRedisConnection<byte[], byte[]> open = connection;
+        connection = null;
+        if (open != null) {
+            open.closeAsync();
         }
     }
 
