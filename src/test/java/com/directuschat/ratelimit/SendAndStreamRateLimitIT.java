@@ -57,6 +57,8 @@ class SendAndStreamRateLimitIT {
         HttpResponse<String> limited = alice.sendMessage("one too many " + tag);
         assertThat(limited.statusCode()).isEqualTo(429);
         assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 60L));
+        assertThat(limited.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).contains("default-src 'self'"));
+        assertThat(limited.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         assertThat(limited.body()).contains("id=\"send-form\"").contains("You are sending messages too fast")
                 .contains("one too many " + tag).contains("name=\"_csrf\"");
         assertThat(alice.get("/").body()).contains("burst 2 " + tag).doesNotContain("one too many " + tag);

@@ -95,6 +95,7 @@ class HostileInputIT {
         assertClean4xx(response, "10 MB");
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.body()).contains("at most 64 KB");
+        assertThat(response.headers().firstValue("Content-Security-Policy")).hasValue(SecurityConfig.CONTENT_SECURITY_POLICY);
         HttpResponse<String> login = post("/login", "application/x-www-form-urlencoded", huge);
         assertThat(login.statusCode()).isEqualTo(413);
         assertStillServing();
