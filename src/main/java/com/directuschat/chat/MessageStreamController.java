@@ -13,6 +13,9 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import com.directuschat.auth.CurrentLogin;
+import com.directuschat.auth.DirectusAuthentication;
+import com.directuschat.directus.DirectusClient;
+import com.directuschat.directus.DirectusException;
 
 /** {@code GET /messages/stream}: live messages as HTML fragments, after replaying what the tab missed. */
 @RestController
@@ -21,11 +24,13 @@ class MessageStreamController {
     private final ChatSessions sessions;
     private final Fragments fragments;
     private final ChatProperties properties;
+    private final DirectusClient directus;
 
-    MessageStreamController(ChatSessions sessions, Fragments fragments, ChatProperties properties) {
+    MessageStreamController(ChatSessions sessions, Fragments fragments, ChatProperties properties, DirectusClient directus) {
         this.sessions = sessions;
         this.fragments = fragments;
         this.properties = properties;
+        this.directus = directus;
     }
 
     @GetMapping(path = "/messages/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -33,6 +38,7 @@ class MessageStreamController {
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request,
             HttpSession httpSession) {
         long position = Math.max(position(since, "since"), position(lastEventId, "Last-Event-ID"));
+        ensureReadAccess(CurrentLogin.get());
         ChatSession session = sessions.of(httpSession, CurrentLogin.get());
         SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
         MessageStream stream = new MessageStream(emitter, position, ClientTimeZone.of(request), fragments,
@@ -42,6 +48,19 @@ class MessageStreamController {
         emitter.onError(error -> session.detach(stream));
         session.attach(stream);
         return emitter;
+    }
+
+    /** Directus decides who reads the chat: without read access there is no stream (and no realtime session). */
+    private void ensureReadAccess(DirectusAuthentication login) {
+        try {
+            directus.latestMessages(login.tokens(), 1);
+        }
+        catch (DirectusException e) {
+            if (e.isForbidden()) {
+                throw new ResponseStatusException(HttpStatus.FORBIDDEN, "You don't have access to this chat.");
+            }
+            // Anything else (Directus down, session ended) is the stream's own business: it reports and retries.
+        }
     }
 
     /** A message id the browser has seen; absent means "nothing yet". */

@@ -2,14 +2,20 @@ package com.directuschat.web;
 
 import jakarta.servlet.DispatcherType;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.session.HttpSessionEventPublisher;
+import org.springframework.util.unit.DataSize;
+
+import com.directuschat.ratelimit.RateLimits;
 
 @Configuration
 @EnableWebSecurity
@@ -21,10 +27,12 @@ class SecurityConfig {
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, AuthenticationFailureHandler loginFailureHandler,
-            SessionEndedResponses sessionEnded) throws Exception {
+            SessionEndedResponses sessionEnded, RateLimits rateLimits,
+            @Value("${server.tomcat.max-http-form-post-size:64KB}") DataSize maxBody) throws Exception {
         http.authorizeHttpRequests(requests -> requests
                 .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
-                .requestMatchers("/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/favicon.svg", "/error").permitAll()
+                .requestMatchers("/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/favicon.svg", "/error",
+                        "/rate-limited").permitAll()
                 .anyRequest().authenticated());
         http.formLogin(form -> form.loginPage("/login").usernameParameter("email").passwordParameter("password")
                 .failureHandler(loginFailureHandler).defaultSuccessUrl("/", true).permitAll());
@@ -35,6 +43,9 @@ class SecurityConfig {
                 .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                 .frameOptions(frame -> frame.deny())
                 .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)));
+        // Size first, before the CSRF filter reads the body; limits after it, so that forged posts cost nothing.
+        http.addFilterAfter(new BodySizeLimitFilter(maxBody), HeaderWriterFilter.class);
+        http.addFilterBefore(rateLimits.filter(), UsernamePasswordAuthenticationFilter.class);
         return http.build();
     }
 

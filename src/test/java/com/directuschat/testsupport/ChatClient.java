@@ -42,7 +42,14 @@ public final class ChatClient {
     }
 
     public HttpResponse<String> get(String path) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).GET());
+        return get(path, Map.of());
+    }
+
+    /** A GET with extra headers, e.g. X-Forwarded-For. */
+    public HttpResponse<String> get(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+        headers.forEach(request::header);
+        HttpResponse<String> response = send(request);
         Matcher matcher = CSRF.matcher(response.body());
         if (matcher.find()) {
             csrf = matcher.group(1);
@@ -66,17 +73,27 @@ public final class ChatClient {
     }
 
     public HttpResponse<String> postForm(String path, Map<String, String> fields, boolean htmx) {
+        return postForm(path, fields, htmx, Map.of());
+    }
+
+    /** A form post with extra headers, e.g. X-Forwarded-For. */
+    public HttpResponse<String> postForm(String path, Map<String, String> fields, boolean htmx, Map<String, String> headers) {
         Map<String, String> form = new LinkedHashMap<>(fields);
         if (csrf != null) {
             form.put("_csrf", csrf);
         }
-        return postRaw(path, encode(form), htmx);
+        return postRaw(path, encode(form), htmx, headers);
     }
 
     public HttpResponse<String> postRaw(String path, String body, boolean htmx) {
+        return postRaw(path, body, htmx, Map.of());
+    }
+
+    public HttpResponse<String> postRaw(String path, String body, boolean htmx, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
         if (htmx) {
             request.header("HX-Request", "true");
         }

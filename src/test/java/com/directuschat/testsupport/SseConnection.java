@@ -39,6 +39,10 @@ public final class SseConnection implements AutoCloseable {
         return response.statusCode();
     }
 
+    public java.net.http.HttpHeaders headers() {
+        return response.headers();
+    }
+
     public List<SseEvent> events() {
         return List.copyOf(events);
     }

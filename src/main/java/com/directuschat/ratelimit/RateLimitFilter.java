@@ -1,0 +1,121 @@
+package com.directuschat.ratelimit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Applies {@link RateLimits} to {@code POST /login}, {@code POST /messages} and {@code GET /messages/stream}.
+ * A refused login or send is forwarded to {@link RateLimitedController}, which renders the login page or
+ * the send form with the message (Spring MVC renders them with the CSRF field); a refused stream gets
+ * plain text. Every refusal is a 429 with {@code Retry-After}.
+ */
+final class RateLimitFilter extends OncePerRequestFilter {
+
+    static final String REFUSAL = RateLimitFilter.class.getName() + ".refusal";
+
+    private final RateLimits limits;
+
+    RateLimitFilter(RateLimits limits) {
+        this.limits = limits;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String method = request.getMethod();
+        if ("POST".equals(method) && "/login".equals(path)) {
+            RateLimits.Verdict verdict = limits.login(request.getRemoteAddr(), request.getParameter("email"));
+            if (!verdict.allowed()) {
+                refuse(request, response, RateLimitedController.Kind.LOGIN, verdict);
+                return;
+            }
+        }
+        HttpSession session = request.getSession(false);
+        if (session == null) {
+            // Not logged in: the security chain sends it to the login page; nothing to count.
+            chain.doFilter(request, response);
+            return;
+        }
+        if ("POST".equals(method) && "/messages".equals(path)) {
+            RateLimits.Verdict verdict = limits.send(session.getId());
+            if (!verdict.allowed()) {
+                refuse(request, response, RateLimitedController.Kind.SEND, verdict);
+                return;
+            }
+        }
+        if ("GET".equals(method) && "/messages/stream".equals(path)) {
+            stream(session.getId(), request, response, chain);
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    private void stream(String sessionId, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!limits.openStream(sessionId)) {
+            response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+            response.setHeader(HttpHeaders.RETRY_AFTER, "30");
+            response.setContentType(MediaType.TEXT_PLAIN_VALUE);
+            response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+            response.getWriter().write("Too many open chat tabs: at most " + limits.properties().streamsPerSession()
+                    + " per login. Close some and reload.\n");
+            return;
+        }
+        boolean async = false;
+        try {
+            chain.doFilter(request, response);
+            if (request.isAsyncStarted()) {
+                request.getAsyncContext().addListener(new StreamClosed(limits, sessionId));
+                async = true;
+            }
+        }
+        finally {
+            if (!async) {
+                limits.closeStream(sessionId);
+            }
+        }
+    }
+
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, RateLimitedController.Kind kind,
+            RateLimits.Verdict verdict) throws ServletException, IOException {
+        response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(verdict.retryAfterSeconds()));
+        request.setAttribute(REFUSAL, new RateLimitedController.Refusal(kind, verdict.retryAfterSeconds()));
+        request.getRequestDispatcher(RateLimitedController.PATH).forward(request, response);
+    }
+
+    /** Counts the stream out however it ends. */
+    private record StreamClosed(RateLimits limits, String sessionId) implements AsyncListener {
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            limits.closeStream(sessionId);
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package com.directuschat.ratelimit;
+
+import static com.directuschat.testsupport.TestUsers.ALICE_EMAIL;
+import static com.directuschat.testsupport.TestUsers.ALICE_PASSWORD;
+import static com.directuschat.testsupport.TestUsers.BOB_EMAIL;
+import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
+
+import com.directuschat.testsupport.Browsers;
+import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.DirectusTest;
+import com.directuschat.testsupport.SseConnection;
+import com.directuschat.testsupport.TestUsers;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+
+/** Sends per session (burst 3, then 1 a minute here) and open streams per session (2 here). */
+@DirectusTest
+@TestPropertySource(properties = {"chat.rate-limit.sends=1", "chat.rate-limit.send-period=1m", "chat.rate-limit.send-burst=3",
+        "chat.rate-limit.streams-per-session=2"})
+class SendAndStreamRateLimitIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @LocalServerPort
+    int port;
+
+    private ChatClient loggedIn(String email, String password) {
+        ChatClient client = new ChatClient("http://127.0.0.1:" + port);
+        client.login(email, password);
+        assertThat(client.get("/").statusCode()).isEqualTo(200);
+        return client;
+    }
+
+    @Test
+    void aSessionThatSendsTooFastGetsA429WithItsTextKept() {
+        ChatClient alice = loggedIn(ALICE_EMAIL, ALICE_PASSWORD);
+        String tag = UUID.randomUUID().toString();
+        for (int i = 0; i < 3; i++) {
+            assertThat(alice.sendMessage("burst " + i + " " + tag).statusCode()).isEqualTo(200);
+        }
+        HttpResponse<String> limited = alice.sendMessage("one too many " + tag);
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 60L));
+        assertThat(limited.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).contains("default-src 'self'"));
+        assertThat(limited.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(limited.body()).contains("id=\"send-form\"").contains("You are sending messages too fast")
+                .contains("one too many " + tag).contains("name=\"_csrf\"");
+        assertThat(alice.get("/").body()).contains("burst 2 " + tag).doesNotContain("one too many " + tag);
+
+        // Without htmx (no script): a page with the message.
+        HttpResponse<String> plain = alice.postForm("/messages", java.util.Map.of("content", "plain " + tag), false);
+        assertThat(plain.statusCode()).isEqualTo(429);
+        assertThat(plain.body()).contains("You are sending messages too fast");
+
+        // The limit is Alice's session's, not everyone's.
+        assertThat(loggedIn(BOB_EMAIL, BOB_PASSWORD).sendMessage("bob is fine " + tag).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aSessionHasAtMostItsNumberOfOpenStreams() {
+        ChatClient alice = loggedIn(TestUsers.userEmail(8), TestUsers.USER_PASSWORD);
+        List<SseConnection> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                SseConnection stream = alice.stream("since=0", null);
+                open.add(stream);
+                assertThat(stream.status()).isEqualTo(200);
+                stream.await(e -> "status".equals(e.name()), WAIT);
+            }
+            try (SseConnection third = alice.stream("since=0", null)) {
+                assertThat(third.status()).isEqualTo(429);
+                assertThat(third.headers().firstValue("Retry-After")).isPresent();
+                third.awaitEnd(WAIT);
+                assertThat(third.raw()).contains("Too many open chat tabs");
+            }
+            // Another login has its own count.
+            try (SseConnection other = loggedIn(TestUsers.userEmail(9), TestUsers.USER_PASSWORD).stream("since=0", null)) {
+                assertThat(other.status()).isEqualTo(200);
+            }
+            // A tab that closes frees its place (the server notices when its next write fails or the stream ends).
+            open.remove(0).close();
+            await().atMost(Duration.ofSeconds(40)).until(() -> {
+                SseConnection again = alice.stream("since=0", null);
+                if (again.status() == 200) {
+                    open.add(again);
+                    return true;
+                }
+                again.close();
+                return false;
+            });
+        }
+        finally {
+            open.forEach(SseConnection::close);
+        }
+    }
+
+    @Test
+    void theBrowserShowsTheLimitInTheSendFormAndKeepsTheText() {
+        Assumptions.assumeTrue(Browsers.available(), "Chromium is not installed at " + Browsers.CHROMIUM);
+        try (Playwright playwright = Browsers.playwright(); Browser browser = Browsers.launch(playwright)) {
+            Page page = browser.newContext().newPage();
+            page.setDefaultTimeout(20_000);
+            page.navigate("http://localhost:" + port + "/");
+            page.getByLabel("Email").fill(TestUsers.userEmail(10));
+            page.getByLabel("Password").fill(TestUsers.USER_PASSWORD);
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+            assertThat(page.locator("#connection-status")).containsText("Connected");
+            var box = page.getByLabel("Message", new Page.GetByLabelOptions().setExact(true));
+            for (int i = 0; i < 3; i++) {
+                box.fill("fast " + i);
+                page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send")).click();
+                assertThat(box).hasValue("");
+            }
+            box.fill("kept words");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send")).click();
+            assertThat(page.locator("#send-error")).containsText("You are sending messages too fast");
+            assertThat(box).hasValue("kept words");
+        }
+    }
+}
