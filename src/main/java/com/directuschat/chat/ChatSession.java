@@ -50,7 +50,6 @@ final class ChatSession implements RealtimeListener {
         streams.add(stream);
         serial.execute(() -> {
             stream.status(state);
-            clampToNewest(stream);
             if (state == RealtimeSession.State.LIVE) {
                 backfill(List.of(stream));
             }
@@ -136,19 +135,6 @@ final class ChatSession implements RealtimeListener {
         }
         catch (DirectusException e) {
             log.info("Backfill failed ({}); it is retried when the realtime session is live again", e.code());
-        }
-    }
-
-    private void clampToNewest(MessageStream stream) {
-        if (stream.position() == 0) {
-            return;
-        }
-        try {
-            List<ChatMessage> newest = directus.latestMessages(tokens, 1);
-            stream.clampTo(newest.isEmpty() ? 0 : newest.get(0).id());
-        }
-        catch (DirectusException e) {
-            log.debug("Could not read the newest message id ({})", e.code());
         }
     }
 

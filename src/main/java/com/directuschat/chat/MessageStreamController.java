@@ -1,5 +1,7 @@
 package com.directuschat.chat;
 
+import java.util.List;
+
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 
@@ -14,6 +16,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import com.directuschat.auth.CurrentLogin;
 import com.directuschat.auth.DirectusAuthentication;
+import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.DirectusClient;
 import com.directuschat.directus.DirectusException;
 
@@ -38,11 +41,15 @@ class MessageStreamController {
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request,
             HttpSession httpSession) {
         long position = Math.max(position(since, "since"), position(lastEventId, "Last-Event-ID"));
-        ensureReadAccess(CurrentLogin.get());
+        long newest = newestReadableId(CurrentLogin.get());
         ChatSession session = sessions.of(httpSession, CurrentLogin.get());
         SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
         MessageStream stream = new MessageStream(emitter, position, ClientTimeZone.of(request), fragments,
                 properties.streamQueueCapacity(), sessions.streamWriter(), sessions.stats());
+        if (newest >= 0) {
+            // After a data reset the browser may be ahead of Directus; it then goes live without replay.
+            stream.clampTo(newest);
+        }
         emitter.onCompletion(() -> session.detach(stream));
         emitter.onTimeout(() -> session.detach(stream));
         emitter.onError(error -> session.detach(stream));
@@ -50,16 +57,21 @@ class MessageStreamController {
         return emitter;
     }
 
-    /** Directus decides who reads the chat: without read access there is no stream (and no realtime session). */
-    private void ensureReadAccess(DirectusAuthentication login) {
+    /**
+     * The newest message id, or -1 when Directus cannot say right now. Directus decides who reads the chat:
+     * without read access there is no stream (and no realtime session).
+     */
+    private long newestReadableId(DirectusAuthentication login) {
         try {
-            directus.latestMessages(login.tokens(), 1);
+            List<ChatMessage> newest = directus.latestMessages(login.tokens(), 1);
+            return newest.isEmpty() ? 0 : newest.get(0).id();
         }
         catch (DirectusException e) {
             if (e.isForbidden()) {
                 throw new ResponseStatusException(HttpStatus.FORBIDDEN, "You don't have access to this chat.");
             }
             // Anything else (Directus down, session ended) is the stream's own business: it reports and retries.
+            return -1;
         }
     }
 
