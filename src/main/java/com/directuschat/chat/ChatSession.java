@@ -120,21 +120,22 @@ final class ChatSession implements RealtimeListener {
         return List.copyOf(streams);
     }
 
-    /** Reads from Directus what the streams may have missed, in id order, and delivers what they have not seen. */
+    /**
+     * Each tab replays from Directus what it may have missed, from a little below its position (on PostgreSQL
+     * a lower id can commit after a higher one); what it already has is dropped by id.
+     */
     private void backfill(List<MessageStream> targets) {
-        long from = targets.stream().filter(s -> !s.isClosed()).mapToLong(MessageStream::position).min().orElse(-1);
-        if (from < 0) {
-            return;
-        }
-        try {
-            long overlapFrom = Math.max(0, from - properties.backfillOverlap());
-            List<ChatMessage> missed = directus.messagesAfter(tokens, overlapFrom, properties.backfillLimit());
-            for (ChatMessage message : missed) {
-                targets.forEach(stream -> deliver(stream, message));
-            }
-        }
-        catch (DirectusException e) {
-            log.info("Backfill failed ({}); it is retried when the realtime session is live again", e.code());
+        for (MessageStream stream : targets) {
+            stream.backfill(after -> {
+                try {
+                    return directus.messagesAfter(tokens, Math.max(0, after - properties.backfillOverlap()),
+                            properties.backfillLimit());
+                }
+                catch (DirectusException e) {
+                    log.info("Backfill failed ({}); it is retried when the realtime session is live again", e.code());
+                    return List.of();
+                }
+            });
         }
     }
 

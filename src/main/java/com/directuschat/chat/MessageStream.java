@@ -67,9 +67,42 @@ final class MessageStream {
     }
 
     synchronized void deliver(ChatMessage message) {
+        SseEmitter.SseEventBuilder event = claim(message);
+        if (event != null) {
+            enqueue(event);
+        }
+    }
+
+    /**
+     * Replays what this tab may have missed, on the tab's own writer lane and at the tab's own pace: a long
+     * replay does not fill the bounded queue, and live events that arrive meanwhile wait behind it.
+     */
+    void backfill(java.util.function.LongFunction<java.util.List<ChatMessage>> messagesAfter) {
+        writer.execute(() -> {
+            long from;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                from = highest;
+            }
+            for (ChatMessage message : messagesAfter.apply(from)) {
+                SseEmitter.SseEventBuilder event;
+                synchronized (this) {
+                    event = claim(message);
+                }
+                if (event != null && !sendNow(event)) {
+                    return;
+                }
+            }
+        });
+    }
+
+    /** Marks the message as sent to this tab and renders it, or returns null if the tab has it already. */
+    private SseEmitter.SseEventBuilder claim(ChatMessage message) {
         long id = message.id();
         if (closed || id <= floor || recent.contains(id)) {
-            return;
+            return null;
         }
         recent.add(id);
         if (recent.size() > RECENT_IDS) {
@@ -77,7 +110,7 @@ final class MessageStream {
         }
         highest = Math.max(highest, id);
         String html = fragments.message(MessageFormatter.view(message, zone));
-        enqueue(SseEmitter.event().id(Long.toString(id)).name("message").data(html));
+        return SseEmitter.event().id(Long.toString(id)).name("message").data(html);
     }
 
     synchronized void status(RealtimeSession.State state) {
@@ -149,15 +182,27 @@ final class MessageStream {
                 return;
             }
         }
+        sendNow(event);
+    }
+
+    /** Writes on the writer lane; false when the tab is gone. */
+    private boolean sendNow(SseEmitter.SseEventBuilder event) {
         try {
             emitter.send(event);
+            return true;
         }
         catch (IOException | IllegalStateException e) {
             synchronized (this) {
                 closed = true;
                 queue.clear();
             }
-            emitter.completeWithError(e);
+            try {
+                emitter.completeWithError(e);
+            }
+            catch (IllegalStateException alreadyOver) {
+                // the request is gone already
+            }
+            return false;
         }
     }
 

@@ -99,4 +99,24 @@ class StalledReaderIT {
             assertThat(received).containsAll(created).isSorted().doesNotHaveDuplicates();
         }
     }
+
+    @Test
+    void aReplayLongerThanTheQueueIsDeliveredInFullAtTheReadersPace() {
+        ChatClient bob = new ChatClient("http://127.0.0.1:" + port);
+        bob.login(BOB_EMAIL, BOB_PASSWORD);
+        bob.get("/");
+        String bobToken = TestDirectus.loginToken(BOB_EMAIL, BOB_PASSWORD);
+        List<Long> created = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            created.add(DirectusRest.createMessage(TestDirectus.shared().url(), bobToken, "replay " + i));
+        }
+        int overflowsBefore = sessions.stats().overflows();
+        try (SseConnection stream = bob.stream("since=" + (created.get(0) - 1), null)) {
+            long last = created.get(created.size() - 1);
+            stream.await(e -> String.valueOf(last).equals(e.id()), WAIT);
+            List<Long> received = stream.messages().stream().map(e -> Long.parseLong(e.id())).toList();
+            assertThat(received).containsAll(created).isSorted().doesNotHaveDuplicates();
+        }
+        assertThat(sessions.stats().overflows()).isEqualTo(overflowsBefore);
+    }
 }
