@@ -33,6 +33,8 @@ final class MessageStream {
     private final StreamStats stats;
     private final Deque<SseEmitter.SseEventBuilder> queue = new ArrayDeque<>();
     private final TreeSet<Long> recent = new TreeSet<>();
+    private final java.util.TreeMap<Long, ChatMessage> held = new java.util.TreeMap<>();
+    private int backfills;
     private long floor;
     private long highest;
     private boolean closed;
@@ -67,6 +69,16 @@ final class MessageStream {
     }
 
     synchronized void deliver(ChatMessage message) {
+        if (backfills > 0) {
+            // Held until the replay is done, then merged in id order.
+            if (held.size() >= capacity) {
+                overflow();
+            }
+            else {
+                held.put(message.id(), message);
+            }
+            return;
+        }
         SseEmitter.SseEventBuilder event = claim(message);
         if (event != null) {
             enqueue(event);
@@ -78,24 +90,52 @@ final class MessageStream {
      * replay does not fill the bounded queue, and live events that arrive meanwhile wait behind it.
      */
     void backfill(java.util.function.LongFunction<java.util.List<ChatMessage>> messagesAfter) {
+        synchronized (this) {
+            backfills++;
+        }
         writer.execute(() -> {
-            long from;
-            synchronized (this) {
-                if (closed) {
-                    return;
-                }
-                from = highest;
-            }
-            for (ChatMessage message : messagesAfter.apply(from)) {
-                SseEmitter.SseEventBuilder event;
+            try {
+                long from;
                 synchronized (this) {
-                    event = claim(message);
+                    if (closed) {
+                        return;
+                    }
+                    from = highest;
                 }
-                if (event != null && !sendNow(event)) {
-                    return;
-                }
+                java.util.TreeMap<Long, ChatMessage> merged = new java.util.TreeMap<>();
+                messagesAfter.apply(from).forEach(m -> merged.put(m.id(), m));
+                sendInOrder(merged);
+            }
+            finally {
+                releaseHeld();
             }
         });
+    }
+
+    private void sendInOrder(java.util.SortedMap<Long, ChatMessage> messages) {
+        for (ChatMessage message : messages.values()) {
+            SseEmitter.SseEventBuilder event;
+            synchronized (this) {
+                event = claim(message);
+            }
+            if (event != null && !sendNow(event)) {
+                return;
+            }
+        }
+    }
+
+    /** The last replay is done: live events held meanwhile go out, in id order, minus what the replay sent. */
+    private void releaseHeld() {
+        java.util.TreeMap<Long, ChatMessage> release = null;
+        synchronized (this) {
+            if (--backfills == 0 && !held.isEmpty()) {
+                release = new java.util.TreeMap<>(held);
+                held.clear();
+            }
+        }
+        if (release != null) {
+            sendInOrder(release);
+        }
     }
 
     /** Marks the message as sent to this tab and renders it, or returns null if the tab has it already. */
@@ -163,15 +203,20 @@ final class MessageStream {
             return;
         }
         if (queue.size() >= capacity) {
-            stats.overflowed();
-            closed = true;
-            queue.clear();
-            writer.execute(this::completeQuietly);
+            overflow();
             return;
         }
         queue.add(event);
         stats.queued(queue.size());
         writer.execute(this::drainOne);
+    }
+
+    private void overflow() {
+        stats.overflowed();
+        closed = true;
+        queue.clear();
+        held.clear();
+        writer.execute(this::completeQuietly);
     }
 
     private void drainOne() {

@@ -76,7 +76,7 @@ class StalledReaderIT {
             String body = "x".repeat(1900);
             List<Long> created = new ArrayList<>();
             JsonMapper json = JsonMapper.builder().build();
-            for (int batch = 0; batch < 8 && sessions.stats().overflows() == overflowsBefore; batch++) {
+            for (int batch = 0; batch < 40 && sessions.stats().overflows() == overflowsBefore; batch++) {
                 List<Map<String, String>> items = new ArrayList<>();
                 for (int i = 0; i < 50; i++) {
                     items.add(Map.of("content", "stall " + batch + "-" + i + " " + body));
