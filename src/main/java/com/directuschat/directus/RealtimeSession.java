@@ -62,6 +62,7 @@ public final class RealtimeSession implements AutoCloseable {
     private ScheduledFuture<?> reauthTimer;
     private ScheduledFuture<?> watchdog;
     private ScheduledFuture<?> reconnectTimer;
+    private ScheduledFuture<?> progressTimer;
 
     RealtimeSession(HttpClient http, DirectusProperties properties, ObjectMapper json, AccessTokenSource tokens,
             RealtimeListener listener, ScheduledExecutorService scheduler, Executor worker, Backoff backoff,
@@ -117,7 +118,12 @@ public final class RealtimeSession implements AutoCloseable {
     private synchronized void opened(WebSocket ws, Throwable error, String token) {
         connecting = false;
         if (error != null) {
-            log.debug("Realtime connect failed: {}", error.toString());
+            if (attempt == ATTEMPTS_BEFORE_OFFLINE) {
+                log.info("Realtime session {} cannot reach Directus ({}); still retrying", uid, error.toString());
+            }
+            else {
+                log.debug("Realtime connect failed: {}", error.toString());
+            }
             scheduleReconnect();
             return;
         }
@@ -128,6 +134,7 @@ public final class RealtimeSession implements AutoCloseable {
         socket = ws;
         sendChain = CompletableFuture.completedFuture(null);
         send(Map.of("type", "auth", "access_token", token));
+        expectAnswer();
     }
 
     private synchronized void onText(WebSocket ws, String text) {
@@ -165,8 +172,10 @@ public final class RealtimeSession implements AutoCloseable {
             if (!subscribed) {
                 send(Map.of("type", "subscribe", "collection", "messages", "event", "create",
                         "query", SUBSCRIPTION_QUERY, "uid", uid));
+                expectAnswer();
             }
             else {
+                cancel(progressTimer);
                 // Events evaluated while the token was expired went out with public permissions and were dropped.
                 listener.onLive();
             }
@@ -197,7 +206,11 @@ public final class RealtimeSession implements AutoCloseable {
         }
         String event = Json.text(frame, "event");
         if ("init".equals(event)) {
+            cancel(progressTimer);
             subscribed = true;
+            if (attempt > 0) {
+                log.info("Realtime session {} live again after {} attempt(s)", uid, attempt);
+            }
             attempt = 0;
             setState(State.LIVE);
             listener.onLive();
@@ -222,6 +235,7 @@ public final class RealtimeSession implements AutoCloseable {
             String token = refused ? tokens.refreshAfterRejection(socketToken) : tokens.accessToken();
             socketToken = token;
             send(Map.of("type", "auth", "access_token", token));
+            expectAnswer();
         }
         catch (DirectusException e) {
             if (e.isTokenRefused()) {
@@ -238,6 +252,24 @@ public final class RealtimeSession implements AutoCloseable {
         Instant due = tokens.renewAt().plusMillis(100);
         long delay = Math.max(500, Duration.between(Instant.now(), due).toMillis());
         reauthTimer = scheduler.schedule(() -> worker.execute(() -> reauthenticate(false)), delay, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Pings alone do not prove the session works: an auth or subscribe that Directus never answers (seen
+     * right after a restart) would leave a socket that is alive but deaf. No answer in time means reconnect.
+     */
+    private void expectAnswer() {
+        cancel(progressTimer);
+        WebSocket ws = socket;
+        long timeout = Math.max(5000, 2 * properties.requestTimeout().toMillis());
+        progressTimer = scheduler.schedule(() -> unanswered(ws), timeout, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void unanswered(WebSocket ws) {
+        if (ws != null && ws == socket && state != State.CLOSED) {
+            log.info("Directus did not answer the realtime {}; reconnecting", subscribed ? "re-authentication" : "handshake");
+            dropSocket();
+        }
     }
 
     private void checkAlive() {
@@ -309,6 +341,7 @@ public final class RealtimeSession implements AutoCloseable {
         cancel(reauthTimer);
         cancel(watchdog);
         cancel(reconnectTimer);
+        cancel(progressTimer);
         WebSocket ws = socket;
         socket = null;
         if (ws != null) {

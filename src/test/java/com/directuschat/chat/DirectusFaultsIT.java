@@ -182,8 +182,26 @@ class DirectusFaultsIT {
         directus.kill();
         directus.start();
         // Every session comes back on its own: its tab hears "Connected" again.
-        for (int i = 0; i < streams.size(); i++) {
-            awaitStatus(streams.get(i), "Connected", seen.get(i));
+        try {
+            for (int i = 0; i < streams.size(); i++) {
+                awaitStatus(streams.get(i), "Connected", seen.get(i));
+            }
+        }
+        catch (org.awaitility.core.ConditionTimeoutException e) {
+            for (int i = 0; i < streams.size(); i++) {
+                List<SseEvent> events = streams.get(i).events();
+                System.out.printf("stream %d: ended=%s, after kill: %s%n", i, streams.get(i).ended(),
+                        events.subList(Math.min(seen.get(i), events.size()), events.size()).stream()
+                                .map(ev -> ev.name() + ":" + ev.data().replaceAll("\\s+", " ")).toList());
+            }
+            for (java.lang.management.ThreadInfo info : java.lang.management.ManagementFactory.getThreadMXBean()
+                    .dumpAllThreads(true, true)) {
+                if (info.getThreadName().startsWith("realtime") || info.getThreadName().startsWith("chat-session")
+                        || info.getThreadName().startsWith("HttpClient")) {
+                    System.out.print(info);
+                }
+            }
+            throw e;
         }
 
         List<Instant> reconnects = realtime.stats().attemptTimes().stream().filter(t -> t.isAfter(killedAt)).toList();
