@@ -23,6 +23,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import com.directuschat.DirectusChatApplication;
 import com.directuschat.testsupport.Browsers;
+import com.directuschat.testsupport.ChatPage;
 import com.directuschat.testsupport.TestDirectus;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -168,9 +169,6 @@ class AppRestartBrowserIT {
     }
 
     private static void logIn(Page page) {
-        page.getByLabel("Email").fill(ALICE_EMAIL);
-        page.getByLabel("Password").fill(ALICE_PASSWORD);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
-        assertThat(page.locator("#connection-status")).containsText("Connected");
+        ChatPage.logIn(page, ALICE_EMAIL, ALICE_PASSWORD);
     }
 }

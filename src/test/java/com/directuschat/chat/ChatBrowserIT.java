@@ -5,6 +5,10 @@ import static com.directuschat.testsupport.TestUsers.ALICE_PASSWORD;
 import static com.directuschat.testsupport.TestUsers.BOB_EMAIL;
 import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static com.directuschat.testsupport.ChatPage.EXACT;
+import static com.directuschat.testsupport.ChatPage.logIn;
+import static com.directuschat.testsupport.ChatPage.message;
+import static com.directuschat.testsupport.ChatPage.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import com.directuschat.testsupport.Browsers;
+import com.directuschat.testsupport.ChatPage;
 import com.directuschat.testsupport.DirectusTest;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -36,8 +41,6 @@ class ChatBrowserIT {
 
     @LocalServerPort
     int port;
-
-    private static final Page.GetByLabelOptions EXACT = new Page.GetByLabelOptions().setExact(true);
 
     Playwright playwright;
     Browser browser;
@@ -73,38 +76,10 @@ class ChatBrowserIT {
     }
 
     private Page open(BrowserContext context) {
-        Page page = context.newPage();
+        Page page = ChatPage.watched(context.newPage(), problems);
         page.setDefaultTimeout(20_000);
-        // CSP violations and script errors show up here; the page must have none. (htmx logs an
-        // aborted EventSource on reload as an error too; that one is expected.)
-        page.onConsoleMessage(message -> {
-            if ("error".equals(message.type()) && !"[object Event]".equals(message.text())) {
-                problems.add(message.text());
-            }
-        });
-        page.onPageError(problems::add);
-        page.onDialog(dialog -> {
-            problems.add("dialog: " + dialog.message());
-            dialog.dismiss();
-        });
         page.navigate("http://localhost:" + port + "/");
         return page;
-    }
-
-    private static void logIn(Page page, String email, String password) {
-        page.getByLabel("Email").fill(email);
-        page.getByLabel("Password").fill(password);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
-        assertThat(page.locator("#connection-status")).containsText("Connected");
-    }
-
-    private static void send(Page page, String text) {
-        page.getByLabel("Message", EXACT).fill(text);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send")).click();
-    }
-
-    private static Locator message(Page page, String text) {
-        return page.locator("#messages li.message", new Page.LocatorOptions().setHasText(text));
     }
 
     @Test

@@ -5,6 +5,8 @@ import static com.directuschat.testsupport.TestUsers.ALICE_PASSWORD;
 import static com.directuschat.testsupport.TestUsers.BOB_EMAIL;
 import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static com.directuschat.testsupport.ChatPage.message;
+import static com.directuschat.testsupport.ChatPage.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,6 +29,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import com.directuschat.testsupport.Browsers;
+import com.directuschat.testsupport.ChatPage;
 import com.directuschat.testsupport.ChatClient;
 import com.directuschat.testsupport.DirectusRest;
 import com.directuschat.testsupport.DirectusTest;
@@ -241,10 +244,7 @@ class StreamResumeBrowserIT {
         Page page = context.newPage();
         page.setDefaultTimeout(WAIT.toMillis());
         page.navigate("http://localhost:" + port + "/");
-        page.getByLabel("Email").fill(email);
-        page.getByLabel("Password").fill(password);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
-        assertThat(page.locator("#connection-status")).containsText("Connected");
+        ChatPage.logIn(page, email, password);
         return page;
     }
 
@@ -256,15 +256,6 @@ class StreamResumeBrowserIT {
         assertThat(message(alice, "hi alice " + tag)).hasCount(1);
         assertThat(message(alice, "hi bob " + tag)).hasCount(1);
         assertThat(alice.locator("#messages li.message").last()).containsText("hi alice " + tag);
-    }
-
-    private static void send(Page page, String text) {
-        page.getByLabel("Message", EXACT).fill(text);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send")).click();
-    }
-
-    private static Locator message(Page page, String text) {
-        return page.locator("#messages li.message", new Page.LocatorOptions().setHasText(text));
     }
 
     private List<Long> createMissedMessages(String tag) {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import com.directuschat.testsupport.Browsers;
+import com.directuschat.testsupport.ChatPage;
 import com.directuschat.testsupport.DirectusRest;
 import com.directuschat.testsupport.DirectusTest;
 import com.directuschat.testsupport.TestDirectus;
@@ -72,27 +73,14 @@ class XssBrowserIT {
     }
 
     private Page open(BrowserContext context, String path) {
-        Page page = context.newPage();
+        Page page = ChatPage.watched(context.newPage(), problems);
         page.setDefaultTimeout(20_000);
-        page.onConsoleMessage(message -> {
-            // htmx logs an EventSource aborted by a reload as "[object Event]"; that one is expected.
-            if ("error".equals(message.type()) && !"[object Event]".equals(message.text())) {
-                problems.add(message.text());
-            }
-        });
-        page.onPageError(error -> problems.add("page error: " + error));
-        page.onDialog(dialog -> {
-            problems.add("dialog: " + dialog.message());
-            dialog.dismiss();
-        });
         page.navigate("http://localhost:" + port + path);
         return page;
     }
 
     private static void logIn(Page page, String email, String password) {
-        page.getByLabel("Email").fill(email);
-        page.getByLabel("Password").fill(password);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+        ChatPage.submitLogin(page, email, password);
     }
 
     /** Text and child element count of the last {@code n} messages' content, oldest first. */
