@@ -59,6 +59,7 @@ public final class RealtimeSession implements AutoCloseable {
     private int authFailures;
     private boolean connecting;
     private volatile long lastReceivedNanos = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
     private ScheduledFuture<?> reauthTimer;
     private ScheduledFuture<?> watchdog;
     private ScheduledFuture<?> reconnectTimer;
@@ -84,7 +85,12 @@ public final class RealtimeSession implements AutoCloseable {
 
     synchronized void start() {
         long period = Math.max(250, properties.heartbeatPeriod().toMillis() / 2);
-        watchdog = scheduler.scheduleAtFixedRate(this::checkAlive, period, period, TimeUnit.MILLISECONDS);
+        // The timer thread is shared by every session: it only hands work to the worker pool, never waits on a session.
+        watchdog = scheduler.scheduleAtFixedRate(() -> {
+            if (checking.compareAndSet(false, true)) {
+                worker.execute(this::checkAlive);
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
         connect();
     }
 
@@ -262,7 +268,7 @@ public final class RealtimeSession implements AutoCloseable {
         cancel(progressTimer);
         WebSocket ws = socket;
         long timeout = Math.max(5000, 2 * properties.requestTimeout().toMillis());
-        progressTimer = scheduler.schedule(() -> unanswered(ws), timeout, TimeUnit.MILLISECONDS);
+        progressTimer = scheduler.schedule(() -> worker.execute(() -> unanswered(ws)), timeout, TimeUnit.MILLISECONDS);
     }
 
     private synchronized void unanswered(WebSocket ws) {
@@ -273,6 +279,15 @@ public final class RealtimeSession implements AutoCloseable {
     }
 
     private void checkAlive() {
+        try {
+            checkAliveNow();
+        }
+        finally {
+            checking.set(false);
+        }
+    }
+
+    private void checkAliveNow() {
         long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastReceivedNanos);
         boolean dead;
         synchronized (this) {
