@@ -13,22 +13,21 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import com.directuschat.DirectusChatApplication;
-import com.directuschat.testsupport.Browsers;
+import com.directuschat.testsupport.Chromium;
 import com.directuschat.testsupport.ChatPage;
 import com.directuschat.testsupport.TestDirectus;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Request;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.Route;
@@ -49,25 +48,21 @@ class AppRestartBrowserIT {
 
     int port;
     ConfigurableApplicationContext app;
-    Playwright playwright;
-    Browser browser;
+
+    @RegisterExtension
+    static final Chromium chromium = new Chromium();
+
     BrowserContext browserContext;
 
     @BeforeAll
     void launch() {
-        Assumptions.assumeTrue(Browsers.available(), "Chromium is not installed at " + Browsers.CHROMIUM);
         port = TestDirectus.freePort();
-        playwright = Browsers.playwright();
-        browser = Browsers.launch(playwright);
     }
 
     @AfterAll
     void close() {
         if (app != null) {
             app.close();
-        }
-        if (playwright != null) {
-            playwright.close();
         }
     }
 
@@ -76,7 +71,7 @@ class AppRestartBrowserIT {
         if (app == null || !app.isActive()) {
             app = startChat();
         }
-        browserContext = browser.newContext();
+        browserContext = chromium.browser().newContext();
     }
 
     @AfterEach

@@ -16,22 +16,20 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-import com.directuschat.testsupport.Browsers;
+import com.directuschat.testsupport.Chromium;
 import com.directuschat.testsupport.ChatPage;
 import com.directuschat.testsupport.DirectusTest;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 
 /** Two people in two real Chromium contexts, chatting through our server and a real Directus. */
@@ -42,31 +40,18 @@ class ChatBrowserIT {
     @LocalServerPort
     int port;
 
-    Playwright playwright;
-    Browser browser;
+    @RegisterExtension
+    static final Chromium chromium = new Chromium();
+
     BrowserContext aliceContext;
     BrowserContext bobContext;
     final List<String> problems = new CopyOnWriteArrayList<>();
 
-    @BeforeAll
-    void launch() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Browsers.available(), "Chromium is not installed at " + Browsers.CHROMIUM);
-        playwright = Browsers.playwright();
-        browser = Browsers.launch(playwright);
-    }
-
-    @AfterAll
-    void close() {
-        if (playwright != null) {
-            playwright.close();
-        }
-    }
-
     @BeforeEach
     void contexts() {
         problems.clear();
-        aliceContext = browser.newContext();
-        bobContext = browser.newContext();
+        aliceContext = chromium.browser().newContext();
+        bobContext = chromium.browser().newContext();
     }
 
     @AfterEach
@@ -167,7 +152,7 @@ class ChatBrowserIT {
 
     @Test
     void timesAreShownInTheBrowsersTimeZone() {
-        BrowserContext tokyo = browser.newContext(new Browser.NewContextOptions().setTimezoneId("Asia/Tokyo"));
+        BrowserContext tokyo = chromium.browser().newContext(new Browser.NewContextOptions().setTimezoneId("Asia/Tokyo"));
         try {
             Page page = open(tokyo);
             logIn(page, ALICE_EMAIL, ALICE_PASSWORD);
@@ -188,7 +173,7 @@ class ChatBrowserIT {
 
     @Test
     void newMessagesScrollOnlyAReaderWhoIsAtTheBottom() {
-        BrowserContext small = browser.newContext(new Browser.NewContextOptions().setViewportSize(400, 500));
+        BrowserContext small = chromium.browser().newContext(new Browser.NewContextOptions().setViewportSize(400, 500));
         try {
             Page alice = open(small);
             logIn(alice, ALICE_EMAIL, ALICE_PASSWORD);

@@ -18,17 +18,15 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-import com.directuschat.testsupport.Browsers;
+import com.directuschat.testsupport.Chromium;
 import com.directuschat.testsupport.ChatPage;
 import com.directuschat.testsupport.ChatClient;
 import com.directuschat.testsupport.DirectusRest;
@@ -87,33 +85,20 @@ class StreamResumeBrowserIT {
     @Autowired
     ChatSessions chatSessions;
 
-    Playwright playwright;
-    Browser browser;
+    @RegisterExtension
+    static final Chromium chromium = new Chromium();
+
     BrowserContext aliceContext;
     BrowserContext bobContext;
     String directus;
     String bobToken;
 
-    @BeforeAll
-    void launch() {
-        Assumptions.assumeTrue(Browsers.available(), "Chromium is not installed at " + Browsers.CHROMIUM);
-        playwright = Browsers.playwright();
-        browser = Browsers.launch(playwright);
-    }
-
-    @AfterAll
-    void close() {
-        if (playwright != null) {
-            playwright.close();
-        }
-    }
-
     @BeforeEach
     void contexts() {
         directus = TestDirectus.shared().url();
         bobToken = TestDirectus.loginToken(BOB_EMAIL, BOB_PASSWORD);
-        aliceContext = browser.newContext();
-        bobContext = browser.newContext();
+        aliceContext = chromium.browser().newContext();
+        bobContext = chromium.browser().newContext();
     }
 
     @AfterEach

@@ -15,14 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-import com.directuschat.testsupport.Browsers;
+import com.directuschat.testsupport.Chromium;
 import com.directuschat.testsupport.ChatPage;
 import com.directuschat.testsupport.DirectusRest;
 import com.directuschat.testsupport.DirectusTest;
@@ -32,7 +30,6 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 
 /**
@@ -47,23 +44,10 @@ class XssBrowserIT {
     @LocalServerPort
     int port;
 
-    Playwright playwright;
-    Browser browser;
+    @RegisterExtension
+    static final Chromium chromium = new Chromium();
+
     final List<String> problems = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    void launch() {
-        Assumptions.assumeTrue(Browsers.available(), "Chromium is not installed at " + Browsers.CHROMIUM);
-        playwright = Browsers.playwright();
-        browser = Browsers.launch(playwright);
-    }
-
-    @AfterAll
-    void close() {
-        if (playwright != null) {
-            playwright.close();
-        }
-    }
 
     static List<String> payloads() throws IOException {
         try (InputStream in = XssBrowserIT.class.getResourceAsStream("/security/xss-payloads.txt")) {
@@ -108,8 +92,8 @@ class XssBrowserIT {
         List<String> payloads = payloads();
         assertThat(payloads).hasSizeGreaterThanOrEqualTo(50);
         problems.clear();
-        BrowserContext aliceContext = browser.newContext();
-        BrowserContext bobContext = browser.newContext();
+        BrowserContext aliceContext = chromium.browser().newContext();
+        BrowserContext bobContext = chromium.browser().newContext();
         try {
             Page alice = open(aliceContext, "/");
             logIn(alice, ALICE_EMAIL, ALICE_PASSWORD);
@@ -156,8 +140,8 @@ class XssBrowserIT {
     @Test
     void everyPageRendersWithoutACspViolation() {
         problems.clear();
-        BrowserContext context = browser.newContext();
-        BrowserContext noAccess = browser.newContext();
+        BrowserContext context = chromium.browser().newContext();
+        BrowserContext noAccess = chromium.browser().newContext();
         try {
             Page page = open(context, "/login");
             assertThat(page.locator("h1")).hasText("Directus Chat");
