@@ -18,7 +18,8 @@ import com.directuschat.directus.RealtimeSession;
 
 /**
  * What one logged-in HTTP session has open: its Directus realtime session and its tabs' SSE streams.
- * All work for the session runs on one serial executor, so backfill and live events never interleave.
+ * Realtime events are handled in order on one serial executor; each tab then replays and writes on its own
+ * lane ({@link MessageStream}), so a slow tab holds up nobody else.
  */
 final class ChatSession implements RealtimeListener {
 
@@ -59,14 +60,6 @@ final class ChatSession implements RealtimeListener {
     void detach(MessageStream stream) {
         stream.markClosed();
         streams.remove(stream);
-    }
-
-    int streamCount() {
-        return streams.size();
-    }
-
-    RealtimeSession.State state() {
-        return state;
     }
 
     void heartbeat() {
