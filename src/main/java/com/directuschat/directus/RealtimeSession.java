@@ -58,6 +58,8 @@ public final class RealtimeSession implements AutoCloseable {
     private int attempt;
     private int authFailures;
     private boolean connecting;
+    private long generation;
+    private volatile long lastProgressNanos = System.nanoTime();
     private volatile long lastReceivedNanos = System.nanoTime();
     private final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
     private ScheduledFuture<?> reauthTimer;
@@ -114,15 +116,25 @@ public final class RealtimeSession implements AutoCloseable {
         socketToken = token;
         subscribed = false;
         connecting = true;
+        long connectGeneration = ++generation;
+        lastProgressNanos = System.nanoTime();
         stats.attempted();
         lastReceivedNanos = System.nanoTime();
         http.newWebSocketBuilder().connectTimeout(properties.requestTimeout())
                 .buildAsync(properties.websocketUrl(), new Frames())
-                .whenComplete((ws, error) -> opened(ws, error, token));
+                .whenComplete((ws, error) -> opened(connectGeneration, ws, error, token));
     }
 
-    private synchronized void opened(WebSocket ws, Throwable error, String token) {
+    private synchronized void opened(long connectGeneration, WebSocket ws, Throwable error, String token) {
+        if (connectGeneration != generation) {
+            // Given up on by the watchdog meanwhile.
+            if (ws != null) {
+                ws.abort();
+            }
+            return;
+        }
         connecting = false;
+        lastProgressNanos = System.nanoTime();
         if (error != null) {
             if (attempt == ATTEMPTS_BEFORE_OFFLINE) {
                 log.info("Realtime session {} cannot reach Directus ({}); still retrying", uid, error.toString());
@@ -212,6 +224,7 @@ public final class RealtimeSession implements AutoCloseable {
         }
         String event = Json.text(frame, "event");
         if ("init".equals(event)) {
+            lastProgressNanos = System.nanoTime();
             cancel(progressTimer);
             subscribed = true;
             if (attempt > 0) {
@@ -288,6 +301,9 @@ public final class RealtimeSession implements AutoCloseable {
     }
 
     private void checkAliveNow() {
+        if (stuck()) {
+            return;
+        }
         long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastReceivedNanos);
         boolean dead;
         synchronized (this) {
@@ -297,6 +313,29 @@ public final class RealtimeSession implements AutoCloseable {
             log.info("No frame from Directus for {} ms; reconnecting", silentMs);
             dropSocket();
         }
+    }
+
+    /**
+     * Not live, and nothing under way that will change it (no answer awaited, no reconnect pending, or a connect
+     * that never finished): start over. The other guards should make this unreachable; it is the last resort.
+     */
+    private synchronized boolean stuck() {
+        if (state == State.LIVE || state == State.CLOSED || state == State.FORBIDDEN) {
+            return false;
+        }
+        long idleMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastProgressNanos);
+        long limit = 3 * Math.max(properties.requestTimeout().toMillis(), properties.reconnectMaxDelay().toMillis()) + 1000;
+        boolean waiting = reconnectTimer != null && !reconnectTimer.isDone();
+        if (idleMs < limit || waiting) {
+            return false;
+        }
+        log.info("Realtime session {} made no progress for {} ms (state {}, connecting {}, socket {}, subscribed {}); "
+                + "starting over", uid, idleMs, state, connecting, socket != null, subscribed);
+        generation++;
+        connecting = false;
+        lastProgressNanos = System.nanoTime();
+        dropSocket();
+        return true;
     }
 
     private synchronized void closed(WebSocket ws) {
