@@ -58,6 +58,7 @@ public final class RealtimeSession implements AutoCloseable {
     private int attempt;
     private int authFailures;
     private boolean connecting;
+    private boolean reconnectPending;
     private long generation;
     private volatile long lastProgressNanos = System.nanoTime();
     private volatile long lastReceivedNanos = System.nanoTime();
@@ -97,6 +98,7 @@ public final class RealtimeSession implements AutoCloseable {
     }
 
     private synchronized void connect() {
+        reconnectPending = false;
         if (state == State.CLOSED) {
             return;
         }
@@ -325,7 +327,7 @@ public final class RealtimeSession implements AutoCloseable {
         }
         long idleMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastProgressNanos);
         long limit = 3 * Math.max(properties.requestTimeout().toMillis(), properties.reconnectMaxDelay().toMillis()) + 1000;
-        boolean waiting = reconnectTimer != null && !reconnectTimer.isDone();
+        boolean waiting = reconnectPending;
         if (idleMs < limit || waiting) {
             return false;
         }
@@ -354,12 +356,15 @@ public final class RealtimeSession implements AutoCloseable {
     }
 
     private synchronized void scheduleReconnect() {
-        if (state == State.CLOSED || connecting || (reconnectTimer != null && !reconnectTimer.isDone())) {
+        // An explicit flag, not reconnectTimer.isDone(): the timer hands connect() to a worker and may not count
+        // as done yet when a connect that fails at once asks for the next attempt, which would then be lost.
+        if (state == State.CLOSED || connecting || reconnectPending) {
             return;
         }
         cancel(reauthTimer);
         setState(attempt >= ATTEMPTS_BEFORE_OFFLINE ? State.OFFLINE : State.RECONNECTING);
         Duration delay = backoff.delay(attempt++);
+        reconnectPending = true;
         // Connecting may refresh the token over REST: off the shared timer thread.
         reconnectTimer = scheduler.schedule(() -> worker.execute(this::connect), delay.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -17,7 +17,6 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -46,14 +45,13 @@ class DirectusFaultsIT {
     private static final Duration WAIT = Duration.ofSeconds(45);
     static DirectusInstance directus;
 
+    /**
+     * Lives as long as the cached Spring context that talks to it (a rerun of a failed test needs both); the
+     * launcher stops Directus when the test JVM exits.
+     */
     @DynamicPropertySource
     static void directus(DynamicPropertyRegistry registry) {
         directus = TestDirectus.dedicatedFor(registry, Map.of("WEBSOCKETS_HEARTBEAT_PERIOD", "2"), true);
-    }
-
-    @AfterAll
-    static void stop() {
-        directus.close();
     }
 
     @LocalServerPort

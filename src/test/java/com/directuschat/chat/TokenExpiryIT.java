@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -37,14 +36,13 @@ class TokenExpiryIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     static DirectusInstance directus;
 
+    /**
+     * Lives as long as the cached Spring context that talks to it (a rerun of a failed test needs both); the
+     * launcher stops Directus when the test JVM exits.
+     */
     @DynamicPropertySource
     static void directus(DynamicPropertyRegistry registry) {
         directus = TestDirectus.dedicatedFor(registry, Map.of("ACCESS_TOKEN_TTL", "4s"), false);
-    }
-
-    @AfterAll
-    static void stop() {
-        directus.close();
     }
 
     @LocalServerPort
