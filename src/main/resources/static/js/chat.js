@@ -60,24 +60,64 @@
     if (e.target && e.target.id === "content") { sessionStorage.setItem(DRAFT_KEY, e.target.value); }
   });
 
+  // The composer is never swapped. What was sent is removed from the box once Directus has it (HTTP 204);
+  // anything typed meanwhile stays. An Enter pressed while a send is under way sends next, not never.
+  var sending = null;
+  var sendNext = false;
+
+  function isSendForm(elt) { return elt && elt.id === "send-form"; }
+
   // Enter sends, Shift+Enter starts a new line.
   document.addEventListener("keydown", function (e) {
     if (e.target && e.target.id === "content" && e.key === "Enter" && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
+      if (sending !== null) { sendNext = true; return; }
       var form = e.target.form;
       if (form && form.requestSubmit) { form.requestSubmit(); }
     }
   });
 
-  document.addEventListener("htmx:afterSwap", function (e) {
-    if (e.target && e.target.id === "send-form") {
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    if (isSendForm(e.detail && e.detail.elt)) {
       var box = textarea();
-      if (e.detail.xhr && e.detail.xhr.status === 200) { sessionStorage.removeItem(DRAFT_KEY); }
-      if (box) { box.focus(); }
+      sending = box ? box.value : "";
+    }
+  });
+
+  function markInvalid(invalid) {
+    var box = textarea();
+    if (box) { box.setAttribute("aria-invalid", invalid ? "true" : "false"); }
+  }
+
+  document.addEventListener("htmx:afterRequest", function (e) {
+    if (!isSendForm(e.detail && e.detail.elt)) { return; }
+    var sent = sending;
+    sending = null;
+    var box = textarea();
+    var accepted = e.detail.xhr && e.detail.xhr.status === 204;
+    if (accepted && box && sent !== null) {
+      if (box.value === sent) {
+        box.value = "";
+      } else if (box.value.indexOf(sent) === 0) {
+        box.value = box.value.slice(sent.length).replace(/^\n/, "");
+      }
+      if (box.value) { sessionStorage.setItem(DRAFT_KEY, box.value); } else { sessionStorage.removeItem(DRAFT_KEY); }
+      showSendError("");
+      markInvalid(false);
+    } else if (!accepted) {
+      markInvalid(true);
+      sendNext = false;
+    }
+    if (accepted && sendNext) {
+      sendNext = false;
+      if (box && box.value.trim() && box.form && box.form.requestSubmit) { box.form.requestSubmit(); }
     }
   });
 
   document.addEventListener("htmx:sendError", function () {
+    sending = null;
+    sendNext = false;
+    markInvalid(true);
     showSendError("Could not reach the chat server, so your message was not sent. It is still in the box; try again.");
   });
 

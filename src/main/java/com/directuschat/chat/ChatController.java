@@ -11,6 +11,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import com.directuschat.auth.CurrentLogin;
@@ -26,10 +27,12 @@ import io.github.wimdeblauwe.htmx.spring.boot.mvc.HtmxRequest;
 class ChatController {
 
     private final DirectusClient directus;
+    private final MessageCache cache;
     private final ChatProperties properties;
 
-    ChatController(DirectusClient directus, ChatProperties properties) {
+    ChatController(DirectusClient directus, MessageCache cache, ChatProperties properties) {
         this.directus = directus;
+        this.cache = cache;
         this.properties = properties;
     }
 
@@ -50,9 +53,12 @@ class ChatController {
         return "chat/page";
     }
 
+    /**
+     * htmx gets 204 when Directus stored the message, or the error line with a 4xx/5xx; the composer is never
+     * replaced, so text typed while the post is under way stays (chat.js removes only what was sent).
+     */
     @PostMapping("/messages")
-    String send(HttpServletRequest request, HtmxRequest htmx, HttpServletResponse response, Model model,
-            RedirectAttributes redirect) {
+    ModelAndView send(HttpServletRequest request, HtmxRequest htmx, RedirectAttributes redirect) {
         String[] values = request.getParameterValues("content");
         String content = values == null ? null : values[0];
         String problem = values != null && values.length > 1 ? "Send one message at a time."
@@ -60,9 +66,11 @@ class ChatController {
         HttpStatus status = HttpStatus.UNPROCESSABLE_CONTENT;
         if (problem == null) {
             try {
-                // The sender sees the message once, from the subscription, like everyone else.
-                directus.createMessage(CurrentLogin.get().tokens(), content.strip());
-                return sent(htmx, model);
+                // The sender sees the message once, from the subscription, like everyone else; its event then
+                // needs no read, since the create's answer is the message.
+                cache.put(directus.createMessage(CurrentLogin.get().tokens(), content.strip()));
+                return htmx.isHtmxRequest() ? new ModelAndView("chat/fragments :: sent", HttpStatus.NO_CONTENT)
+                        : new ModelAndView("redirect:/");
             }
             catch (DirectusException e) {
                 status = sendFailureStatus(e);
@@ -72,21 +80,11 @@ class ChatController {
         if (!htmx.isHtmxRequest()) {
             redirect.addFlashAttribute("draft", content);
             redirect.addFlashAttribute("sendError", problem);
-            return "redirect:/";
+            return new ModelAndView("redirect:/");
         }
-        response.setStatus(status.value());
-        model.addAttribute("draft", content);
-        model.addAttribute("sendError", problem);
-        return "chat/fragments :: send-form";
-    }
-
-    private static String sent(HtmxRequest htmx, Model model) {
-        if (!htmx.isHtmxRequest()) {
-            return "redirect:/";
-        }
-        model.addAttribute("draft", "");
-        model.addAttribute("sent", true);
-        return "chat/fragments :: send-form";
+        ModelAndView error = new ModelAndView("chat/fragments :: send-error", status);
+        error.addObject("sendError", problem);
+        return error;
     }
 
     private static HttpStatus sendFailureStatus(DirectusException e) {

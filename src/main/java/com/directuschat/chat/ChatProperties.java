@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        commit after a higher one, and would otherwise be missed
  * @param streamQueueCapacity events one stream may have waiting; a tab that stops reading past this is
  *        disconnected (and replayed when it comes back)
+ * @param realtimeIdleTimeout a login with no open stream for this long closes its Directus socket (it stays
+ *        logged in; the next tab reopens the socket and replays by id)
  */
 @ConfigurationProperties("chat")
 public record ChatProperties(
@@ -25,5 +27,6 @@ public record ChatProperties(
         @DefaultValue("15s") Duration heartbeatInterval,
         @DefaultValue("1000") int backfillLimit,
         @DefaultValue("20") int backfillOverlap,
-        @DefaultValue("256") int streamQueueCapacity) {
+        @DefaultValue("256") int streamQueueCapacity,
+        @DefaultValue("60s") Duration realtimeIdleTimeout) {
 }

@@ -11,14 +11,15 @@ import java.util.concurrent.TimeUnit;
 import jakarta.servlet.http.HttpSession;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
-import com.directuschat.auth.DirectusAuthentication;
 import com.directuschat.auth.LoginEndedListener;
-import com.directuschat.directus.DirectusClient;
+import com.directuschat.directus.AccessTokenSource;
+import com.directuschat.directus.RealtimeSession;
 import com.directuschat.directus.RealtimeSessionFactory;
 
 /** The chat sessions of all logged-in HTTP sessions, by session id; each lives and dies with its session. */
@@ -26,39 +27,56 @@ import com.directuschat.directus.RealtimeSessionFactory;
 class ChatSessions implements LoginEndedListener, DisposableBean {
 
     private final Map<String, ChatSession> sessions = new ConcurrentHashMap<>();
-    private final DirectusClient directus;
-    private final RealtimeSessionFactory realtime;
+    private final ChatSession.RealtimeOpener opener;
+    private final ChatSession.MessageSource source;
     private final ChatProperties properties;
     private final MessageStream.StreamStats stats = new MessageStream.StreamStats();
-    private final ExecutorService workers = Executors.newCachedThreadPool(threads("chat-session-"));
-    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(threads("sse-heartbeat-"));
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timer;
 
-    ChatSessions(DirectusClient directus, RealtimeSessionFactory realtime, ChatProperties properties) {
-        this.directus = directus;
-        this.realtime = realtime;
+    @Autowired
+    ChatSessions(RealtimeSessionFactory realtime, MessageCache cache, ChatProperties properties) {
+        this((tokens, listener) -> {
+            RealtimeSession session = realtime.open(tokens, listener);
+            return session::close;
+        }, cache, properties, Executors.newCachedThreadPool(threads("chat-session-")),
+                Executors.newSingleThreadScheduledExecutor(threads("chat-timer-")));
+    }
+
+    ChatSessions(ChatSession.RealtimeOpener opener, ChatSession.MessageSource source, ChatProperties properties,
+            ExecutorService workers, ScheduledExecutorService timer) {
+        this.opener = opener;
+        this.source = source;
         this.properties = properties;
+        this.workers = workers;
+        this.timer = timer;
         long interval = properties.heartbeatInterval().toMillis();
-        heartbeats.scheduleAtFixedRate(() -> sessions.values().forEach(ChatSession::heartbeat), interval, interval,
+        timer.scheduleAtFixedRate(() -> sessions.values().forEach(ChatSession::heartbeat), interval, interval,
                 TimeUnit.MILLISECONDS);
     }
 
-    /** The chat session of this HTTP session, opening its realtime session on first use. */
-    ChatSession of(HttpSession httpSession, DirectusAuthentication login) {
-        return sessions.computeIfAbsent(httpSession.getId(), id -> {
-            ChatSession session = new ChatSession(login.tokens(), directus, properties,
-                    new SerialExecutor(workers), () -> endLogin(httpSession));
-            session.connect(listener -> realtime.open(login.tokens(), listener));
-            return session;
-        });
+    /**
+     * The chat session of this HTTP session. Nothing connects here: the realtime session opens when a stream
+     * attaches, outside this map's compute, because a refused token ends the login and removes it from the map.
+     */
+    ChatSession of(HttpSession httpSession, AccessTokenSource tokens) {
+        return sessions.computeIfAbsent(httpSession.getId(), id -> new ChatSession(tokens, opener, source, properties,
+                new SerialExecutor(workers), workers, timer, () -> endLogin(httpSession)));
     }
 
+    /** Logins that hold a Directus realtime socket right now (those with a tab open, or closed very recently). */
     int openRealtimeSessions() {
-        return sessions.size();
+        return (int) sessions.values().stream().filter(ChatSession::isConnected).count();
     }
 
     /** A new stream's writer: its own serial lane on the shared pool, so a stalled tab blocks only itself. */
     Executor streamWriter() {
         return new SerialExecutor(workers);
+    }
+
+    /** Where a stream is cut off when it overflows; never the stream's own (stalled) writer lane. */
+    Executor closer() {
+        return workers;
     }
 
     MessageStream.StreamStats stats() {
@@ -102,7 +120,7 @@ class ChatSessions implements LoginEndedListener, DisposableBean {
     @Override
     public void destroy() {
         closing();
-        heartbeats.shutdownNow();
+        timer.shutdownNow();
         workers.shutdown();
     }
 

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
 
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -20,6 +24,7 @@ import com.directuschat.directus.RealtimeSession;
  * <p>
  * Writes go through a bounded queue drained on the stream's own serial executor, so a stalled tab blocks
  * nobody else; when the queue overflows the stream is closed, and the browser reconnects and is replayed.
+ * That close runs on {@code closer}, not behind the stalled write on the writer lane.
  */
 final class MessageStream {
 
@@ -30,17 +35,18 @@ final class MessageStream {
     private final Fragments fragments;
     private final int capacity;
     private final Executor writer;
+    private final Executor closer;
     private final StreamStats stats;
     private final Deque<SseEmitter.SseEventBuilder> queue = new ArrayDeque<>();
     private final TreeSet<Long> recent = new TreeSet<>();
-    private final java.util.TreeMap<Long, ChatMessage> held = new java.util.TreeMap<>();
+    private final TreeMap<Long, ChatMessage> held = new TreeMap<>();
     private int backfills;
     private long floor;
     private long highest;
     private boolean closed;
 
     MessageStream(SseEmitter emitter, long since, ZoneId zone, Fragments fragments, int capacity, Executor writer,
-            StreamStats stats) {
+            Executor closer, StreamStats stats) {
         this.emitter = emitter;
         this.floor = since;
         this.highest = since;
@@ -48,6 +54,7 @@ final class MessageStream {
         this.fragments = fragments;
         this.capacity = capacity;
         this.writer = writer;
+        this.closer = closer;
         this.stats = stats;
     }
 
@@ -85,14 +92,23 @@ final class MessageStream {
         }
     }
 
+    /** Holds live messages back until {@link #replay} has run: they must not move the replay's starting point. */
+    synchronized void hold() {
+        backfills++;
+    }
+
+    /** Replays what this tab may have missed; see {@link #replay}. */
+    void backfill(LongFunction<List<ChatMessage>> messagesAfter) {
+        hold();
+        replay(messagesAfter);
+    }
+
     /**
-     * Replays what this tab may have missed, on the tab's own writer lane and at the tab's own pace: a long
-     * replay does not fill the bounded queue, and live events that arrive meanwhile wait behind it.
+     * Replays what this tab may have missed, after one {@link #hold()}, on the tab's own writer lane and at the
+     * tab's own pace: a long replay does not fill the bounded queue, and live events that arrive meanwhile wait
+     * behind it.
      */
-    void backfill(java.util.function.LongFunction<java.util.List<ChatMessage>> messagesAfter) {
-        synchronized (this) {
-            backfills++;
-        }
+    void replay(LongFunction<List<ChatMessage>> messagesAfter) {
         writer.execute(() -> {
             try {
                 long from;
@@ -102,7 +118,7 @@ final class MessageStream {
                     }
                     from = highest;
                 }
-                java.util.TreeMap<Long, ChatMessage> merged = new java.util.TreeMap<>();
+                TreeMap<Long, ChatMessage> merged = new TreeMap<>();
                 messagesAfter.apply(from).forEach(m -> merged.put(m.id(), m));
                 sendInOrder(merged);
             }
@@ -112,7 +128,7 @@ final class MessageStream {
         });
     }
 
-    private void sendInOrder(java.util.SortedMap<Long, ChatMessage> messages) {
+    private void sendInOrder(SortedMap<Long, ChatMessage> messages) {
         for (ChatMessage message : messages.values()) {
             SseEmitter.SseEventBuilder event;
             synchronized (this) {
@@ -126,10 +142,10 @@ final class MessageStream {
 
     /** The last replay is done: live events held meanwhile go out, in id order, minus what the replay sent. */
     private void releaseHeld() {
-        java.util.TreeMap<Long, ChatMessage> release = null;
+        TreeMap<Long, ChatMessage> release = null;
         synchronized (this) {
             if (--backfills == 0 && !held.isEmpty()) {
-                release = new java.util.TreeMap<>(held);
+                release = new TreeMap<>(held);
                 held.clear();
             }
         }
@@ -149,7 +165,7 @@ final class MessageStream {
             floor = recent.pollFirst();
         }
         highest = Math.max(highest, id);
-        String html = fragments.message(MessageFormatter.view(message, zone));
+        String html = fragments.message(message, zone);
         return SseEmitter.event().id(Long.toString(id)).name("message").data(html);
     }
 
@@ -216,7 +232,8 @@ final class MessageStream {
         closed = true;
         queue.clear();
         held.clear();
-        writer.execute(this::completeQuietly);
+        // Not on the writer lane: that lane is stuck in the very write this close is meant to cut off.
+        closer.execute(this::completeQuietly);
     }
 
     private void drainOne() {

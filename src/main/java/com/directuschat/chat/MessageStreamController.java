@@ -42,10 +42,10 @@ class MessageStreamController {
             HttpSession httpSession) {
         long position = Math.max(position(since, "since"), position(lastEventId, "Last-Event-ID"));
         long newest = newestReadableId(CurrentLogin.get());
-        ChatSession session = sessions.of(httpSession, CurrentLogin.get());
+        ChatSession session = sessions.of(httpSession, CurrentLogin.get().tokens());
         SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
         MessageStream stream = new MessageStream(emitter, position, ClientTimeZone.of(request), fragments,
-                properties.streamQueueCapacity(), sessions.streamWriter(), sessions.stats());
+                properties.streamQueueCapacity(), sessions.streamWriter(), sessions.closer(), sessions.stats());
         if (newest >= 0) {
             // After a data reset the browser may be ahead of Directus; it then goes live without replay.
             stream.clampTo(newest);

@@ -71,6 +71,15 @@ public class DirectusClient {
         return messages(tokens, "sort=id&limit=" + limit + "&filter[id][_gt]=" + afterId);
     }
 
+    /** The messages among {@code ids} that this user may read, in id order; unreadable or deleted ones are absent. */
+    public List<ChatMessage> messagesByIds(AccessTokenSource tokens, java.util.Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String list = ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+        return messages(tokens, "sort=id&limit=" + ids.size() + "&filter[id][_in]=" + list);
+    }
+
     public ChatMessage createMessage(AccessTokenSource tokens, String content) {
         JsonNode data = asUser(tokens,
                 token -> post("/items/messages?fields=" + MESSAGE_FIELDS, Map.of("content", content), token));

@@ -6,7 +6,7 @@ public interface RealtimeListener {
     /** Subscribed and authenticated (first time, after a reconnect, or after a re-auth): time to backfill. */
     void onLive();
 
-    void onMessageCreated(ChatMessage message);
+    void onMessageCreated(long id);
 
     void onStateChanged(RealtimeSession.State state);
 

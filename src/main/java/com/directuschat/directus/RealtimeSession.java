@@ -37,7 +37,7 @@ public final class RealtimeSession implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RealtimeSession.class);
     private static final AtomicLong SEQUENCE = new AtomicLong();
     private static final Map<String, Object> SUBSCRIPTION_QUERY = Map.of(
-            "fields", new String[] {"id", "content", "date_created", "user_created.first_name", "user_created.last_name"});
+            "fields", new String[] {"id"});
 
     private final HttpClient http;
     private final DirectusProperties properties;
@@ -239,7 +239,7 @@ public final class RealtimeSession implements AutoCloseable {
         else if ("create".equals(event)) {
             for (JsonNode item : frame.path("data")) {
                 try {
-                    listener.onMessageCreated(Json.message(item));
+                    listener.onMessageCreated(Json.id(item));
                 }
                 catch (RuntimeException e) {
                     log.warn("Skipping an unreadable realtime message: {}", e.getMessage());

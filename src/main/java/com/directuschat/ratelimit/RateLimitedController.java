@@ -36,7 +36,7 @@ class RateLimitedController {
         model.addAttribute("draft", request.getParameter("content"));
         model.addAttribute("sendError", "You are sending messages too fast. Wait " + wait
                 + " and send again; your message is still in the box.");
-        return "true".equals(request.getHeader("HX-Request")) ? "chat/fragments :: send-form" : "rate-limited";
+        return "true".equals(request.getHeader("HX-Request")) ? "chat/fragments :: send-error" : "rate-limited";
     }
 
     static String waitText(long seconds) {

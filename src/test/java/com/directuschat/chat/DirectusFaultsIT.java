@@ -112,7 +112,7 @@ class DirectusFaultsIT {
         SseConnection aliceStream = liveStream(alice);
         SseConnection bobStream = liveStream(bob);
         String tag = UUID.randomUUID().toString().substring(0, 8);
-        assertThat(alice.sendMessage("before " + tag).statusCode()).isEqualTo(200);
+        assertThat(alice.sendMessage("before " + tag).statusCode()).isEqualTo(204);
         bobStream.await(e -> e.data().contains("before " + tag), WAIT);
         int aliceEvents = aliceStream.events().size();
 
@@ -140,7 +140,7 @@ class DirectusFaultsIT {
         assertOnceInOrder(aliceStream, missed);
         assertOnceInOrder(bobStream, missed);
 
-        assertThat(alice.sendMessage("after " + tag).statusCode()).isEqualTo(200);
+        assertThat(alice.sendMessage("after " + tag).statusCode()).isEqualTo(204);
         SseEvent after = bobStream.await(e -> e.data().contains("after " + tag), WAIT);
         aliceStream.await(e -> e.data().contains("after " + tag), WAIT);
         List<Long> all = new ArrayList<>(missed);

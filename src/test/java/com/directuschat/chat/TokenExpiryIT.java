@@ -95,7 +95,7 @@ class TokenExpiryIT {
                 String bobToken = TestDirectus.loginToken(directus.url(), BOB_EMAIL, BOB_PASSWORD);
                 long id = DirectusRest.createMessage(directus.url(), bobToken, "ttl bob " + n);
                 created.add(id);
-                assertThat(alice.sendMessage("ttl alice " + n).statusCode()).isEqualTo(200);
+                assertThat(alice.sendMessage("ttl alice " + n).statusCode()).isEqualTo(204);
                 String sent = "ttl alice " + n + "</p>";
                 stream.await(e -> String.valueOf(id).equals(e.id()), WAIT);
                 stream.await(e -> e.data().contains(sent), WAIT);

@@ -49,7 +49,7 @@ class RedisDownRateLimitIT {
         HttpResponse<String> login = user.login(TestUsers.userEmail(11), TestUsers.USER_PASSWORD);
         assertThat(login.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/"));
         user.get("/");
-        assertThat(user.sendMessage("redis is down " + UUID.randomUUID()).statusCode()).isEqualTo(200);
+        assertThat(user.sendMessage("redis is down " + UUID.randomUUID()).statusCode()).isEqualTo(204);
 
         String email = "down-" + UUID.randomUUID() + "@example.com";
         for (int i = 0; i < 2; i++) {

@@ -52,15 +52,16 @@ class SendAndStreamRateLimitIT {
         ChatClient alice = loggedIn(ALICE_EMAIL, ALICE_PASSWORD);
         String tag = UUID.randomUUID().toString();
         for (int i = 0; i < 3; i++) {
-            assertThat(alice.sendMessage("burst " + i + " " + tag).statusCode()).isEqualTo(200);
+            assertThat(alice.sendMessage("burst " + i + " " + tag).statusCode()).isEqualTo(204);
         }
         HttpResponse<String> limited = alice.sendMessage("one too many " + tag);
         assertThat(limited.statusCode()).isEqualTo(429);
         assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 60L));
         assertThat(limited.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).contains("default-src 'self'"));
         assertThat(limited.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
-        assertThat(limited.body()).contains("id=\"send-form\"").contains("You are sending messages too fast")
-                .contains("one too many " + tag).contains("name=\"_csrf\"");
+        // Only the error line: the composer, with the typed text, is never replaced.
+        assertThat(limited.body()).contains("id=\"send-error\"").contains("You are sending messages too fast")
+                .doesNotContain("<textarea");
         assertThat(alice.get("/").body()).contains("burst 2 " + tag).doesNotContain("one too many " + tag);
 
         // Without htmx (no script): a page with the message.
@@ -69,7 +70,7 @@ class SendAndStreamRateLimitIT {
         assertThat(plain.body()).contains("You are sending messages too fast");
 
         // The limit is Alice's session's, not everyone's.
-        assertThat(loggedIn(BOB_EMAIL, BOB_PASSWORD).sendMessage("bob is fine " + tag).statusCode()).isEqualTo(200);
+        assertThat(loggedIn(BOB_EMAIL, BOB_PASSWORD).sendMessage("bob is fine " + tag).statusCode()).isEqualTo(204);
     }
 
     @Test

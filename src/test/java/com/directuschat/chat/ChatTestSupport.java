@@ -1,0 +1,140 @@
+package com.directuschat.chat;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.springframework.mock.web.MockServletContext;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter.DataWithMediaType;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import org.thymeleaf.spring6.SpringTemplateEngine;
+import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
+
+import com.directuschat.directus.AccessTokenSource;
+import com.directuschat.directus.ChatMessage;
+
+/** Fakes for unit tests of the chat package: executors the test drives, an emitter that records, a message store. */
+final class ChatTestSupport {
+
+    private ChatTestSupport() {
+    }
+
+    static ChatProperties properties(Duration idleTimeout) {
+        return new ChatProperties(100, 2000, Duration.ofMinutes(5), Duration.ofMinutes(10), 1000, 20, 256, idleTimeout);
+    }
+
+    static Fragments fragments() {
+        ClassLoaderTemplateResolver resolver = new ClassLoaderTemplateResolver();
+        resolver.setPrefix("templates/");
+        resolver.setSuffix(".html");
+        SpringTemplateEngine engine = new SpringTemplateEngine();
+        engine.setTemplateResolver(resolver);
+        return new Fragments(engine, new MockServletContext());
+    }
+
+    static ChatMessage message(long id) {
+        return new ChatMessage(id, "message " + id, Instant.parse("2026-11-28T10:00:00Z"), "Alice", "Example");
+    }
+
+    /** Runs queued tasks only when told to, one at a time, in order: a serial lane the test steps through. */
+    static final class ManualExecutor implements Executor {
+        private final Deque<Runnable> tasks = new ArrayDeque<>();
+
+        @Override
+        public synchronized void execute(Runnable task) {
+            tasks.add(task);
+        }
+
+        void runAll() {
+            while (true) {
+                Runnable task;
+                synchronized (this) {
+                    task = tasks.poll();
+                }
+                if (task == null) {
+                    return;
+                }
+                task.run();
+            }
+        }
+    }
+
+    /** Directus's messages: reads by id and replays after an id, both answered at once. */
+    static final class FakeMessages implements ChatSession.MessageSource {
+        final TreeMap<Long, ChatMessage> stored = new TreeMap<>();
+        final List<Long> replaysFrom = new ArrayList<>();
+
+        FakeMessages upTo(long last) {
+            for (long id = 1; id <= last; id++) {
+                stored.put(id, message(id));
+            }
+            return this;
+        }
+
+        @Override
+        public CompletableFuture<Map<Long, ChatMessage>> read(List<Long> ids, AccessTokenSource tokens) {
+            Map<Long, ChatMessage> found = new TreeMap<>();
+            ids.stream().filter(stored::containsKey).forEach(id -> found.put(id, stored.get(id)));
+            return CompletableFuture.completedFuture(found);
+        }
+
+        @Override
+        public synchronized List<ChatMessage> after(AccessTokenSource tokens, long afterId, int limit) {
+            replaysFrom.add(afterId);
+            return stored.tailMap(afterId, false).values().stream().limit(limit).toList();
+        }
+    }
+
+    /** An emitter that records what is sent to it, as the browser would see it. */
+    static class RecordingEmitter extends SseEmitter {
+        private static final Pattern ID = Pattern.compile("^id:(\\d+)$", Pattern.MULTILINE);
+        private final StringBuilder sent = new StringBuilder();
+        volatile boolean completed;
+
+        @Override
+        public void send(SseEventBuilder builder) throws IOException {
+            Set<DataWithMediaType> parts = builder.build();
+            synchronized (sent) {
+                parts.forEach(part -> sent.append(part.getData()));
+            }
+        }
+
+        @Override
+        public void complete() {
+            completed = true;
+        }
+
+        @Override
+        public void completeWithError(Throwable ex) {
+            completed = true;
+        }
+
+        List<Long> messageIds() {
+            List<Long> ids = new ArrayList<>();
+            synchronized (sent) {
+                Matcher matcher = ID.matcher(sent);
+                while (matcher.find()) {
+                    ids.add(Long.parseLong(matcher.group(1)));
+                }
+            }
+            return ids;
+        }
+
+        String raw() {
+            synchronized (sent) {
+                return sent.toString();
+            }
+        }
+    }
+}
