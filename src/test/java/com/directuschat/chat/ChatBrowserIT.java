@@ -101,6 +101,40 @@ class ChatBrowserIT {
         assertThat(problems).isEmpty();
     }
 
+    /**
+     * The send is held in flight (the response waits) while Alice types on: what she typed after Enter stays in
+     * the box, and only the sent text is removed when Directus has it.
+     */
+    @Test
+    void textTypedRightAfterEnterSurvivesTheSend() {
+        Page alice = open(aliceContext);
+        logIn(alice, ALICE_EMAIL, ALICE_PASSWORD);
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        List<com.microsoft.playwright.Route> held = new CopyOnWriteArrayList<>();
+        alice.route("**/messages", route -> {
+            if ("POST".equals(route.request().method())) {
+                held.add(route);
+            }
+            else {
+                route.resume();
+            }
+        });
+        Locator box = alice.getByLabel("Message", EXACT);
+        box.fill("first " + tag);
+        box.press("Enter");
+        box.pressSequentially(" typed while sending");
+        alice.waitForCondition(() -> !held.isEmpty());
+        held.get(0).resume();
+
+        assertThat(message(alice, "first " + tag)).hasCount(1);
+        assertThat(box).hasValue(" typed while sending");
+        assertThat(box).isFocused();
+        assertThat(alice.locator("#send-error")).hasText("");
+        assertThat(alice.evaluate("sessionStorage.getItem('directus-chat-draft')")).isEqualTo(" typed while sending");
+        alice.unrouteAll();
+        assertThat(problems).isEmpty();
+    }
+
     @Test
     void markupInAMessageRendersAsText() {
         Page alice = open(aliceContext);
