@@ -215,6 +215,11 @@ final class ChatSession {
             flushQueued = false;
         }
         CompletableFuture<Map<Long, ChatMessage>> read = source.read(ids, tokens);
+        if (deliveries.isDone() && read.isDone()) {
+            // The usual case (a cache hit, nothing ahead of it): deliver now, without another hop on the lane.
+            deliver(read.handle((found, error) -> new Read(ids, found, error)).join());
+            return;
+        }
         deliveries = deliveries
                 .thenCompose(previous -> read.handle((found, error) -> new Read(ids, found, error)))
                 .thenAcceptAsync(this::deliver, serial)

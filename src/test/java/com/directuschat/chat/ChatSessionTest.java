@@ -8,9 +8,13 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
@@ -20,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import com.directuschat.chat.ChatTestSupport.FakeMessages;
 import com.directuschat.chat.ChatTestSupport.ManualExecutor;
 import com.directuschat.chat.ChatTestSupport.RecordingEmitter;
+import com.directuschat.directus.AccessTokenSource;
+import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.RealtimeListener;
 
 class ChatSessionTest {
@@ -84,6 +90,46 @@ class ChatSessionTest {
         assertThat(tab.messageIds()).containsExactly(11L, 12L, 13L);
     }
 
+    /** Reads that finish in the other order (a cache miss, then a hit) still deliver in the order ids arrived. */
+    @Test
+    void deliveriesKeepTheirArrivalOrderWhenReadsFinishOutOfOrder() {
+        FakeMessages directus = new FakeMessages().upTo(10);
+        Map<Long, CompletableFuture<Map<Long, ChatMessage>>> pending =
+                new HashMap<>();
+        ChatSession.MessageSource slow = new ChatSession.MessageSource() {
+            @Override
+            public CompletableFuture<Map<Long, ChatMessage>> read(
+                    List<Long> ids, AccessTokenSource tokens) {
+                var future = new CompletableFuture<Map<Long, ChatMessage>>();
+                pending.put(ids.get(0), future);
+                return future;
+            }
+
+            @Override
+            public List<ChatMessage> after(AccessTokenSource tokens,
+                    long afterId, int limit) {
+                return directus.after(tokens, afterId, limit);
+            }
+        };
+        ChatSession session = new ChatSession(null, (tokens, listener) -> {
+            listeners.add(listener);
+            return closedHandles::incrementAndGet;
+        }, slow, properties(Duration.ofMinutes(1)), lanes, Runnable::run, timer, () -> { });
+        RecordingEmitter tab = new RecordingEmitter();
+        session.attach(stream(tab, 10));
+        lanes.runAll();
+        listeners.get(0).onMessageCreated(11);
+        lanes.runAll();
+        listeners.get(0).onMessageCreated(12);
+        lanes.runAll();
+        pending.get(12L).complete(Map.of(12L, ChatTestSupport.message(12)));
+        lanes.runAll();
+        assertThat(tab.messageIds()).isEmpty();
+        pending.get(11L).complete(Map.of(11L, ChatTestSupport.message(11)));
+        lanes.runAll();
+        assertThat(tab.messageIds()).containsExactly(11L, 12L);
+    }
+
     @Test
     void theSocketClosesWhenNoTabIsOpenAndTheNextTabReopensItAndReplays() {
         FakeMessages directus = new FakeMessages().upTo(5);
@@ -118,7 +164,7 @@ class ChatSessionTest {
         session.attach(stream(new RecordingEmitter(), 1));
         lanes.runAll();
         // The cancelled close never runs: wait past the timeout by waiting for a later timer task.
-        var later = timer.schedule(() -> { }, 400, java.util.concurrent.TimeUnit.MILLISECONDS);
+        var later = timer.schedule(() -> { }, 400, TimeUnit.MILLISECONDS);
         await().atMost(Duration.ofSeconds(10)).until(later::isDone);
         assertThat(closedHandles.get()).isZero();
         assertThat(listeners).hasSize(1);
