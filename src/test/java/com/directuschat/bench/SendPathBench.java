@@ -97,7 +97,8 @@ class SendPathBench {
             Stats wsStats = Stats.of("WS", socket);
             out.append(String.format("## Send path: REST create vs WebSocket create (%s)%n%n", Instant.now()));
             out.append(String.format("Java %s, %d cores, %d rounds (+%d warm-up) per path, alternated, one in flight; "
-                    + "jdk.httpclient.keepalive.timeout=%s. Time from send to the answer (REST: response body read; "
+                    + "jdk.httpclient.keepalive.timeout=%s (the JDK reads it once per JVM: it applies when this bench runs alone "
+                    + "or first; the loop never idles, so a pooled connection is never near Node's 5 s). Time from send to the answer (REST: response body read; "
                     + "WS: reply frame with the same uid parsed).%n%n", System.getProperty("java.version"),
                     Runtime.getRuntime().availableProcessors(), ROUNDS, WARMUP,
                     System.getProperty("jdk.httpclient.keepalive.timeout")));
@@ -200,6 +201,7 @@ class SendPathBench {
         private final StringBuilder partial = new StringBuilder();
         private final List<String> unmatched = new java.util.concurrent.CopyOnWriteArrayList<>();
         private volatile String closed;
+        private volatile boolean awaitingAuth;
         private WebSocket socket;
 
         static Ws open(HttpClient http, String directusUrl) throws Exception {
@@ -212,6 +214,7 @@ class SendPathBench {
 
         static Ws authenticated(HttpClient http, String directusUrl, String token) throws Exception {
             Ws ws = open(http, directusUrl);
+            ws.awaitingAuth = true;
             ws.socket.sendText(JSON.writeValueAsString(Map.of("type", "auth", "access_token", token)), true).join();
             JsonNode reply = ws.auth.get(15, TimeUnit.SECONDS);
             check("ok".equals(reply.path("status").asString()), "WS auth failed: " + reply);
@@ -266,7 +269,8 @@ class SendPathBench {
                 if ("ping".equals(type)) {
                     ws.sendText("{\"type\":\"pong\"}", true);
                 }
-                else if ("auth".equals(type)) {
+                else if ("auth".equals(type) && awaitingAuth) {
+                    awaitingAuth = false;
                     auth.complete(frame);
                 }
                 else if (waiting != null) {
