@@ -5,7 +5,7 @@
 //   send    XMLHttpRequest.send (htmx's POST) or WebSocket.send with the token in the body
 //   recv    first listener of an EventSource "message" or a WebSocket message that contains the token
 //   dom     a MutationObserver sees a node with the token added to the document
-//   done    the sender may type again: htmx settled the swapped send form, or the WebSocket reply to the create
+//   done    the sender's send is answered: htmx's request ended (or it settled a swapped form), or the WebSocket reply
 (function () {
   "use strict";
   var TOKEN = /bench-[a-z0-9]+/g;
@@ -54,6 +54,11 @@
     return xhrSend.apply(this, arguments);
   };
 
+  // The chat answers a send with 204 and swaps nothing (older versions swapped the form): the request's end.
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var elt = e.detail && e.detail.elt;
+    if (elt && elt.id === "send-form" && lastSubmitted) { mark("done", lastSubmitted, now()); }
+  });
   document.addEventListener("htmx:afterSettle", function (e) {
     if (e.target && e.target.id === "send-form" && lastSubmitted) { mark("done", lastSubmitted, now()); }
   });

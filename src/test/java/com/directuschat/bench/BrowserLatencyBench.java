@@ -53,6 +53,8 @@ import com.microsoft.playwright.Route;
 class BrowserLatencyBench {
 
     private static final int BLOCKS = Integer.getInteger("bench.browser.blocks", 3);
+    /** Sends not counted after each side's pages are opened anew (fresh pages, fresh sockets). */
+    private static final int BLOCK_WARMUP = Integer.getInteger("bench.browser.block-warmup", 5);
     private static final int SENDS = Integer.getInteger("bench.browser.sends", 50);
     private static final int WARMUP = Integer.getInteger("bench.browser.warmup", 20);
     private static final Duration PACE = Duration.ofMillis(Long.getLong("bench.browser.pace-ms", 200));
@@ -66,12 +68,47 @@ class BrowserLatencyBench {
     private String browserVersion;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    /** One way of chatting: Alice's page sends, Bob's page receives. */
-    private record Side(String name, String[] parts, Page sender, Page receiver, List<Sample> samples,
-            List<Double> blockMedians, long[] cpuNanos) {
+    /**
+     * One way of chatting: Alice's page sends, Bob's page receives. Its pages exist only while it is measured, so
+     * the other side's readers are not subscribed meanwhile (the chat's users log out, which closes their Directus
+     * sockets at once; the direct pages close theirs).
+     */
+    private static final class Side {
+        final String name;
+        final String[] parts;
+        final java.util.function.Supplier<Page[]> open;
+        final java.util.function.Consumer<Page[]> close;
+        final List<Sample> samples = new ArrayList<>();
+        final List<Double> blockMedians = new ArrayList<>();
+        final long[] cpuNanos = new long[2];
+        Page sender;
+        Page receiver;
 
-        Side(String name, String[] parts, Page sender, Page receiver) {
-            this(name, parts, sender, receiver, new ArrayList<>(), new ArrayList<>(), new long[2]);
+        Side(String name, String[] parts, java.util.function.Supplier<Page[]> open, java.util.function.Consumer<Page[]> close) {
+            this.name = name;
+            this.parts = parts;
+            this.open = open;
+            this.close = close;
+        }
+
+        String name() { return name; }
+        String[] parts() { return parts; }
+        Page sender() { return sender; }
+        Page receiver() { return receiver; }
+        List<Sample> samples() { return samples; }
+        List<Double> blockMedians() { return blockMedians; }
+        long[] cpuNanos() { return cpuNanos; }
+
+        void openPages() {
+            Page[] pages = open.get();
+            sender = pages[0];
+            receiver = pages[1];
+        }
+
+        void closePages() {
+            close.accept(new Page[] {sender, receiver});
+            sender.context().close();
+            receiver.context().close();
         }
     }
 
@@ -84,7 +121,9 @@ class BrowserLatencyBench {
         DirectusInstance directus = TestDirectus.shared();
         int appPort = TestDirectus.freePort();
         List<String> appArgs = List.of("--server.port=" + appPort, "--directus.url=" + directus.url(),
-                "--directus.local.enabled=false", "--logging.level.root=WARN");
+                "--directus.local.enabled=false", "--logging.level.root=WARN",
+                // Each block logs both users in anew (see Side): more logins than the default 5/min allows.
+                "--chat.rate-limit.login-per-ip=1000", "--chat.rate-limit.login-per-email=1000");
         Assumptions.assumeTrue(Browsers.available(), "Chromium is not installed at " + Browsers.CHROMIUM);
         Process app = startApp(appArgs);
         try (Playwright playwright = Browsers.playwright()) {
@@ -96,29 +135,41 @@ class BrowserLatencyBench {
                             "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", NO_LNA)));
             browserVersion = browser.version();
 
-            Page chatAlice = page(browser, timing);
-            Page chatBob = page(browser, timing);
-            logIn(chatAlice, appUrl, TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD);
-            logIn(chatBob, appUrl, TestUsers.BOB_EMAIL, TestUsers.BOB_PASSWORD);
-
-            Page directAlice = page(browser, timing);
-            Page directBob = page(browser, timing);
-            openDirect(directAlice, directus.url(), TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD);
-            openDirect(directBob, directus.url(), TestUsers.BOB_EMAIL, TestUsers.BOB_PASSWORD);
-
             Side chat = new Side("directus-chat", new String[] {"submit → POST start (XHR send)",
-                    "POST start → receiver's SSE event", "SSE event → receiver DOM"}, chatAlice, chatBob);
+                    "POST start → receiver's SSE event", "SSE event → receiver DOM"}, () -> {
+                        Page alice = page(browser, timing);
+                        Page bob = page(browser, timing);
+                        logIn(alice, appUrl, TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD);
+                        logIn(bob, appUrl, TestUsers.BOB_EMAIL, TestUsers.BOB_PASSWORD);
+                        return new Page[] {alice, bob};
+                    }, pages -> {
+                        for (Page page : pages) {
+                            page.locator("form.logout button").click();
+                            page.waitForURL(url -> url.contains("/login"));
+                        }
+                    });
             Side direct = new Side("direct", new String[] {"submit → WS send", "WS send → receiver's WS message",
-                    "WS message → receiver DOM"}, directAlice, directBob);
+                    "WS message → receiver DOM"}, () -> {
+                        Page alice = page(browser, timing);
+                        Page bob = page(browser, timing);
+                        openDirect(alice, directus.url(), TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD);
+                        openDirect(bob, directus.url(), TestUsers.BOB_EMAIL, TestUsers.BOB_PASSWORD);
+                        return new Page[] {alice, bob};
+                    }, pages -> { });
 
             List<ProcessHandle> appProcess = List.of(app.toHandle());
             List<ProcessHandle> directusProcess = directus.directus().process().map(List::of).orElse(List.of());
             for (Side side : List.of(chat, direct)) {
+                side.openPages();
                 run(side, WARMUP, null, appProcess, directusProcess);
+                side.closePages();
             }
             for (int block = 0; block < BLOCKS; block++) {
                 for (Side side : List.of(chat, direct)) {
+                    side.openPages();
+                    run(side, BLOCK_WARMUP, null, appProcess, directusProcess);
                     run(side, SENDS, side.samples(), appProcess, directusProcess);
+                    side.closePages();
                 }
             }
             report(chat, direct, appArgs);
@@ -335,13 +386,13 @@ class BrowserLatencyBench {
         int n = chat.samples().size();
         out.append(String.format("Medians per block (directus-chat / direct): %s / %s ms%n%n",
                 fmt(chat.blockMedians()), fmt(direct.blockMedians())));
-        out.append(String.format("CPU per measured send, during each side's blocks (all four pages stay open, so the "
-                + "app also relays the direct side's messages to the idle chat pages): app process %.1f ms (chat) / %.1f ms "
+        out.append(String.format("CPU per measured send, during each side's blocks (only the measured side's pages are open "
+                + "and subscribed; the chat's users log out between blocks): app process %.1f ms (chat) / %.1f ms "
                 + "(direct), Directus %.1f ms (chat) / %.1f ms (direct).%n%n",
                 chat.cpuNanos()[0] / 1e6 / n, direct.cpuNanos()[0] / 1e6 / direct.samples().size(),
                 chat.cpuNanos()[1] / 1e6 / n, direct.cpuNanos()[1] / 1e6 / direct.samples().size()));
         out.append("Settings: the app runs as `java -jar target/directus-chat-*.jar ").append(String.join(" ", appArgs))
-                .append("` (no JVM options; rate limits at their defaults: 5 sends/s, burst 20). Chromium: the flags of "
+                .append("` (no JVM options; login limits raised because each block logs in anew; send limits at their defaults: 5 sends/s, burst 20). Chromium: the flags of "
                         + "testsupport/Browsers plus `" + NO_LNA + "` (a page answered by Playwright counts as public, and "
                         + "Chromium would block its socket to 127.0.0.1). No CSP bypass: the timing script is a Playwright init "
                         + "script. The direct page is answered by Playwright under the Directus origin, because Directus refuses "
