@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +28,11 @@ import tools.jackson.databind.ObjectMapper;
 public class DirectusClient {
 
     static final String MESSAGE_FIELDS = "id,content,date_created,user_created.first_name,user_created.last_name";
+
+    static {
+        // Too late if another HttpClient came first; main applies it before anything else.
+        KeepAlive.apply();
+    }
 
     private final DirectusProperties properties;
     private final ObjectMapper json;
@@ -69,6 +75,11 @@ public class DirectusClient {
     /** Messages with an id above {@code afterId}, in id order. */
     public List<ChatMessage> messagesAfter(AccessTokenSource tokens, long afterId, int limit) {
         return messages(tokens, "sort=id&limit=" + limit + "&filter[id][_gt]=" + afterId);
+    }
+
+    /** One message by id; a message that is gone or not readable is a {@link DirectusException} (404 / 403). */
+    public ChatMessage message(AccessTokenSource tokens, long id) {
+        return Json.message(asUser(tokens, token -> get("/items/messages/" + id + "?fields=" + MESSAGE_FIELDS, token)));
     }
 
     public ChatMessage createMessage(AccessTokenSource tokens, String content) {
@@ -151,17 +162,22 @@ public class DirectusClient {
     }
 
     /**
-     * Node closes idle keep-alive connections after 5 s; a request written onto one just as it closes fails
-     * before Directus reads it. One retry on a fresh connection covers that race.
+     * A failed GET is retried once; nothing else is, because it may have reached Directus (a message posted
+     * twice, a rotated refresh token replayed, which logs the user out). The race a retry used to cover, Node
+     * closing an idle keep-alive connection after 5 s just as we reuse it, is prevented instead: pooled
+     * connections are dropped sooner ({@link KeepAlive}).
      */
     private HttpResponse<String> exchange(HttpRequest request) throws IOException, InterruptedException {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         }
-        catch (java.net.http.HttpTimeoutException e) {
+        catch (HttpTimeoutException e) {
             throw e;
         }
-        catch (IOException stale) {
+        catch (IOException e) {
+            if (!"GET".equals(request.method())) {
+                throw e;
+            }
             return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         }
     }
