@@ -1,0 +1,70 @@
+package com.directuschat.directus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+import com.directuschat.testsupport.TestDirectus;
+import com.directuschat.testsupport.TestUsers;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/** DirectusClient against the real Directus: reads by id, and POSTs after Node dropped the idle connection. */
+class DirectusClientIT {
+
+    private final DirectusClient client = new DirectusClient(new DirectusProperties(
+            URI.create(TestDirectus.shared().url()), Duration.ofSeconds(10), Duration.ofSeconds(5),
+            Duration.ofSeconds(30), Duration.ofSeconds(30)), JsonMapper.builder().build());
+
+    private AccessTokenSource login() {
+        String token = client.login(TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD).accessToken();
+        return new AccessTokenSource() {
+            @Override
+            public String accessToken() {
+                return token;
+            }
+
+            @Override
+            public String refreshAfterRejection(String rejected) {
+                throw new DirectusException(401, "TOKEN_EXPIRED", "not refreshed in this test");
+            }
+
+            @Override
+            public Instant renewAt() {
+                return Instant.MAX;
+            }
+        };
+    }
+
+    @Test
+    void readsAMessageById() {
+        AccessTokenSource alice = login();
+        ChatMessage created = client.createMessage(alice, "read me by id " + System.nanoTime());
+        ChatMessage read = client.message(alice, created.id());
+        assertThat(read).isEqualTo(created);
+        assertThat(read.authorFirstName()).isEqualTo("Alice");
+        assertThatThrownBy(() -> client.message(alice, Long.MAX_VALUE / 2))
+                .isInstanceOfSatisfying(DirectusException.class,
+                        e -> assertThat(e.status() == 404 || e.isForbidden()).as("404 or 403, was %s", e.status()).isTrue());
+    }
+
+    @Test
+    void aPostAfterNodeClosedTheIdleConnectionSucceeds() {
+        AccessTokenSource alice = login();
+        Instant idleSince = Instant.now();
+        // Idling past Node's 5 s keep-alive timeout is the point here; nothing else is waited for.
+        await().pollDelay(Duration.ofMillis(5500)).atMost(Duration.ofSeconds(10))
+                .until(() -> Duration.between(idleSince, Instant.now()).toMillis() >= 5500);
+        ChatMessage created = client.createMessage(alice, "after idling " + System.nanoTime());
+        assertThat(created.id()).isPositive();
+        await().pollDelay(Duration.ofMillis(5500)).atMost(Duration.ofSeconds(10))
+                .until(() -> Duration.between(idleSince, Instant.now()).toMillis() >= 11000);
+        assertThat(client.login(TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD).accessToken()).isNotBlank();
+    }
+}
