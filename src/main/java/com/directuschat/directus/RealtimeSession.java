@@ -234,8 +234,14 @@ public final class RealtimeSession implements AutoCloseable {
         reconnectTimer = timers.schedule(delay, this::connect);
     }
 
+    /** The login is gone: close, and tell the listener once (a connect and a re-auth may both find out). */
     void authLost() {
-        close();
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            close();
+        }
         listener.onAuthLost();
     }
 

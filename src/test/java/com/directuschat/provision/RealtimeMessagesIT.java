@@ -19,12 +19,9 @@ class RealtimeMessagesIT {
     void messageCreatedOverWebSocketReachesASubscriber() {
         String url = TestDirectus.shared().url();
         try (WsClient bob = new WsClient(url); WsClient alice = new WsClient(url)) {
-            authenticate(bob, TestDirectus.loginToken(TestUsers.BOB_EMAIL, TestUsers.BOB_PASSWORD));
-            authenticate(alice, TestDirectus.loginToken(TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD));
-
-            bob.send(Map.of("type", "subscribe", "collection", "messages",
+            authenticateBoth(bob, alice);
+            subscribe(bob, Map.of("type", "subscribe", "collection", "messages",
                     "query", Map.of("fields", List.of("*")), "uid", "s1"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> hasEvent(bob, "init"));
 
             String content = "hi " + System.nanoTime();
             alice.send(Map.of("type", "items", "collection", "messages", "action", "create",
@@ -45,12 +42,9 @@ class RealtimeMessagesIT {
     void anIdsOnlySubscriptionGetsCreateEventsCarryingTheId() {
         String url = TestDirectus.shared().url();
         try (WsClient bob = new WsClient(url); WsClient alice = new WsClient(url)) {
-            authenticate(bob, TestDirectus.loginToken(TestUsers.BOB_EMAIL, TestUsers.BOB_PASSWORD));
-            authenticate(alice, TestDirectus.loginToken(TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD));
-
-            bob.send(Map.of("type", "subscribe", "collection", "messages", "event", "create",
+            authenticateBoth(bob, alice);
+            subscribe(bob, Map.of("type", "subscribe", "collection", "messages", "event", "create",
                     "query", Map.of("fields", List.of("id")), "uid", "ids"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> hasEvent(bob, "init"));
 
             alice.send(Map.of("type", "items", "collection", "messages", "action", "create",
                     "data", Map.of("content", "ids only " + System.nanoTime()), "query", Map.of("fields", List.of("id")),
@@ -68,6 +62,16 @@ class RealtimeMessagesIT {
             assertThat(item.path("id").asString()).isEqualTo(createdByAlice.path("id").asString());
             assertThat(item.has("content")).isFalse();
         }
+    }
+
+    private static void authenticateBoth(WsClient bob, WsClient alice) {
+        authenticate(bob, TestDirectus.loginToken(TestUsers.BOB_EMAIL, TestUsers.BOB_PASSWORD));
+        authenticate(alice, TestDirectus.loginToken(TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD));
+    }
+
+    private static void subscribe(WsClient client, Map<String, Object> subscription) {
+        client.send(subscription);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hasEvent(client, "init"));
     }
 
     private static void authenticate(WsClient client, String token) {
