@@ -4,11 +4,15 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
+import com.directuschat.directus.KeepAlive;
+
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class DirectusChatApplication {
 
     public static void main(String[] args) {
+        // Before anything builds a JDK HttpClient: its connection pool reads this once.
+        KeepAlive.apply();
         SpringApplication.run(DirectusChatApplication.class, args);
     }
 }

@@ -5,13 +5,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import org.springframework.stereotype.Component;
 
@@ -27,6 +30,11 @@ import tools.jackson.databind.ObjectMapper;
 public class DirectusClient {
 
     static final String MESSAGE_FIELDS = "id,content,date_created,user_created.first_name,user_created.last_name";
+
+    static {
+        // Too late if another HttpClient came first; main applies it before anything else.
+        KeepAlive.apply();
+    }
 
     private final DirectusProperties properties;
     private final ObjectMapper json;
@@ -72,11 +80,11 @@ public class DirectusClient {
     }
 
     /** The messages among {@code ids} that this user may read, in id order; unreadable or deleted ones are absent. */
-    public List<ChatMessage> messagesByIds(AccessTokenSource tokens, java.util.Collection<Long> ids) {
+    public List<ChatMessage> messagesByIds(AccessTokenSource tokens, Collection<Long> ids) {
         if (ids.isEmpty()) {
             return List.of();
         }
-        String list = ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+        String list = ids.stream().map(String::valueOf).collect(Collectors.joining(","));
         return messages(tokens, "sort=id&limit=" + ids.size() + "&filter[id][_in]=" + list);
     }
 
@@ -160,17 +168,22 @@ public class DirectusClient {
     }
 
     /**
-     * Node closes idle keep-alive connections after 5 s; a request written onto one just as it closes fails
-     * before Directus reads it. One retry on a fresh connection covers that race.
+     * A failed GET is retried once; nothing else is, because it may have reached Directus (a message posted
+     * twice, a rotated refresh token replayed, which logs the user out). The race a retry used to cover, Node
+     * closing an idle keep-alive connection after 5 s just as we reuse it, is prevented instead: pooled
+     * connections are dropped sooner ({@link KeepAlive}).
      */
     private HttpResponse<String> exchange(HttpRequest request) throws IOException, InterruptedException {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         }
-        catch (java.net.http.HttpTimeoutException e) {
+        catch (HttpTimeoutException e) {
             throw e;
         }
-        catch (IOException stale) {
+        catch (IOException e) {
+            if (!"GET".equals(request.method())) {
+                throw e;
+            }
             return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         }
     }

@@ -14,7 +14,7 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param url base URL of Directus ({@code DIRECTUS_URL}); set by the local runtime when it runs
  * @param requestTimeout timeout of one REST call
- * @param heartbeatPeriod Directus's {@code WEBSOCKETS_HEARTBEAT_PERIOD}; no frame for two periods means a dead socket
+ * @param pingInterval how often the realtime socket pings Directus; two missed pongs mean a dead socket
  * @param refreshSkew how long before the access token's expiry we refresh it
  * @param reconnectMaxDelay cap of the realtime reconnect backoff
  */
@@ -23,7 +23,7 @@ import org.springframework.validation.annotation.Validated;
 public record DirectusProperties(
         @NotNull(message = "is not set: set DIRECTUS_URL to your Directus (or run from source for a local one)") URI url,
         @DefaultValue("10s") Duration requestTimeout,
-        @DefaultValue("30s") Duration heartbeatPeriod,
+        @DefaultValue("5s") Duration pingInterval,
         @DefaultValue("30s") Duration refreshSkew,
         @DefaultValue("30s") Duration reconnectMaxDelay) {
 

@@ -3,9 +3,10 @@ package com.directuschat.directus;
 /** Receives what one {@link RealtimeSession} sees. Called from the WebSocket's thread; do not block. */
 public interface RealtimeListener {
 
-    /** Subscribed and authenticated (first time, after a reconnect, or after a re-auth): time to backfill. */
+    /** Authenticated and subscribed (first time, after a reconnect, after a re-auth): time to backfill. */
     void onLive();
 
+    /** One call per item of a create event; ids may arrive as numbers or strings. */
     void onMessageCreated(long id);
 
     void onStateChanged(RealtimeSession.State state);

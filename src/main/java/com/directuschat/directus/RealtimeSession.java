@@ -1,28 +1,18 @@
 package com.directuschat.directus;
 
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
+import com.directuschat.directus.RealtimeTimers.Cancellable;
 
 /**
- * One user's Directus realtime connection: authenticates with the user's access token, subscribes to
- * {@code messages} creates, answers pings, re-authenticates before expiry and on {@code TOKEN_EXPIRED},
- * and reconnects with backoff when the socket dies (closed, errored, or silent for two heartbeats).
+ * One user's Directus realtime session, supervised: opens a socket ({@link RealtimeConnection}) and hands it to a
+ * {@link RealtimeLink} (auth, subscribe, pings, re-auth); when the link dies, drops it and reconnects with
+ * backoff, and reports the state. Time and timers come from {@link RealtimeTimers}, so tests can fake them.
  */
 public final class RealtimeSession implements AutoCloseable {
 
@@ -36,48 +26,34 @@ public final class RealtimeSession implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RealtimeSession.class);
     private static final AtomicLong SEQUENCE = new AtomicLong();
-    private static final Map<String, Object> SUBSCRIPTION_QUERY = Map.of(
-            "fields", new String[] {"id"});
 
-    private final HttpClient http;
+    private final RealtimeConnection.Opener opener;
     private final DirectusProperties properties;
-    private final ObjectMapper json;
     private final AccessTokenSource tokens;
     private final RealtimeListener listener;
-    private final ScheduledExecutorService scheduler;
-    private final Executor worker;
+    private final RealtimeTimers timers;
     private final Backoff backoff;
     private final RealtimeStats stats;
     private final String uid = "messages-" + SEQUENCE.incrementAndGet();
 
-    private WebSocket socket;
-    private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
+    private RealtimeConnection connection;
+    private RealtimeLink link;
     private State state = State.CONNECTING;
-    private boolean subscribed;
-    private String socketToken;
     private int attempt;
-    private int authFailures;
     private boolean connecting;
     private boolean reconnectPending;
     private long generation;
-    private volatile long lastProgressNanos = System.nanoTime();
-    private volatile long lastReceivedNanos = System.nanoTime();
-    private final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
-    private ScheduledFuture<?> reauthTimer;
-    private ScheduledFuture<?> watchdog;
-    private ScheduledFuture<?> reconnectTimer;
-    private ScheduledFuture<?> progressTimer;
+    private long lastProgressNanos;
+    private Cancellable watchdog = Cancellable.NONE;
+    private Cancellable reconnectTimer = Cancellable.NONE;
 
-    RealtimeSession(HttpClient http, DirectusProperties properties, ObjectMapper json, AccessTokenSource tokens,
-            RealtimeListener listener, ScheduledExecutorService scheduler, Executor worker, Backoff backoff,
-            RealtimeStats stats) {
-        this.http = http;
+    RealtimeSession(RealtimeConnection.Opener opener, DirectusProperties properties, AccessTokenSource tokens,
+            RealtimeListener listener, RealtimeTimers timers, Backoff backoff, RealtimeStats stats) {
+        this.opener = opener;
         this.properties = properties;
-        this.json = json;
         this.tokens = tokens;
         this.listener = listener;
-        this.scheduler = scheduler;
-        this.worker = worker;
+        this.timers = timers;
         this.backoff = backoff;
         this.stats = stats;
     }
@@ -87,26 +63,34 @@ public final class RealtimeSession implements AutoCloseable {
     }
 
     synchronized void start() {
-        long period = Math.max(250, properties.heartbeatPeriod().toMillis() / 2);
-        // The timer thread is shared by every session: it only hands work to the worker pool, never waits on a session.
-        watchdog = scheduler.scheduleAtFixedRate(() -> {
-            if (checking.compareAndSet(false, true)) {
-                worker.execute(this::checkAlive);
-            }
-        }, period, period, TimeUnit.MILLISECONDS);
+        lastProgressNanos = timers.nanoTime();
+        armWatchdog();
         connect();
     }
 
-    private synchronized void connect() {
-        reconnectPending = false;
-        if (state == State.CLOSED) {
-            return;
+    /** Fetching the token may refresh it over REST: never under the lock, so pings and close go on meanwhile. */
+    private void connect() {
+        long connectGeneration;
+        synchronized (this) {
+            reconnectPending = false;
+            if (state == State.CLOSED) {
+                return;
+            }
+            connecting = true;
+            connectGeneration = ++generation;
+            lastProgressNanos = timers.nanoTime();
         }
         String token;
         try {
             token = tokens.accessToken();
         }
         catch (DirectusException e) {
+            synchronized (this) {
+                if (connectGeneration != generation) {
+                    return;
+                }
+                connecting = false;
+            }
             if (e.isTokenRefused()) {
                 authLost();
             }
@@ -115,28 +99,25 @@ public final class RealtimeSession implements AutoCloseable {
             }
             return;
         }
-        socketToken = token;
-        subscribed = false;
-        connecting = true;
-        long connectGeneration = ++generation;
-        lastProgressNanos = System.nanoTime();
-        stats.attempted();
-        lastReceivedNanos = System.nanoTime();
-        http.newWebSocketBuilder().connectTimeout(properties.requestTimeout())
-                .buildAsync(properties.websocketUrl(), new Frames())
-                .whenComplete((ws, error) -> opened(connectGeneration, ws, error, token));
+        synchronized (this) {
+            if (connectGeneration != generation || state == State.CLOSED) {
+                return;
+            }
+            stats.attempted();
+            opener.open(new Events()).whenComplete((c, error) -> opened(connectGeneration, c, error, token));
+        }
     }
 
-    private synchronized void opened(long connectGeneration, WebSocket ws, Throwable error, String token) {
-        if (connectGeneration != generation) {
-            // Given up on by the watchdog meanwhile.
-            if (ws != null) {
-                ws.abort();
+    private synchronized void opened(long connectGeneration, RealtimeConnection c, Throwable error, String token) {
+        if (connectGeneration != generation || state == State.CLOSED) {
+            // Given up on by the watchdog, or closed, meanwhile.
+            if (c != null) {
+                c.abort();
             }
             return;
         }
         connecting = false;
-        lastProgressNanos = System.nanoTime();
+        lastProgressNanos = timers.nanoTime();
         if (error != null) {
             if (attempt == ATTEMPTS_BEFORE_OFFLINE) {
                 log.info("Realtime session {} cannot reach Directus ({}); still retrying", uid, error.toString());
@@ -147,173 +128,51 @@ public final class RealtimeSession implements AutoCloseable {
             scheduleReconnect();
             return;
         }
-        if (state == State.CLOSED) {
-            ws.abort();
-            return;
-        }
-        socket = ws;
-        sendChain = CompletableFuture.completedFuture(null);
-        send(Map.of("type", "auth", "access_token", token));
-        expectAnswer();
+        connection = c;
+        link = new RealtimeLink(this, c, token, tokens, listener, timers, properties, uid);
+        link.start();
     }
 
-    private synchronized void onText(WebSocket ws, String text) {
-        if (ws != socket) {
-            return;
-        }
-        lastReceivedNanos = System.nanoTime();
-        JsonNode frame;
-        try {
-            frame = json.readTree(text);
-        }
-        catch (RuntimeException e) {
-            log.warn("Ignoring a realtime frame that is not JSON");
-            return;
-        }
-        switch (Json.text(frame, "type") == null ? "" : Json.text(frame, "type")) {
-            case "ping" -> send(Map.of("type", "pong"));
-            case "auth" -> onAuth(frame);
-            case "subscription" -> onSubscription(frame);
-            case "subscribe" -> onSubscribeRefused(frame);
-            default -> {
-                if ("error".equals(Json.text(frame, "status"))) {
-                    log.warn("Directus realtime error: {} {}", Json.text(frame.path("error"), "code"),
-                            Json.text(frame.path("error"), "message"));
-                }
-            }
+    private synchronized void onText(RealtimeConnection c, String text) {
+        if (c == connection) {
+            link.onText(text);
         }
     }
 
-    private void onAuth(JsonNode frame) {
-        if ("ok".equals(Json.text(frame, "status"))) {
-            authFailures = 0;
-            stats.authenticated();
-            scheduleReauth();
-            if (!subscribed) {
-                send(Map.of("type", "subscribe", "collection", "messages", "event", "create",
-                        "query", SUBSCRIPTION_QUERY, "uid", uid));
-                expectAnswer();
-            }
-            else {
-                cancel(progressTimer);
-                // Events evaluated while the token was expired went out with public permissions and were dropped.
-                listener.onLive();
-            }
-            return;
-        }
-        String code = Json.text(frame.path("error"), "code");
-        log.debug("Realtime auth refused: {}", code);
-        if (++authFailures > 2) {
-            // A fresh token was refused too: back off instead of hammering Directus.
-            dropSocket();
-            return;
-        }
-        worker.execute(() -> reauthenticate(true));
+    /** The link is authenticated (first time or again). */
+    void authenticated() {
+        stats.authenticated();
     }
 
-    private void onSubscribeRefused(JsonNode frame) {
-        String code = Json.text(frame.path("error"), "code");
-        log.info("Directus refused the messages subscription: {}", code);
-        if ("FORBIDDEN".equals(code)) {
-            setState(State.FORBIDDEN);
+    /** The link's subscription is live: a new socket is up. */
+    synchronized void subscribed() {
+        lastProgressNanos = timers.nanoTime();
+        if (attempt > 0) {
+            log.info("Realtime session {} live again after {} attempt(s)", uid, attempt);
         }
+        attempt = 0;
+        setState(State.LIVE);
+        listener.onLive();
     }
 
-    private void onSubscription(JsonNode frame) {
-        String frameUid = Json.text(frame, "uid");
-        if (frameUid != null && !uid.equals(frameUid)) {
-            return;
-        }
-        String event = Json.text(frame, "event");
-        if ("init".equals(event)) {
-            lastProgressNanos = System.nanoTime();
-            cancel(progressTimer);
-            subscribed = true;
-            if (attempt > 0) {
-                log.info("Realtime session {} live again after {} attempt(s)", uid, attempt);
-            }
-            attempt = 0;
-            setState(State.LIVE);
-            listener.onLive();
-        }
-        else if ("create".equals(event)) {
-            for (JsonNode item : frame.path("data")) {
-                try {
-                    listener.onMessageCreated(Json.id(item));
-                }
-                catch (RuntimeException e) {
-                    log.warn("Skipping an unreadable realtime message: {}", e.getMessage());
-                }
-            }
-        }
+    synchronized void forbidden() {
+        setState(State.FORBIDDEN);
     }
 
-    private synchronized void reauthenticate(boolean refused) {
-        if (state == State.CLOSED || socket == null) {
-            return;
-        }
-        try {
-            String token = refused ? tokens.refreshAfterRejection(socketToken) : tokens.accessToken();
-            socketToken = token;
-            send(Map.of("type", "auth", "access_token", token));
-            expectAnswer();
-        }
-        catch (DirectusException e) {
-            if (e.isTokenRefused()) {
-                authLost();
-            }
-            else {
-                dropSocket();
-            }
-        }
-    }
-
-    private void scheduleReauth() {
-        cancel(reauthTimer);
-        Instant due = tokens.renewAt().plusMillis(100);
-        long delay = Math.max(500, Duration.between(Instant.now(), due).toMillis());
-        reauthTimer = scheduler.schedule(() -> worker.execute(() -> reauthenticate(false)), delay, TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * Pings alone do not prove the session works: an auth or subscribe that Directus never answers (seen
-     * right after a restart) would leave a socket that is alive but deaf. No answer in time means reconnect.
-     */
-    private void expectAnswer() {
-        cancel(progressTimer);
-        WebSocket ws = socket;
-        long timeout = Math.max(5000, 2 * properties.requestTimeout().toMillis());
-        progressTimer = scheduler.schedule(() -> worker.execute(() -> unanswered(ws)), timeout, TimeUnit.MILLISECONDS);
-    }
-
-    private synchronized void unanswered(WebSocket ws) {
-        if (ws != null && ws == socket && state != State.CLOSED) {
-            log.info("Directus did not answer the realtime {}; reconnecting", subscribed ? "re-authentication" : "handshake");
+    /** The link is broken (dead, deaf, or without a token): drop its socket and reconnect. */
+    synchronized void drop(RealtimeLink broken, String why) {
+        if (broken == link && state != State.CLOSED) {
+            log.info("Realtime session {}: {}; reconnecting", uid, why);
             dropSocket();
         }
     }
 
-    private void checkAlive() {
-        try {
-            checkAliveNow();
-        }
-        finally {
-            checking.set(false);
-        }
-    }
-
-    private void checkAliveNow() {
-        if (stuck()) {
-            return;
-        }
-        long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastReceivedNanos);
-        boolean dead;
-        synchronized (this) {
-            dead = state != State.CLOSED && socket != null && silentMs > 2 * properties.heartbeatPeriod().toMillis() + 1000;
-        }
-        if (dead) {
-            log.info("No frame from Directus for {} ms; reconnecting", silentMs);
-            dropSocket();
+    private synchronized void armWatchdog() {
+        if (state != State.CLOSED) {
+            watchdog = timers.schedule(properties.pingInterval(), () -> {
+                stuck();
+                armWatchdog();
+            });
         }
     }
 
@@ -321,66 +180,69 @@ public final class RealtimeSession implements AutoCloseable {
      * Not live, and nothing under way that will change it (no answer awaited, no reconnect pending, or a connect
      * that never finished): start over. The other guards should make this unreachable; it is the last resort.
      */
-    private synchronized boolean stuck() {
-        if (state == State.LIVE || state == State.CLOSED || state == State.FORBIDDEN) {
-            return false;
+    private synchronized void stuck() {
+        if (state == State.LIVE || state == State.CLOSED || state == State.FORBIDDEN || reconnectPending) {
+            return;
         }
-        long idleMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastProgressNanos);
+        long idleMs = TimeUnit.NANOSECONDS.toMillis(timers.nanoTime() - lastProgressNanos);
         long limit = 3 * Math.max(properties.requestTimeout().toMillis(), properties.reconnectMaxDelay().toMillis()) + 1000;
-        boolean waiting = reconnectPending;
-        if (idleMs < limit || waiting) {
-            return false;
+        if (idleMs < limit) {
+            return;
         }
         log.info("Realtime session {} made no progress for {} ms (state {}, connecting {}, socket {}, subscribed {}); "
-                + "starting over", uid, idleMs, state, connecting, socket != null, subscribed);
+                + "starting over", uid, idleMs, state, connecting, connection != null, link != null && link.subscribed());
         generation++;
         connecting = false;
-        lastProgressNanos = System.nanoTime();
+        lastProgressNanos = timers.nanoTime();
         dropSocket();
-        return true;
     }
 
-    private synchronized void closed(WebSocket ws) {
-        if (ws == socket) {
-            socket = null;
+    private synchronized void closed(RealtimeConnection c, String why) {
+        if (c == connection) {
+            log.debug("Realtime socket {} ended: {}", uid, why);
+            forget();
             scheduleReconnect();
         }
     }
 
     private synchronized void dropSocket() {
-        if (socket != null) {
-            socket.abort();
-            socket = null;
+        if (connection != null) {
+            connection.abort();
+            forget();
         }
         scheduleReconnect();
     }
 
+    private void forget() {
+        connection = null;
+        if (link != null) {
+            link.stop();
+            link = null;
+        }
+    }
+
     private synchronized void scheduleReconnect() {
-        // An explicit flag, not reconnectTimer.isDone(): the timer hands connect() to a worker and may not count
-        // as done yet when a connect that fails at once asks for the next attempt, which would then be lost.
+        // An explicit flag, not "is the timer done": the timer hands connect() to a worker and may not count as
+        // done yet when a connect that fails at once asks for the next attempt, which would then be lost.
         if (state == State.CLOSED || connecting || reconnectPending) {
             return;
         }
-        cancel(reauthTimer);
+        // At once, not when the next attempt starts: the page shows "Reconnecting…" from this.
         setState(attempt >= ATTEMPTS_BEFORE_OFFLINE ? State.OFFLINE : State.RECONNECTING);
         Duration delay = backoff.delay(attempt++);
         reconnectPending = true;
-        // Connecting may refresh the token over REST: off the shared timer thread.
-        reconnectTimer = scheduler.schedule(() -> worker.execute(this::connect), delay.toMillis(), TimeUnit.MILLISECONDS);
+        reconnectTimer = timers.schedule(delay, this::connect);
     }
 
-    private synchronized void authLost() {
-        close();
-        listener.onAuthLost();
-    }
-
-    private synchronized void send(Map<String, Object> message) {
-        WebSocket ws = socket;
-        if (ws == null) {
-            return;
+    /** The login is gone: close, and tell the listener once (a connect and a re-auth may both find out). */
+    void authLost() {
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            close();
         }
-        String text = json.writeValueAsString(message);
-        sendChain = sendChain.handle((ok, error) -> null).thenCompose(ignored -> ws.sendText(text, true));
+        listener.onAuthLost();
     }
 
     private synchronized void setState(State next) {
@@ -396,53 +258,26 @@ public final class RealtimeSession implements AutoCloseable {
             return;
         }
         setState(State.CLOSED);
-        state = State.CLOSED;
-        cancel(reauthTimer);
-        cancel(watchdog);
-        cancel(reconnectTimer);
-        cancel(progressTimer);
-        WebSocket ws = socket;
-        socket = null;
-        if (ws != null) {
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "session ended").orTimeout(2, TimeUnit.SECONDS)
-                    .whenComplete((ok, error) -> ws.abort());
+        watchdog.cancel();
+        reconnectTimer.cancel();
+        RealtimeConnection c = connection;
+        forget();
+        if (c != null) {
+            c.close();
         }
     }
 
-    private static void cancel(ScheduledFuture<?> future) {
-        if (future != null) {
-            future.cancel(false);
-        }
-    }
-
-    /** Reassembles partial text frames and hands whole messages to the session. */
-    private final class Frames implements WebSocket.Listener {
-
-        private final StringBuilder partial = new StringBuilder();
+    /** Callbacks of the connections this session opens; frames of a connection it has let go are ignored. */
+    private final class Events implements RealtimeConnection.Listener {
 
         @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                RealtimeSession.this.onText(ws, text);
-            }
-            ws.request(1);
-            return null;
+        public void onText(RealtimeConnection c, String text) {
+            RealtimeSession.this.onText(c, text);
         }
 
         @Override
-        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            log.debug("Directus closed the realtime socket: {} {}", statusCode, reason);
-            closed(ws);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            log.debug("Realtime socket error: {}", error.toString());
-            closed(ws);
+        public void onClosed(RealtimeConnection c, String why) {
+            closed(c, why);
         }
     }
 }

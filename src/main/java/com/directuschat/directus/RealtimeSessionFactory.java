@@ -11,8 +11,6 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
-import tools.jackson.databind.ObjectMapper;
-
 /**
  * Opens realtime sessions. All of them share one JDK {@link HttpClient}, whose WebSockets are driven by
  * a single selector thread, and one small scheduler for timers: no thread per connection.
@@ -21,24 +19,22 @@ import tools.jackson.databind.ObjectMapper;
 public class RealtimeSessionFactory implements DisposableBean {
 
     private final DirectusProperties properties;
-    private final ObjectMapper json;
-    private final HttpClient http;
-    private final ScheduledExecutorService scheduler;
-    private final RealtimeStats stats = new RealtimeStats();
+    private final RealtimeConnection.Opener opener;
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, threads("realtime-timer-"));
     private final ExecutorService worker = Executors.newCachedThreadPool(threads("realtime-worker-"));
+    private final RealtimeTimers timers = RealtimeTimers.shared(scheduler, worker);
+    private final RealtimeStats stats = new RealtimeStats();
 
-    public RealtimeSessionFactory(DirectusProperties properties, ObjectMapper json) {
+    public RealtimeSessionFactory(DirectusProperties properties) {
         this.properties = properties;
-        this.json = json;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.requestTimeout()).build();
-        this.scheduler = Executors.newScheduledThreadPool(1, threads("realtime-timer-"));
+        this.opener = JdkRealtimeConnection.opener(http, properties.websocketUrl(), properties.requestTimeout());
     }
 
     public RealtimeSession open(AccessTokenSource tokens, RealtimeListener listener) {
         Backoff backoff = new Backoff(Duration.ofMillis(500), properties.reconnectMaxDelay(), new Random());
-        RealtimeSession session = new RealtimeSession(http, properties, json, tokens, listener, scheduler, worker,
-                backoff, stats);
+        RealtimeSession session = new RealtimeSession(opener, properties, tokens, listener, timers, backoff, stats);
         session.start();
         return session;
     }
