@@ -4,22 +4,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The baseline's reader: a client subscribed to Directus directly, noting when each message arrives. */
-final class DirectWsSubscriber implements WebSocket.Listener, AutoCloseable {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+final class DirectWsSubscriber extends JsonFrameListener implements AutoCloseable {
 
     private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
     private final CountDownLatch subscribed = new CountDownLatch(1);
-    private final StringBuilder partial = new StringBuilder();
     private final WebSocket socket;
     private final String token;
 
@@ -39,30 +34,18 @@ final class DirectWsSubscriber implements WebSocket.Listener, AutoCloseable {
     }
 
     @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            long now = System.nanoTime();
-            JsonNode frame = JSON.readTree(partial.toString());
-            partial.setLength(0);
-            String type = frame.path("type").asString();
-            if ("auth".equals(type)) {
-                ws.sendText(JSON.writeValueAsString(Map.of("type", "subscribe", "collection", "messages", "event", "create",
-                        "query", Map.of("fields", new String[] {"id", "content", "date_created", "user_created.first_name",
-                                "user_created.last_name"}), "uid", "bench")), true);
-            }
-            else if ("ping".equals(type)) {
-                ws.sendText("{\"type\":\"pong\"}", true);
-            }
-            else if ("subscription".equals(type) && "init".equals(frame.path("event").asString())) {
-                subscribed.countDown();
-            }
-            else if ("subscription".equals(type)) {
-                frame.path("data").forEach(item -> arrivals.put(item.path("content").asString(), now));
-            }
+    void onMessage(WebSocket ws, String type, JsonNode frame, long receivedNanos) {
+        if ("auth".equals(type)) {
+            ws.sendText(JSON.writeValueAsString(Map.of("type", "subscribe", "collection", "messages", "event", "create",
+                    "query", Map.of("fields", new String[] {"id", "content", "date_created", "user_created.first_name",
+                            "user_created.last_name"}), "uid", "bench")), true);
         }
-        ws.request(1);
-        return null;
+        else if ("subscription".equals(type) && "init".equals(frame.path("event").asString())) {
+            subscribed.countDown();
+        }
+        else if ("subscription".equals(type)) {
+            frame.path("data").forEach(item -> arrivals.put(item.path("content").asString(), receivedNanos));
+        }
     }
 
     Long arrival(String content) {

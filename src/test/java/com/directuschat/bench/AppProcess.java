@@ -1,0 +1,130 @@
+package com.directuschat.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+import com.directuschat.DirectusChatApplication;
+import com.directuschat.testsupport.Processes;
+import com.directuschat.testsupport.TestDirectus;
+
+/**
+ * directus-chat in its own JVM, so that its CPU, heap and RSS are its own: the packaged jar when the build made
+ * one ({@code verify} runs after {@code package}), else the main class on this JVM's class path.
+ */
+final class AppProcess implements AutoCloseable {
+
+    final int port = TestDirectus.freePort();
+    final Path log = TestDirectus.TARGET.resolve("bench-scale-app.log");
+    final String launchedAs;
+    private final Process process;
+
+    AppProcess(List<String> args) {
+        List<String> all = new ArrayList<>(args);
+        all.add("--server.port=" + port);
+        Optional<Path> jar = jar();
+        ProcessBuilder builder;
+        if (jar.isPresent()) {
+            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+                    jar.get().toString()));
+            command.addAll(all);
+            builder = new ProcessBuilder(command).redirectErrorStream(true);
+            launchedAs = "java -jar " + TestDirectus.TARGET.relativize(jar.get());
+        }
+        else {
+            builder = Processes.javaProcess(DirectusChatApplication.class, all.toArray(String[]::new));
+            launchedAs = "java -cp <test class path> " + DirectusChatApplication.class.getName();
+        }
+        try {
+            process = builder.redirectOutput(log.toFile()).start();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitReady();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
+    private static Optional<Path> jar() {
+        try (Stream<Path> files = Files.list(TestDirectus.TARGET)) {
+            return files.filter(p -> p.getFileName().toString().matches("directus-chat-.*\\.jar")
+                    && !p.getFileName().toString().endsWith("-plain.jar")).findFirst();
+        }
+        catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void awaitReady() {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("directus-chat exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(url() + "/login")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            }
+            catch (IOException e) {
+                // not listening yet
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
+        }
+        throw new IllegalStateException("directus-chat not ready in 120 s; see " + log);
+    }
+
+    /** Lines of our log at WARN or ERROR, and refusals (logged at INFO). */
+    List<String> warnings() {
+        try {
+            return Files.readAllLines(log).stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
+                    || l.contains("refused") || l.contains("nreachable")).toList();
+        }
+        catch (IOException e) {
+            return List.of("cannot read " + log + ": " + e);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
