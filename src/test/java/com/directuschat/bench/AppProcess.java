@@ -37,11 +37,12 @@ final class AppProcess implements AutoCloseable {
         Optional<Path> jar = jar();
         ProcessBuilder builder;
         if (jar.isPresent()) {
-            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                    jar.get().toString()));
+            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+            command.addAll(jvmArgs());
+            command.addAll(List.of("-jar", jar.get().toString()));
             command.addAll(all);
             builder = new ProcessBuilder(command).redirectErrorStream(true);
-            launchedAs = "java -jar " + TestDirectus.TARGET.relativize(jar.get());
+            launchedAs = "java " + String.join(" ", jvmArgs()) + " -jar " + TestDirectus.TARGET.relativize(jar.get());
         }
         else {
             builder = Processes.javaProcess(DirectusChatApplication.class, all.toArray(String[]::new));
@@ -126,5 +127,14 @@ final class AppProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
+    }
+
+    /**
+     * JVM options for the app under test, from {@code -Dbench.app.jvm-args="…"} (space-separated), e.g. a JFR
+     * recording: {@code -XX:StartFlightRecording=filename=target/app.jfr,settings=profile}. None by default.
+     */
+    static List<String> jvmArgs() {
+        String value = System.getProperty("bench.app.jvm-args", "").strip();
+        return value.isEmpty() ? List.of() : List.of(value.split("\\s+"));
     }
 }

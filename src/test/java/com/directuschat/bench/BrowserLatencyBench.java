@@ -279,8 +279,9 @@ class BrowserLatencyBench {
                     && !p.getFileName().toString().endsWith("-plain.jar")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no target/directus-chat-*.jar: run through `./mvnw -Pbench verify`"));
         }
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                jar.toString()));
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(AppProcess.jvmArgs());
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(args);
         Path log = TestDirectus.TARGET.resolve("bench-browser-app.log");
         System.out.println("BrowserLatencyBench: starting " + String.join(" ", command) + " (log: " + log + ")");
@@ -392,7 +393,8 @@ class BrowserLatencyBench {
                 chat.cpuNanos()[0] / 1e6 / n, direct.cpuNanos()[0] / 1e6 / direct.samples().size(),
                 chat.cpuNanos()[1] / 1e6 / n, direct.cpuNanos()[1] / 1e6 / direct.samples().size()));
         out.append("Settings: the app runs as `java -jar target/directus-chat-*.jar ").append(String.join(" ", appArgs))
-                .append("` (no JVM options; login limits raised because each block logs in anew; send limits at their defaults: 5 sends/s, burst 20). Chromium: the flags of "
+                .append("` (JVM options: ").append(AppProcess.jvmArgs().isEmpty() ? "none" : String.join(" ", AppProcess.jvmArgs()))
+                .append("; login limits raised because each block logs in anew; send limits at their defaults: 5 sends/s, burst 20). Chromium: the flags of "
                         + "testsupport/Browsers plus `" + NO_LNA + "` (a page answered by Playwright counts as public, and "
                         + "Chromium would block its socket to 127.0.0.1). No CSP bypass: the timing script is a Playwright init "
                         + "script. The direct page is answered by Playwright under the Directus origin, because Directus refuses "
