@@ -46,7 +46,8 @@ class ScaleBench {
 
     private static final List<Integer> NS = Arrays.stream(System.getProperty("bench.scale.n", "10,100,500,1000").split(","))
             .map(String::strip).map(Integer::parseInt).sorted().toList();
-    private static final int ROUNDS = Integer.getInteger("bench.scale.rounds", 100);
+    /** Rounds per N and side: one number for all N, or per N like the pace, e.g. {@code 100,1000:40}. */
+    private static final String ROUNDS = System.getProperty("bench.scale.rounds", "100");
     private static final int BLOCKS = Integer.getInteger("bench.scale.blocks", 2);
     /** Optional fixed paces, e.g. {@code 10:100,1000:3000} (N:ms); otherwise calibrated per N. */
     private static final Map<Integer, Long> PACE_MS = paces(System.getProperty("bench.scale.pace-ms", ""));
@@ -83,6 +84,20 @@ class ScaleBench {
     private long heapBaselineKb;
     private int baselineDirectusConnections;
 
+    static int rounds(int n) {
+        int all = 100;
+        for (String part : ROUNDS.split(",")) {
+            String[] kv = part.strip().split(":");
+            if (kv.length == 1) {
+                all = Integer.parseInt(kv[0]);
+            }
+            else if (Integer.parseInt(kv[0]) == n) {
+                return Integer.parseInt(kv[1]);
+            }
+        }
+        return all;
+    }
+
     @Test
     void deliveryScalesWithSessions() throws Exception {
         List<ScaleReport.Row> rows = new ArrayList<>();
@@ -101,7 +116,8 @@ class ScaleBench {
                     ScaleReport.SIDES.forEach(side -> totals.put(side, new Totals()));
                     long pace = PACE_MS.getOrDefault(n, 0L);
                     for (int block = 0; block < BLOCKS; block++) {
-                        int rounds = ROUNDS / BLOCKS + (block < ROUNDS % BLOCKS ? 1 : 0);
+                        int total = rounds(n);
+                        int rounds = total / BLOCKS + (block < total % BLOCKS ? 1 : 0);
                         boolean idleCheck = n == NS.get(NS.size() - 1) && block == BLOCKS - 1;
                         pace = ours(n, block, rounds, pace, idleCheck, totals.get(ScaleReport.SIDES.get(0)));
                         direct(n, DirectReader.TUTORIAL_FIELDS, rounds, pace, totals.get(ScaleReport.SIDES.get(1)));
@@ -125,7 +141,7 @@ class ScaleBench {
         System.out.println("\n" + report);
         Files.writeString(TestDirectus.TARGET.resolve("bench-scale.md"), report);
         ScaleReport.writeSvg(Path.of("docs", "bench", "scale.svg"), rows, String.format(
-                "%s, %d cores, %d rounds per N and side, Directus 12.4.0 (SQLite); pace per N: %s", Instant.now().toString()
+                "%s, %d cores, rounds per N and side: %s, Directus 12.4.0 (SQLite); pace per N: %s", Instant.now().toString()
                         .substring(0, 10), Runtime.getRuntime().availableProcessors(), ROUNDS, paces));
         assertThat(errors).as("errors").isEmpty();
         assertThat(rows).allSatisfy(r -> {
@@ -484,8 +500,8 @@ class ScaleBench {
 
     private String header(Map<Integer, Long> paces) {
         return String.format("# ScaleBench%n%nRun at %s, Java %s, %d cores; Directus 12.4.0 (SQLite, dedicated test instance,"
-                + " default environment); our app as `%s` with default JVM options.%n%n"
-                + "N = %s; %d rounds per N and side in %d block(s) (sides alternate: directus-chat, direct tutorial query,"
+                + " default environment); our app as `%s`.%n%n"
+                + "N = %s; rounds per N and side: %s, in %d block(s) (sides alternate: directus-chat, direct tutorial query,"
                 + " direct lean query); %d one-at-a-time warm-up sends per block not counted; lost = (message, reader)"
                 + " pairs not received within %d s.%n%n"
                 + "Pace (one message every …): %s ms, %s.%n%n"
