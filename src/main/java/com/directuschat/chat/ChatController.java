@@ -68,7 +68,8 @@ class ChatController {
             try {
                 // The sender sees the message once, from the subscription, like everyone else; its event then
                 // needs no read, since the create's answer is the message.
-                cache.put(directus.createMessage(CurrentLogin.get().tokens(), content.strip()));
+                String text = content.strip();
+                cache.create(() -> directus.createMessage(CurrentLogin.get().tokens(), text));
                 return htmx.isHtmxRequest() ? new ModelAndView("chat/fragments :: sent", HttpStatus.NO_CONTENT)
                         : new ModelAndView("redirect:/");
             }
