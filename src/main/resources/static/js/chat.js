@@ -167,6 +167,57 @@
     }
   });
 
+  // "Load earlier messages" inserts older messages above what the reader is looking at. Chromium's scroll
+  // anchoring keeps the view in place when the list is scrolled down even a little, but not at scroll offset 0,
+  // which is exactly where the button is clicked (the older messages then push everything down). So the first
+  // message in view is put back at its place by hand; where Chromium already did, the correction is zero.
+  var historyAnchor = null;
+
+  function isHistoryRequest(e) {
+    var elt = e.detail && e.detail.requestConfig && e.detail.requestConfig.elt;
+    return elt && elt.id === "load-earlier";
+  }
+
+  function firstMessageInView() {
+    var c = conversation();
+    if (!c) { return null; }
+    var top = c.getBoundingClientRect().top;
+    var items = document.querySelectorAll("#messages li.message");
+    for (var i = 0; i < items.length; i++) {
+      var box = items[i].getBoundingClientRect();
+      if (box.bottom > top) { return { id: items[i].id, offset: box.top - top }; }
+    }
+    return null;
+  }
+
+  // Older messages never repeat one already shown (keyset paging), but a message shown twice would be worse
+  // than a check: keep the first of each id.
+  function removeDuplicateMessages() {
+    var seen = {};
+    var items = document.querySelectorAll("#messages li.message");
+    for (var i = 0; i < items.length; i++) {
+      var id = items[i].getAttribute("data-id");
+      if (seen[id]) { items[i].remove(); } else { seen[id] = true; }
+    }
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    if (isHistoryRequest(e)) { historyAnchor = firstMessageInView() || { id: null, offset: 0 }; }
+  });
+
+  // Fired once per swapped element, after all of them (the older messages and the new history line) are in.
+  document.addEventListener("htmx:afterSwap", function (e) {
+    if (!historyAnchor || !isHistoryRequest(e)) { return; }
+    var anchor = historyAnchor;
+    historyAnchor = null;
+    removeDuplicateMessages();
+    var c = conversation();
+    var li = anchor.id && document.getElementById(anchor.id);
+    if (c && li) {
+      c.scrollTop += (li.getBoundingClientRect().top - c.getBoundingClientRect().top) - anchor.offset;
+    }
+  });
+
   document.addEventListener("htmx:sseError", function (e) {
     if (document.querySelector("#session-ended .notice")) { return; }
     var source = e.detail && e.detail.source;

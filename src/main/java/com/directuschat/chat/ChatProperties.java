@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        disconnected (and replayed when it comes back)
  * @param realtimeIdleTimeout a login with no open stream for this long closes its Directus socket (it stays
  *        logged in; the next tab reopens the socket and replays by id)
+ * @param historyPageSize older messages fetched per "Load earlier messages"
  */
 @ConfigurationProperties("chat")
 public record ChatProperties(
@@ -28,5 +29,6 @@ public record ChatProperties(
         @DefaultValue("1000") int backfillLimit,
         @DefaultValue("20") int backfillOverlap,
         @DefaultValue("256") int streamQueueCapacity,
-        @DefaultValue("60s") Duration realtimeIdleTimeout) {
+        @DefaultValue("60s") Duration realtimeIdleTimeout,
+        @DefaultValue("50") int historyPageSize) {
 }

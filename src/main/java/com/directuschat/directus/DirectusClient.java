@@ -74,6 +74,16 @@ public class DirectusClient {
         return newestFirst;
     }
 
+    /**
+     * Up to {@code limit} messages with an id below {@code beforeId}, oldest first: the newest ones of them, so
+     * that paging back with the oldest id of each answer skips and repeats nothing (keyset paging by id).
+     */
+    public List<ChatMessage> messagesBefore(AccessTokenSource tokens, long beforeId, int limit) {
+        List<ChatMessage> newestFirst = messages(tokens, "sort=-id&limit=" + limit + "&filter[id][_lt]=" + beforeId);
+        Collections.reverse(newestFirst);
+        return newestFirst;
+    }
+
     /** Messages with an id above {@code afterId}, in id order. */
     public List<ChatMessage> messagesAfter(AccessTokenSource tokens, long afterId, int limit) {
         return messages(tokens, "sort=id&limit=" + limit + "&filter[id][_gt]=" + afterId);

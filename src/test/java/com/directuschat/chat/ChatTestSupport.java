@@ -31,7 +31,7 @@ final class ChatTestSupport {
     }
 
     static ChatProperties properties(Duration idleTimeout) {
-        return new ChatProperties(100, 2000, Duration.ofMinutes(5), Duration.ofMinutes(10), 1000, 20, 256, idleTimeout);
+        return new ChatProperties(100, 2000, Duration.ofMinutes(5), Duration.ofMinutes(10), 1000, 20, 256, idleTimeout, 50);
     }
 
     static Fragments fragments() {

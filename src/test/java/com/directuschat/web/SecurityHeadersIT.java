@@ -61,6 +61,8 @@ class SecurityHeadersIT {
         responses.add(alice.get("/rate-limited"));
         responses.add(alice.postRaw("/messages", "content=no-token", true));
         responses.add(alice.get("/messages"));
+        responses.add(alice.get("/messages?before=abc"));
+        responses.add(alice.postForm("/", Map.of(), false));
         try (SseConnection stream = alice.stream("since=0", null)) {
             stream.await(e -> "status".equals(e.name()), WAIT);
             assertThat(stream.headers().firstValue("Content-Security-Policy")).hasValue(SecurityConfig.CONTENT_SECURITY_POLICY);
