@@ -4,6 +4,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
+import com.directuschat.directus.ClientBuffers;
 import com.directuschat.directus.KeepAlive;
 
 @SpringBootApplication
@@ -11,8 +12,9 @@ import com.directuschat.directus.KeepAlive;
 public class DirectusChatApplication {
 
     public static void main(String[] args) {
-        // Before anything builds a JDK HttpClient: its connection pool reads this once.
+        // Before anything builds a JDK HttpClient: its connection pool and buffers read these once.
         KeepAlive.apply();
+        ClientBuffers.apply();
         SpringApplication.run(DirectusChatApplication.class, args);
     }
 }

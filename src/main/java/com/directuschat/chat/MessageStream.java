@@ -7,7 +7,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
@@ -38,7 +37,7 @@ final class MessageStream {
     private final Executor closer;
     private final StreamStats stats;
     private final Deque<SseEmitter.SseEventBuilder> queue = new ArrayDeque<>();
-    private final TreeSet<Long> recent = new TreeSet<>();
+    private final RecentIds recent = new RecentIds(RECENT_IDS);
     private final TreeMap<Long, ChatMessage> held = new TreeMap<>();
     private int backfills;
     private long floor;
@@ -160,9 +159,9 @@ final class MessageStream {
         if (closed || id <= floor || recent.contains(id)) {
             return null;
         }
-        recent.add(id);
-        if (recent.size() > RECENT_IDS) {
-            floor = recent.pollFirst();
+        long evicted = recent.add(id);
+        if (evicted >= 0) {
+            floor = evicted;
         }
         highest = Math.max(highest, id);
         String html = fragments.message(message, zone);

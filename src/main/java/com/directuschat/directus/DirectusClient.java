@@ -32,8 +32,9 @@ public class DirectusClient {
     static final String MESSAGE_FIELDS = "id,content,date_created,user_created.first_name,user_created.last_name";
 
     static {
-        // Too late if another HttpClient came first; main applies it before anything else.
+        // Too late if another HttpClient came first; main applies them before anything else.
         KeepAlive.apply();
+        ClientBuffers.apply();
     }
 
     private final DirectusProperties properties;

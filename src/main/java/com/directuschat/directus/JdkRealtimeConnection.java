@@ -83,16 +83,27 @@ final class JdkRealtimeConnection implements RealtimeConnection {
 
         @Override
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                if (!closed.get()) {
-                    listener.onText(JdkRealtimeConnection.this, text);
+            if (last && partial.isEmpty()) {
+                // The usual whole frame: no copy, and the builder keeps no capacity from a large one.
+                deliver(data.toString());
+            }
+            else {
+                partial.append(data);
+                if (last) {
+                    String text = partial.toString();
+                    partial.setLength(0);
+                    partial.trimToSize();
+                    deliver(text);
                 }
             }
             ws.request(1);
             return null;
+        }
+
+        private void deliver(String text) {
+            if (!closed.get()) {
+                listener.onText(JdkRealtimeConnection.this, text);
+            }
         }
 
         @Override
