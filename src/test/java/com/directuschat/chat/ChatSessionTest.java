@@ -41,7 +41,7 @@ class ChatSessionTest {
         timer.shutdownNow();
     }
 
-    private ChatSession session(FakeMessages directus, Duration idleTimeout) {
+    private ChatSession session(ChatSession.MessageSource directus, Duration idleTimeout) {
         return new ChatSession(null, (tokens, listener) -> {
             listeners.add(listener);
             return closedHandles::incrementAndGet;
@@ -111,10 +111,7 @@ class ChatSessionTest {
                 return directus.after(tokens, afterId, limit);
             }
         };
-        ChatSession session = new ChatSession(null, (tokens, listener) -> {
-            listeners.add(listener);
-            return closedHandles::incrementAndGet;
-        }, slow, properties(Duration.ofMinutes(1)), lanes, Runnable::run, timer, () -> { });
+        ChatSession session = session(slow, Duration.ofMinutes(1));
         RecordingEmitter tab = new RecordingEmitter();
         session.attach(stream(tab, 10));
         lanes.runAll();
