@@ -8,8 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,17 +28,6 @@ import com.directuschat.directus.RealtimeSession;
  */
 final class ChatSession {
 
-    /** Opens a login's realtime session; the handle closes it. */
-    @FunctionalInterface
-    interface RealtimeOpener {
-        Handle open(AccessTokenSource tokens, RealtimeListener listener);
-    }
-
-    @FunctionalInterface
-    interface Handle {
-        void close();
-    }
-
     /** Where messages come from: shared reads for realtime ids, and replays. */
     interface MessageSource {
 
@@ -54,34 +41,25 @@ final class ChatSession {
     private static final Logger log = LoggerFactory.getLogger(ChatSession.class);
 
     private final AccessTokenSource tokens;
-    private final RealtimeOpener opener;
+    private final RealtimeLease realtime;
     private final MessageSource source;
     private final ChatProperties properties;
     private final Executor serial;
-    private final Executor worker;
-    private final ScheduledExecutorService timer;
     private final Runnable onAuthLost;
     private final Set<MessageStream> streams = new CopyOnWriteArraySet<>();
     private final List<Long> pendingIds = new ArrayList<>();
     private boolean flushQueued;
     /** Deliveries in event order, although their reads may complete in any order. Touched on the serial lane only. */
     private CompletableFuture<Void> deliveries = CompletableFuture.completedFuture(null);
-    private Handle realtime;
-    /** Read without the lock by realtime callbacks, which run under the realtime session's own lock. */
-    private volatile long generation;
-    private volatile boolean ended;
-    private ScheduledFuture<?> idleClose;
     private volatile RealtimeSession.State state = RealtimeSession.State.CONNECTING;
 
-    ChatSession(AccessTokenSource tokens, RealtimeOpener opener, MessageSource source, ChatProperties properties,
+    ChatSession(AccessTokenSource tokens, RealtimeLease.Opener opener, MessageSource source, ChatProperties properties,
             Executor serial, Executor worker, ScheduledExecutorService timer, Runnable onAuthLost) {
         this.tokens = tokens;
-        this.opener = opener;
+        this.realtime = new RealtimeLease(tokens, opener, properties.realtimeIdleTimeout(), worker, timer);
         this.source = source;
         this.properties = properties;
         this.serial = serial;
-        this.worker = worker;
-        this.timer = timer;
         this.onAuthLost = onAuthLost;
     }
 
@@ -89,7 +67,10 @@ final class ChatSession {
         // Held before it can receive anything live: a live id must not move the replay's starting point.
         stream.hold();
         streams.add(stream);
-        openRealtime();
+        realtime.open(generation -> {
+            state = RealtimeSession.State.CONNECTING;
+            return new Events(generation);
+        });
         serial.execute(() -> {
             stream.status(state);
             replay(stream);
@@ -100,7 +81,7 @@ final class ChatSession {
         stream.markClosed();
         streams.remove(stream);
         if (streams.isEmpty()) {
-            scheduleIdleClose();
+            realtime.closeWhenIdle(streams::isEmpty);
         }
     }
 
@@ -109,13 +90,13 @@ final class ChatSession {
     }
 
     /** Whether a Directus realtime session is open (or opening) for this login. */
-    synchronized boolean isConnected() {
-        return realtime != null;
+    boolean isConnected() {
+        return realtime.isOpen();
     }
 
     /** The login ended: tell every tab, close them, and close the realtime session. */
     void close() {
-        closeRealtime(true);
+        realtime.close(true);
         serial.execute(() -> {
             streams.forEach(MessageStream::sessionEnded);
             streams.clear();
@@ -124,75 +105,13 @@ final class ChatSession {
 
     /** Our app is stopping: close the realtime session and end the streams without a verdict. */
     void shutdown() {
-        closeRealtime(true);
+        realtime.close(true);
         streams.forEach(MessageStream::complete);
         streams.clear();
     }
 
     List<MessageStream> streams() {
         return List.copyOf(streams);
-    }
-
-    private synchronized void openRealtime() {
-        cancelIdleClose();
-        if (ended || realtime != null) {
-            return;
-        }
-        long current = ++generation;
-        state = RealtimeSession.State.CONNECTING;
-        // May end the login at once (a refused token): close() then runs re-entrantly and sets ended.
-        Handle opened = opener.open(tokens, new Events(current));
-        if (ended || current != generation) {
-            opened.close();
-        }
-        else {
-            realtime = opened;
-        }
-    }
-
-    private synchronized void scheduleIdleClose() {
-        if (ended || realtime == null || idleClose != null) {
-            return;
-        }
-        long delay = properties.realtimeIdleTimeout().toMillis();
-        // The timer is shared: closing (which takes this session's lock) runs on a worker.
-        idleClose = timer.schedule(() -> worker.execute(this::closeIfIdle), delay, TimeUnit.MILLISECONDS);
-    }
-
-    private void closeIfIdle() {
-        synchronized (this) {
-            idleClose = null;
-            if (!streams.isEmpty()) {
-                return;
-            }
-        }
-        closeRealtime(false);
-    }
-
-    /** Closes the handle outside this lock: the realtime session calls back into us under its own lock. */
-    private void closeRealtime(boolean end) {
-        Handle handle;
-        synchronized (this) {
-            ended |= end;
-            cancelIdleClose();
-            generation++;
-            handle = realtime;
-            realtime = null;
-        }
-        if (handle != null) {
-            handle.close();
-        }
-    }
-
-    private void cancelIdleClose() {
-        if (idleClose != null) {
-            idleClose.cancel(false);
-            idleClose = null;
-        }
-    }
-
-    private boolean isCurrent(long eventsGeneration) {
-        return eventsGeneration == generation && !ended;
     }
 
     private void messageCreated(long id) {
@@ -286,21 +205,21 @@ final class ChatSession {
 
         @Override
         public void onLive() {
-            if (isCurrent(eventsGeneration)) {
+            if (realtime.isCurrent(eventsGeneration)) {
                 serial.execute(ChatSession.this::replayAll);
             }
         }
 
         @Override
         public void onMessageCreated(long id) {
-            if (isCurrent(eventsGeneration)) {
+            if (realtime.isCurrent(eventsGeneration)) {
                 messageCreated(id);
             }
         }
 
         @Override
         public void onStateChanged(RealtimeSession.State next) {
-            if (isCurrent(eventsGeneration)) {
+            if (realtime.isCurrent(eventsGeneration)) {
                 state = next;
                 serial.execute(() -> streams.forEach(stream -> stream.status(next)));
             }

@@ -27,7 +27,7 @@ import com.directuschat.directus.RealtimeSessionFactory;
 class ChatSessions implements LoginEndedListener, DisposableBean {
 
     private final Map<String, ChatSession> sessions = new ConcurrentHashMap<>();
-    private final ChatSession.RealtimeOpener opener;
+    private final RealtimeLease.Opener opener;
     private final ChatSession.MessageSource source;
     private final ChatProperties properties;
     private final MessageStream.StreamStats stats = new MessageStream.StreamStats();
@@ -43,7 +43,7 @@ class ChatSessions implements LoginEndedListener, DisposableBean {
                 Executors.newSingleThreadScheduledExecutor(threads("chat-timer-")));
     }
 
-    ChatSessions(ChatSession.RealtimeOpener opener, ChatSession.MessageSource source, ChatProperties properties,
+    ChatSessions(RealtimeLease.Opener opener, ChatSession.MessageSource source, ChatProperties properties,
             ExecutorService workers, ScheduledExecutorService timer) {
         this.opener = opener;
         this.source = source;
