@@ -96,12 +96,6 @@ final class MessageStream {
         backfills++;
     }
 
-    /** Replays what this tab may have missed; see {@link #replay}. */
-    void backfill(LongFunction<List<ChatMessage>> messagesAfter) {
-        hold();
-        replay(messagesAfter);
-    }
-
     /**
      * Replays what this tab may have missed, after one {@link #hold()}, on the tab's own writer lane and at the
      * tab's own pace: a long replay does not fill the bounded queue, and live events that arrive meanwhile wait
