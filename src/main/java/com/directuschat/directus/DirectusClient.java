@@ -29,7 +29,7 @@ import tools.jackson.databind.ObjectMapper;
 @Component
 public class DirectusClient {
 
-    static final String MESSAGE_FIELDS = "id,content,date_created,user_created.first_name,user_created.last_name";
+    static final String MESSAGE_FIELDS = "id,content,date_created,date_updated,room,user_created.id,user_created.first_name,user_created.last_name";
 
     static {
         // Too late if another HttpClient came first; main applies them before anything else.

@@ -41,7 +41,20 @@ final class Json {
     static ChatMessage message(JsonNode node) {
         JsonNode author = node.get("user_created");
         boolean readable = author != null && author.isObject();
-        return new ChatMessage(id(node), text(node, "content"), instant(text(node, "date_created")),
-                readable ? text(author, "first_name") : null, readable ? text(author, "last_name") : null);
+        String authorId = readable ? text(author, "id") : author != null && author.isValueNode() ? text(node, "user_created") : null;
+        return new ChatMessage(id(node), text(node, "content"), instant(text(node, "date_created")), authorId,
+                readable ? text(author, "first_name") : null, readable ? text(author, "last_name") : null,
+                optionalId(node.get("room")), instant(text(node, "date_updated")));
+    }
+
+    /** A many-to-one key as a number (Directus sends it as a number or a string, or an object when expanded). */
+    static Long optionalId(JsonNode value) {
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            return null;
+        }
+        if (value.isObject()) {
+            return optionalId(value.get("id"));
+        }
+        return value.isNumber() ? value.longValue() : Long.valueOf(value.asString());
     }
 }

@@ -18,6 +18,9 @@ public final class DirectusProvisioner {
 
     public static final String CHAT_USERS = "Chat users";
     public static final String MESSAGES = "messages";
+    public static final String ROOMS = "rooms";
+    /** The room of messages posted without one, as the seed tutorial's schema does. */
+    public static final String DEFAULT_ROOM = "general";
 
     /** One permission; {@code restrictedFields} is tried first, {@code *} when Directus refuses it unlicensed. */
     public record PermissionSpec(String collection, String action, List<String> restrictedFields) {
@@ -28,8 +31,9 @@ public final class DirectusProvisioner {
     }
 
     static final List<PermissionSpec> CHAT_PERMISSIONS = List.of(
-            new PermissionSpec(MESSAGES, "create", List.of("content")),
+            new PermissionSpec(MESSAGES, "create", List.of("content", "room")),
             new PermissionSpec(MESSAGES, "read", List.of("*")),
+            new PermissionSpec(ROOMS, "read", List.of("*")),
             new PermissionSpec("directus_users", "read", List.of("id", "first_name", "last_name")));
 
     private static final Logger log = LoggerFactory.getLogger(DirectusProvisioner.class);
@@ -42,7 +46,9 @@ public final class DirectusProvisioner {
 
     /** Schema, policy and role; returns the ids for adding users. */
     public ChatAccess provision() {
+        ensureRoomsCollection();
         ensureMessagesCollection();
+        ensureRoom(DEFAULT_ROOM, "General", "Everything else. Messages posted without a room land here.");
         String policyId = ensurePolicy(CHAT_USERS, CHAT_PERMISSIONS);
         String roleId = ensureRole(CHAT_USERS, policyId);
         log.info("Directus at {} is provisioned for the chat", client.url());
@@ -66,25 +72,74 @@ public final class DirectusProvisioner {
                     "fields", List.of(idField())));
         }
         Set<String> existing = fieldNames();
-        for (Map<String, Object> field : List.of(idField(), contentField(), userCreatedField(), dateCreatedField())) {
+        for (Map<String, Object> field : List.of(idField(), contentField(), userCreatedField(), dateCreatedField(),
+                dateUpdatedField(), roomField())) {
             if (!existing.contains((String) field.get("field"))) {
                 log.info("Creating field {}.{}", MESSAGES, field.get("field"));
                 client.post("/fields/" + MESSAGES, field);
             }
         }
-        boolean hasRelation = false;
-        for (JsonNode relation : client.get("/relations/" + MESSAGES)) {
-            hasRelation |= "user_created".equals(relation.path("field").asString());
+        ensureRelation(MESSAGES, "user_created", "directus_users");
+        ensureRelation(MESSAGES, "room", ROOMS);
+    }
+
+    /** Rooms: a name, a unique slug for the URL, an optional description. */
+    void ensureRoomsCollection() {
+        if (client.find("/collections/" + ROOMS).isEmpty()) {
+            log.info("Creating collection {}", ROOMS);
+            client.post("/collections", Map.of(
+                    "collection", ROOMS,
+                    "meta", Map.of("icon", "forum", "note", "Chat rooms (created by directus-chat)",
+                            "display_template", "{{name}}"),
+                    "schema", Map.of(),
+                    "fields", List.of(idField())));
         }
-        if (!hasRelation) {
-            client.post("/relations", Map.of("collection", MESSAGES, "field", "user_created",
-                    "related_collection", "directus_users", "schema", Map.of("on_delete", "SET NULL")));
+        Set<String> existing = fieldNames(ROOMS);
+        for (Map<String, Object> field : List.of(
+                Map.of("field", "name", "type", "string", "meta", Map.of("interface", "input", "required", true),
+                        "schema", Map.of("is_nullable", false, "max_length", 80)),
+                Map.of("field", "slug", "type", "string",
+                        "meta", Map.of("interface", "input", "required", true, "note",
+                                "The room's URL: lowercase letters, digits and dashes"),
+                        "schema", Map.of("is_nullable", false, "is_unique", true, "max_length", 64)),
+                Map.of("field", "description", "type", "text", "meta", Map.of("interface", "input-multiline"),
+                        "schema", Map.of()))) {
+            if (!existing.contains((String) field.get("field"))) {
+                log.info("Creating field {}.{}", ROOMS, field.get("field"));
+                client.post("/fields/" + ROOMS, field);
+            }
         }
     }
 
+    /** The room with this slug, created when missing; returns its id. */
+    public long ensureRoom(String slug, String name, String description) {
+        JsonNode found = client.get("/items/" + ROOMS + "?fields=id&" + DirectusAdminClient.filter(
+                Map.of("slug", Map.of("_eq", slug))));
+        if (found.size() > 0) {
+            return found.get(0).path("id").asLong();
+        }
+        log.info("Creating room {}", slug);
+        return client.post("/items/" + ROOMS, Map.of("slug", slug, "name", name, "description", description))
+                .path("id").asLong();
+    }
+
+    private void ensureRelation(String collection, String field, String related) {
+        for (JsonNode relation : client.get("/relations/" + collection)) {
+            if (field.equals(relation.path("field").asString())) {
+                return;
+            }
+        }
+        client.post("/relations", Map.of("collection", collection, "field", field,
+                "related_collection", related, "schema", Map.of("on_delete", "SET NULL")));
+    }
+
     private Set<String> fieldNames() {
+        return fieldNames(MESSAGES);
+    }
+
+    private Set<String> fieldNames(String collection) {
         Set<String> names = new java.util.HashSet<>();
-        client.get("/fields/" + MESSAGES).forEach(f -> names.add(f.path("field").asString()));
+        client.get("/fields/" + collection).forEach(f -> names.add(f.path("field").asString()));
         return names;
     }
 
@@ -110,6 +165,19 @@ public final class DirectusProvisioner {
         return Map.of("field", "date_created", "type", "timestamp",
                 "meta", Map.of("special", List.of("date-created"), "interface", "datetime",
                         "readonly", true, "hidden", true),
+                "schema", Map.of());
+    }
+
+    private static Map<String, Object> dateUpdatedField() {
+        return Map.of("field", "date_updated", "type", "timestamp",
+                "meta", Map.of("special", List.of("date-updated"), "interface", "datetime",
+                        "readonly", true, "hidden", true, "note", "Set when a message is edited"),
+                "schema", Map.of());
+    }
+
+    private static Map<String, Object> roomField() {
+        return Map.of("field", "room", "type", "integer",
+                "meta", Map.of("interface", "select-dropdown-m2o", "note", "Empty means the general room"),
                 "schema", Map.of());
     }
 
