@@ -10,7 +10,11 @@
     }
   } catch (ignored) { /* the server's zone is used */ }
 
-  var DRAFT_KEY = "directus-chat-draft";
+  // Each room keeps its own draft; the form names the key.
+  function draftKey() {
+    var form = document.getElementById("send-form");
+    return (form && form.getAttribute("data-draft-key")) || "directus-chat-draft";
+  }
 
   function textarea() { return document.getElementById("content"); }
   function conversation() { return document.getElementById("conversation"); }
@@ -51,13 +55,13 @@
   function restoreDraft() {
     var box = textarea();
     if (box && !box.value) {
-      var saved = sessionStorage.getItem(DRAFT_KEY);
+      var saved = sessionStorage.getItem(draftKey());
       if (saved) { box.value = saved; }
     }
   }
 
   document.addEventListener("input", function (e) {
-    if (e.target && e.target.id === "content") { sessionStorage.setItem(DRAFT_KEY, e.target.value); }
+    if (e.target && e.target.id === "content") { sessionStorage.setItem(draftKey(), e.target.value); }
   });
 
   // The composer is never swapped. What was sent is removed from the box once Directus has it (HTTP 204);
@@ -101,7 +105,7 @@
       } else if (box.value.indexOf(sent) === 0) {
         box.value = box.value.slice(sent.length).replace(/^\n/, "");
       }
-      if (box.value) { sessionStorage.setItem(DRAFT_KEY, box.value); } else { sessionStorage.removeItem(DRAFT_KEY); }
+      if (box.value) { sessionStorage.setItem(draftKey(), box.value); } else { sessionStorage.removeItem(draftKey()); }
       showSendError("");
       markInvalid(false);
     } else if (!accepted) {
@@ -236,17 +240,30 @@
     if (e.target && e.target.id === "new-messages") { scrollToBottom(); }
   });
 
-  document.addEventListener("DOMContentLoaded", function () {
+  // Once per app element: on page load, and after a click in the room list swapped in another room.
+  function init() {
     var root = app();
-    var since = root && /[?&]since=(\d+)/.exec(root.getAttribute("sse-connect"));
+    if (!root || root.getAttribute("data-ready")) { return; }
+    root.setAttribute("data-ready", "true");
+    var since = /[?&]since=(\d+)/.exec(root.getAttribute("sse-connect"));
     highestId = since ? Number(since[1]) : 0;
+    if (root.getAttribute("data-title")) { document.title = root.getAttribute("data-title"); }
     restoreDraft();
-    scrollToBottom();
+    // Where the reader left off, if the room has news for them; otherwise the newest messages.
+    var divider = document.getElementById("unread-divider");
     var c = conversation();
+    if (divider && c) {
+      c.scrollTop += divider.getBoundingClientRect().top - c.getBoundingClientRect().top - 8;
+    } else {
+      scrollToBottom();
+    }
     if (c) {
       c.addEventListener("scroll", function () {
         if (atBottom()) { document.getElementById("new-messages").hidden = true; }
       });
     }
-  });
+  }
+
+  document.addEventListener("htmx:load", init);
+  document.addEventListener("DOMContentLoaded", init);
 })();

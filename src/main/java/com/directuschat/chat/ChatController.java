@@ -2,14 +2,16 @@ package com.directuschat.chat;
 
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
-import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.ModelAndView;
@@ -18,12 +20,13 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import com.directuschat.auth.CurrentLogin;
 import com.directuschat.auth.DirectusAuthentication;
 import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
 import com.directuschat.directus.DirectusClient;
 import com.directuschat.directus.DirectusException;
 
 import io.github.wimdeblauwe.htmx.spring.boot.mvc.HtmxRequest;
 
-/** The chat page, older history, and the send endpoint. */
+/** The rooms' pages, older history, and the send endpoint. */
 @Controller
 class ChatController {
 
@@ -33,34 +36,74 @@ class ChatController {
     private final DirectusClient directus;
     private final MessageCache cache;
     private final ChatProperties properties;
+    private final Rooms rooms;
+    private final ChatSessions sessions;
 
-    ChatController(DirectusClient directus, MessageCache cache, ChatProperties properties) {
+    ChatController(DirectusClient directus, MessageCache cache, ChatProperties properties, Rooms rooms,
+            ChatSessions sessions) {
         this.directus = directus;
         this.cache = cache;
         this.properties = properties;
+        this.rooms = rooms;
+        this.sessions = sessions;
     }
 
     @GetMapping("/")
-    String page(Model model, HttpServletRequest request, HttpServletResponse response) {
+    ModelAndView home(HttpServletRequest request, HttpServletResponse response, HttpSession httpSession,
+            HtmxRequest htmx) {
+        return room(Rooms.DEFAULT_SLUG, request, response, httpSession, htmx);
+    }
+
+    /**
+     * A room's page; htmx (a click in the room list) gets the app element alone, which it swaps in and whose URL
+     * it pushes. Opening a room reads it: its unread count clears, and the "unread" line marks where the reader
+     * had left off.
+     */
+    @GetMapping("/rooms/{slug}")
+    ModelAndView room(@PathVariable String slug, HttpServletRequest request, HttpServletResponse response,
+            HttpSession httpSession, HtmxRequest htmx) {
         DirectusAuthentication login = CurrentLogin.get();
-        model.addAttribute("user", login.getPrincipal());
+        ModelAndView page = new ModelAndView(htmx.isHtmxRequest() && !htmx.isHistoryRestoreRequest()
+                ? "chat/page :: app" : "chat/page");
+        page.addObject("user", login.getPrincipal());
+        ChatRoom room;
         List<ChatMessage> history;
+        List<ChatRoom> all;
+        Map<Long, Long> positions;
+        Map<Long, Integer> unread;
         try {
+            room = room(login, slug);
+            all = rooms.all(login.tokens());
             // One more than shown: whether there is anything older decides between the button and "the beginning".
-            history = directus.latestMessages(login.tokens(), properties.historySize() + 1);
+            history = directus.latestMessages(login.tokens(), room, properties.historySize() + 1);
+            positions = directus.readPositions(login.tokens(), login.getPrincipal().id());
+            unread = directus.unreadCounts(login.tokens(), all, positions);
         }
         catch (DirectusException e) {
-            return unavailable(e, request, response, model);
+            return unavailable(e, request, response);
         }
         boolean older = history.size() > properties.historySize();
         if (older) {
             history = history.subList(1, history.size());
         }
+        long lastId = history.isEmpty() ? 0 : history.get(history.size() - 1).id();
+        long readUpTo = positions.getOrDefault(room.id(), 0L);
+        sessions.of(httpSession, login.tokens(), login.getPrincipal().id())
+                .unreadFromDirectus(unread, positions, room, lastId);
         ZoneId zone = ClientTimeZone.of(request);
-        model.addAttribute("messages", history.stream().map(m -> MessageFormatter.view(m, zone)).toList());
-        model.addAttribute("lastId", history.isEmpty() ? 0 : history.get(history.size() - 1).id());
-        model.addAttribute("historyBefore", older ? history.get(0).id() : null);
-        return "chat/page";
+        page.addObject("room", room);
+        page.addObject("rooms", Rooms.links(all, unread, room, request.getContextPath()));
+        page.addObject("messages", history.stream().map(m -> MessageFormatter.view(m, zone)).toList());
+        page.addObject("unreadFrom", firstUnread(history, readUpTo, login.getPrincipal().id()));
+        page.addObject("lastId", lastId);
+        page.addObject("historyBefore", older ? history.get(0).id() : null);
+        return page;
+    }
+
+    /** The id of the first message by someone else above the read position: the "unread" line goes above it. */
+    static Long firstUnread(List<ChatMessage> history, long readUpTo, String userId) {
+        return history.stream().filter(m -> m.id() > readUpTo && !userId.equals(m.authorId()))
+                .map(ChatMessage::id).findFirst().orElse(null);
     }
 
     /**
@@ -69,19 +112,24 @@ class ChatController {
      * that this is the beginning. Keyset paging by id, so nothing is skipped or repeated however much is posted
      * meanwhile. A plain browser GET (no htmx) goes to the page.
      */
-    @GetMapping("/messages")
-    ModelAndView earlier(HttpServletRequest request, HtmxRequest htmx) {
+    @GetMapping({ "/messages", "/rooms/{slug}/messages" })
+    ModelAndView earlier(@PathVariable(required = false) String slug, HttpServletRequest request,
+            HttpServletResponse response, HtmxRequest htmx) {
         long before = before(request.getParameterValues("before"));
+        String roomSlug = slug == null ? Rooms.DEFAULT_SLUG : slug;
         if (!htmx.isHtmxRequest()) {
-            return new ModelAndView("redirect:/");
+            return new ModelAndView("redirect:" + roomPath(roomSlug));
         }
         int pageSize = properties.historyPageSize();
         List<ChatMessage> found;
+        ChatRoom room;
         try {
-            found = directus.messagesBefore(CurrentLogin.get().tokens(), before, pageSize + 1);
+            room = room(CurrentLogin.get(), roomSlug);
+            found = directus.messagesBefore(CurrentLogin.get().tokens(), room, before, pageSize + 1);
         }
         catch (DirectusException e) {
             ModelAndView failed = new ModelAndView("chat/fragments :: history", failureStatus(e));
+            failed.addObject("room", new ChatRoom(0, roomSlug, roomSlug, null, false));
             failed.addObject("historyBefore", before);
             failed.addObject("historyError", historyFailureMessage(e));
             return failed;
@@ -90,9 +138,24 @@ class ChatController {
         List<ChatMessage> page = older ? found.subList(found.size() - pageSize, found.size()) : found;
         ZoneId zone = ClientTimeZone.of(request);
         ModelAndView answer = new ModelAndView("chat/fragments :: earlier");
+        answer.addObject("room", room);
         answer.addObject("messages", page.stream().map(m -> MessageFormatter.view(m, zone)).toList());
         answer.addObject("historyBefore", older ? page.get(0).id() : null);
         return answer;
+    }
+
+    /** The room with this slug; a slug that cannot be one is a 400, one that names no room a 404. */
+    private ChatRoom room(DirectusAuthentication login, String slug) {
+        if (slug == null || !Rooms.SLUG.matcher(slug).matches()) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
+                    "A room address is made of lowercase letters, digits and dashes (up to 64).");
+        }
+        return rooms.find(login.tokens(), slug).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+                "There is no room called \"" + slug + "\". Pick one from the list of rooms."));
+    }
+
+    static String roomPath(String slug) {
+        return Rooms.DEFAULT_SLUG.equals(slug) ? "/" : "/rooms/" + slug;
     }
 
     /** The {@code before} parameter: exactly one, a whole number from 1 to {@link #MAX_MESSAGE_ID}. */
@@ -125,8 +188,10 @@ class ChatController {
      * htmx gets 204 when Directus stored the message, or the error line with a 4xx/5xx; the composer is never
      * replaced, so text typed while the post is under way stays (chat.js removes only what was sent).
      */
-    @PostMapping("/messages")
-    ModelAndView send(HttpServletRequest request, HtmxRequest htmx, RedirectAttributes redirect) {
+    @PostMapping({ "/messages", "/rooms/{slug}/messages" })
+    ModelAndView send(@PathVariable(required = false) String slug, HttpServletRequest request, HtmxRequest htmx,
+            RedirectAttributes redirect) {
+        String roomSlug = slug == null ? Rooms.DEFAULT_SLUG : slug;
         String[] values = request.getParameterValues("content");
         String content = values == null ? null : values[0];
         String problem = values != null && values.length > 1 ? "Send one message at a time."
@@ -137,9 +202,10 @@ class ChatController {
                 // The sender sees the message once, from the subscription, like everyone else; its event then
                 // needs no read, since the create's answer is the message.
                 String text = content.strip();
-                cache.create(() -> directus.createMessage(CurrentLogin.get().tokens(), text));
+                ChatRoom room = room(CurrentLogin.get(), roomSlug);
+                cache.create(() -> directus.createMessage(CurrentLogin.get().tokens(), room, text));
                 return htmx.isHtmxRequest() ? new ModelAndView("chat/fragments :: sent", HttpStatus.NO_CONTENT)
-                        : new ModelAndView("redirect:/");
+                        : new ModelAndView("redirect:" + roomPath(roomSlug));
             }
             catch (DirectusException e) {
                 status = failureStatus(e);
@@ -149,7 +215,7 @@ class ChatController {
         if (!htmx.isHtmxRequest()) {
             redirect.addFlashAttribute("draft", content);
             redirect.addFlashAttribute("sendError", problem);
-            return new ModelAndView("redirect:/");
+            return new ModelAndView("redirect:" + roomPath(roomSlug));
         }
         ModelAndView error = new ModelAndView("chat/fragments :: send-error", status);
         error.addObject("sendError", problem);
@@ -177,17 +243,16 @@ class ChatController {
         return "Directus refused the message: " + e.getMessage();
     }
 
-    private String unavailable(DirectusException e, HttpServletRequest request, HttpServletResponse response, Model model) {
+    private ModelAndView unavailable(DirectusException e, HttpServletRequest request, HttpServletResponse response) {
         if (e.isTokenRefused()) {
             request.getSession().invalidate();
-            return "redirect:/login?expired";
+            return new ModelAndView("redirect:/login?expired");
         }
         if (e.isForbidden()) {
-            response.setStatus(HttpStatus.FORBIDDEN.value());
-            return "chat/no-access";
+            return new ModelAndView("chat/no-access", HttpStatus.FORBIDDEN);
         }
-        response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
-        model.addAttribute("problem", "The chat cannot reach Directus right now.");
-        return "chat/unavailable";
+        ModelAndView page = new ModelAndView("chat/unavailable", HttpStatus.SERVICE_UNAVAILABLE);
+        page.addObject("problem", "The chat cannot reach Directus right now.");
+        return page;
     }
 }

@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param realtimeIdleTimeout a login with no open stream for this long closes its Directus socket (it stays
  *        logged in; the next tab reopens the socket and replays by id)
  * @param historyPageSize older messages fetched per "Load earlier messages"
+ * @param readPositionSaveDelay a read position moved by live messages is written to Directus this long after
+ *        the first move (coalescing a busy room's messages into one write); at once when the last tab closes
  */
 @ConfigurationProperties("chat")
 public record ChatProperties(
@@ -30,5 +32,6 @@ public record ChatProperties(
         @DefaultValue("20") int backfillOverlap,
         @DefaultValue("256") int streamQueueCapacity,
         @DefaultValue("60s") Duration realtimeIdleTimeout,
-        @DefaultValue("50") int historyPageSize) {
+        @DefaultValue("50") int historyPageSize,
+        @DefaultValue("5s") Duration readPositionSaveDelay) {
 }

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
 import com.directuschat.directus.DirectusException;
 import com.directuschat.directus.RealtimeListener;
 import com.directuschat.directus.RealtimeSession;
@@ -34,8 +35,22 @@ final class ChatSession {
         /** The readable messages among {@code ids}, by id; absent ones were deleted or are not readable. */
         CompletableFuture<Map<Long, ChatMessage>> read(List<Long> ids, AccessTokenSource tokens);
 
-        /** Messages with an id above {@code afterId}, in id order (blocking). */
-        List<ChatMessage> after(AccessTokenSource tokens, long afterId, int limit);
+        /** Messages of {@code room} with an id above {@code afterId}, in id order (blocking). */
+        List<ChatMessage> after(AccessTokenSource tokens, ChatRoom room, long afterId, int limit);
+    }
+
+    /** The rooms as this login sees them: where a message belongs, and the room list a tab shows. */
+    interface RoomDirectory {
+
+        /** The id of {@code message}'s room (the default room's for a message without one). */
+        long roomOf(ChatMessage message);
+
+        /** The room list for a tab that shows {@code current}, with these unread counts. */
+        String roomList(Map<Long, Integer> unread, ChatRoom current);
+    }
+
+    /** Who reads, what they have read, and the rooms; absent in tests that only look at delivery. */
+    record Reader(String userId, Unread unread, RoomDirectory rooms) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(ChatSession.class);
@@ -45,7 +60,9 @@ final class ChatSession {
     private final MessageSource source;
     private final ChatProperties properties;
     private final Executor serial;
+    private final Executor worker;
     private final Runnable onAuthLost;
+    private final Reader reader;
     private final Set<MessageStream> streams = new CopyOnWriteArraySet<>();
     private final List<Long> pendingIds = new ArrayList<>();
     private boolean flushQueued;
@@ -55,6 +72,14 @@ final class ChatSession {
 
     ChatSession(AccessTokenSource tokens, RealtimeLease.Opener opener, MessageSource source, ChatProperties properties,
             Executor serial, Executor worker, ScheduledExecutorService timer, Runnable onAuthLost) {
+        this(tokens, null, opener, source, properties, serial, worker, timer, onAuthLost);
+    }
+
+    ChatSession(AccessTokenSource tokens, Reader reader, RealtimeLease.Opener opener, MessageSource source,
+            ChatProperties properties, Executor serial, Executor worker, ScheduledExecutorService timer,
+            Runnable onAuthLost) {
+        this.reader = reader;
+        this.worker = worker;
         this.tokens = tokens;
         this.realtime = new RealtimeLease(tokens, opener, properties.realtimeIdleTimeout(), worker, timer);
         this.source = source;
@@ -82,7 +107,25 @@ final class ChatSession {
         streams.remove(stream);
         if (streams.isEmpty()) {
             realtime.closeWhenIdle(streams::isEmpty);
+            if (reader != null) {
+                worker.execute(reader.unread()::flush);
+            }
         }
+    }
+
+    /** Unread counts and read positions as Directus has them now (a page of {@code shown} was just rendered). */
+    void unreadFromDirectus(Map<Long, Integer> counts, Map<Long, Long> positions, ChatRoom shown, long newestShown) {
+        if (reader == null) {
+            return;
+        }
+        reader.unread().reset(counts, positions);
+        reader.unread().read(shown.id(), newestShown);
+        serial.execute(this::sendRoomLists);
+    }
+
+    /** The login's unread counts by room id. */
+    Map<Long, Integer> unreadCounts() {
+        return reader == null ? Map.of() : reader.unread().counts();
     }
 
     void heartbeat() {
@@ -97,6 +140,9 @@ final class ChatSession {
     /** The login ended: tell every tab, close them, and close the realtime session. */
     void close() {
         realtime.close(true);
+        if (reader != null) {
+            worker.execute(reader.unread()::flush);
+        }
         serial.execute(() -> {
             streams.forEach(MessageStream::sessionEnded);
             streams.clear();
@@ -155,16 +201,56 @@ final class ChatSession {
             replayAll();
             return;
         }
+        boolean unreadChanged = false;
         for (long id : read.ids()) {
             ChatMessage message = read.found().get(id);
             if (message != null) {
+                boolean shown = false;
                 for (MessageStream stream : streams) {
-                    stream.deliver(message);
-                    if (stream.isClosed()) {
-                        streams.remove(stream);
+                    if (stream.shows(message)) {
+                        shown = true;
+                        stream.deliver(message);
+                        if (stream.isClosed()) {
+                            streams.remove(stream);
+                        }
                     }
                 }
+                unreadChanged |= counted(message, shown);
             }
+        }
+        if (unreadChanged) {
+            sendRoomLists();
+        }
+    }
+
+    /** A message shown in a tab is read; one by someone else in a room no tab shows is unread. */
+    private boolean counted(ChatMessage message, boolean shown) {
+        if (reader == null) {
+            return false;
+        }
+        long room = reader.rooms().roomOf(message);
+        if (shown) {
+            reader.unread().read(room, message.id());
+            return false;
+        }
+        return !reader.userId().equals(message.authorId()) && reader.unread().arrived(room, message.id());
+    }
+
+    private void sendRoomLists() {
+        if (reader == null) {
+            return;
+        }
+        Map<Long, Integer> counts = reader.unread().counts();
+        try {
+            for (MessageStream stream : streams) {
+                if (stream.room() != null) {
+                    stream.event("rooms", reader.rooms().roomList(counts, stream.room()));
+                }
+            }
+        }
+        catch (RuntimeException e) {
+            // The counts are right again on the next page; messages must not wait for them.
+            log.warn("Updating the room lists failed: {}", e.toString());
         }
     }
 
@@ -182,7 +268,12 @@ final class ChatSession {
     private void replay(MessageStream stream) {
         stream.replay(after -> {
             try {
-                return source.after(tokens, Math.max(0, after - properties.backfillOverlap()), properties.backfillLimit());
+                List<ChatMessage> missed = source.after(tokens, stream.room(),
+                        Math.max(0, after - properties.backfillOverlap()), properties.backfillLimit());
+                if (reader != null && stream.room() != null && !missed.isEmpty()) {
+                    reader.unread().read(stream.room().id(), missed.get(missed.size() - 1).id());
+                }
+                return missed;
             }
             catch (DirectusException e) {
                 log.info("Backfill failed ({}); it is retried when the realtime session is live again", e.code());

@@ -1,6 +1,7 @@
 package com.directuschat.chat;
 
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +20,9 @@ import org.springframework.stereotype.Component;
 
 import com.directuschat.auth.LoginEndedListener;
 import com.directuschat.directus.AccessTokenSource;
+import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
+import com.directuschat.directus.DirectusClient;
 import com.directuschat.directus.RealtimeSession;
 import com.directuschat.directus.RealtimeSessionFactory;
 
@@ -33,14 +37,32 @@ class ChatSessions implements LoginEndedListener, DisposableBean {
     private final MessageStream.StreamStats stats = new MessageStream.StreamStats();
     private final ExecutorService workers;
     private final ScheduledExecutorService timer;
+    /** Makes a login's reader (unread counts, read positions, rooms); null in tests of delivery alone. */
+    private BiFunction<AccessTokenSource, String, ChatSession.Reader> readers;
 
     @Autowired
-    ChatSessions(RealtimeSessionFactory realtime, MessageCache cache, ChatProperties properties) {
+    ChatSessions(RealtimeSessionFactory realtime, MessageCache cache, ChatProperties properties,
+            DirectusClient directus, Rooms rooms, Fragments fragments) {
         this((tokens, listener) -> {
             RealtimeSession session = realtime.open(tokens, listener);
             return session::close;
         }, cache, properties, Executors.newCachedThreadPool(threads("chat-session-")),
                 Executors.newSingleThreadScheduledExecutor(threads("chat-timer-")));
+        ChatSession.RoomDirectory directory = new ChatSession.RoomDirectory() {
+            @Override
+            public long roomOf(ChatMessage message) {
+                return rooms.roomOf(message);
+            }
+
+            @Override
+            public String roomList(Map<Long, Integer> unread, ChatRoom current) {
+                return fragments.roomList(Rooms.links(rooms.known(), unread, current, fragments.contextPath()));
+            }
+        };
+        this.readers = (tokens, userId) -> new ChatSession.Reader(userId,
+                new Unread((room, lastRead) -> directus.saveReadPosition(tokens, userId, room, lastRead),
+                        properties.readPositionSaveDelay(), workers, timer),
+                directory);
     }
 
     ChatSessions(RealtimeLease.Opener opener, ChatSession.MessageSource source, ChatProperties properties,
@@ -60,7 +82,13 @@ class ChatSessions implements LoginEndedListener, DisposableBean {
      * attaches, outside this map's compute, because a refused token ends the login and removes it from the map.
      */
     ChatSession of(HttpSession httpSession, AccessTokenSource tokens) {
-        return sessions.computeIfAbsent(httpSession.getId(), id -> new ChatSession(tokens, opener, source, properties,
+        return of(httpSession, tokens, null);
+    }
+
+    /** The same, for the user with this id: it also keeps the user's unread counts and read positions. */
+    ChatSession of(HttpSession httpSession, AccessTokenSource tokens, String userId) {
+        return sessions.computeIfAbsent(httpSession.getId(), id -> new ChatSession(tokens,
+                readers == null || userId == null ? null : readers.apply(tokens, userId), opener, source, properties,
                 new SerialExecutor(workers), workers, timer, () -> endLogin(httpSession)));
     }
 

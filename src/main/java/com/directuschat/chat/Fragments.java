@@ -3,6 +3,7 @@ package com.directuschat.chat;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,12 +27,16 @@ class Fragments {
 
     private final ITemplateEngine templates;
     private final String loginUrl;
+    private final String contextPath;
     private final Cache<RenderKey, String> rendered = Caffeine.newBuilder()
             .maximumSize(5_000).expireAfterAccess(Duration.ofMinutes(5)).build();
+    private final Cache<List<Rooms.RoomLink>, String> roomLists = Caffeine.newBuilder()
+            .maximumSize(1_000).expireAfterAccess(Duration.ofMinutes(5)).build();
 
     Fragments(ITemplateEngine templates, ServletContext servletContext) {
         this.templates = templates;
-        this.loginUrl = servletContext.getContextPath() + "/login?expired";
+        this.contextPath = servletContext.getContextPath();
+        this.loginUrl = contextPath + "/login?expired";
     }
 
     String message(ChatMessage message, ZoneId zone) {
@@ -41,6 +46,15 @@ class Fragments {
 
     String message(MessageView message) {
         return render("chat/fragments", "message", Map.of("m", message));
+    }
+
+    /** The room list's entries (the items of the sidebar's list), rendered once per distinct list. */
+    String roomList(List<Rooms.RoomLink> links) {
+        return roomLists.get(links, key -> render("chat/fragments", "room-items", Map.of("rooms", key)));
+    }
+
+    String contextPath() {
+        return contextPath;
     }
 
     String status(RealtimeSession.State state) {

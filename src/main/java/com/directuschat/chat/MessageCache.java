@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
 
 import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
 import com.directuschat.directus.DirectusClient;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -42,7 +43,7 @@ class MessageCache implements ChatSession.MessageSource {
     interface Reads {
         List<ChatMessage> byIds(AccessTokenSource tokens, List<Long> ids);
 
-        List<ChatMessage> after(AccessTokenSource tokens, long afterId, int limit);
+        List<ChatMessage> after(AccessTokenSource tokens, ChatRoom room, long afterId, int limit);
     }
 
     private final Reads directus;
@@ -61,8 +62,8 @@ class MessageCache implements ChatSession.MessageSource {
             }
 
             @Override
-            public List<ChatMessage> after(AccessTokenSource tokens, long afterId, int limit) {
-                return directus.messagesAfter(tokens, afterId, limit);
+            public List<ChatMessage> after(AccessTokenSource tokens, ChatRoom room, long afterId, int limit) {
+                return directus.messagesAfter(tokens, room, afterId, limit);
             }
         }, reads);
     }
@@ -100,8 +101,8 @@ class MessageCache implements ChatSession.MessageSource {
     }
 
     @Override
-    public List<ChatMessage> after(AccessTokenSource tokens, long afterId, int limit) {
-        List<ChatMessage> found = directus.after(tokens, afterId, limit);
+    public List<ChatMessage> after(AccessTokenSource tokens, ChatRoom room, long afterId, int limit) {
+        List<ChatMessage> found = directus.after(tokens, room, afterId, limit);
         found.forEach(this::put);
         return found;
     }

@@ -14,6 +14,7 @@ import java.util.function.LongFunction;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
 import com.directuschat.directus.RealtimeSession;
 
 /**
@@ -30,6 +31,8 @@ final class MessageStream {
     private static final int RECENT_IDS = 512;
 
     private final SseEmitter emitter;
+    /** The room this tab shows; null takes every message (tests). */
+    private final ChatRoom room;
     private final ZoneId zone;
     private final Fragments fragments;
     private final int capacity;
@@ -46,6 +49,12 @@ final class MessageStream {
 
     MessageStream(SseEmitter emitter, long since, ZoneId zone, Fragments fragments, int capacity, Executor writer,
             Executor closer, StreamStats stats) {
+        this(null, emitter, since, zone, fragments, capacity, writer, closer, stats);
+    }
+
+    MessageStream(ChatRoom room, SseEmitter emitter, long since, ZoneId zone, Fragments fragments, int capacity,
+            Executor writer, Executor closer, StreamStats stats) {
+        this.room = room;
         this.emitter = emitter;
         this.floor = since;
         this.highest = since;
@@ -55,6 +64,20 @@ final class MessageStream {
         this.writer = writer;
         this.closer = closer;
         this.stats = stats;
+    }
+
+    ChatRoom room() {
+        return room;
+    }
+
+    /** Whether this tab shows {@code message}'s room. */
+    boolean shows(ChatMessage message) {
+        return room == null || room.contains(message);
+    }
+
+    /** Whether this tab shows the room with this id. */
+    boolean shows(long roomId) {
+        return room == null || room.id() == roomId;
     }
 
     /** The highest id sent: where a backfill for this stream starts (minus the overlap). */
@@ -164,6 +187,11 @@ final class MessageStream {
 
     synchronized void status(RealtimeSession.State state) {
         enqueue(SseEmitter.event().name("status").data(fragments.status(state)));
+    }
+
+    /** A named event whose HTML the page swaps in where {@code sse-swap} names it (the room list, for one). */
+    synchronized void event(String name, String html) {
+        enqueue(SseEmitter.event().name(name).data(html));
     }
 
     synchronized void heartbeat() {

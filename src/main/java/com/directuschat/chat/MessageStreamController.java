@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpSession;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -17,10 +18,11 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import com.directuschat.auth.CurrentLogin;
 import com.directuschat.auth.DirectusAuthentication;
 import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
 import com.directuschat.directus.DirectusClient;
 import com.directuschat.directus.DirectusException;
 
-/** {@code GET /messages/stream}: live messages as HTML fragments, after replaying what the tab missed. */
+/** {@code GET /rooms/{slug}/stream}: a room's live messages as HTML fragments, after replaying what the tab missed. */
 @RestController
 class MessageStreamController {
 
@@ -28,23 +30,29 @@ class MessageStreamController {
     private final Fragments fragments;
     private final ChatProperties properties;
     private final DirectusClient directus;
+    private final Rooms rooms;
 
-    MessageStreamController(ChatSessions sessions, Fragments fragments, ChatProperties properties, DirectusClient directus) {
+    MessageStreamController(ChatSessions sessions, Fragments fragments, ChatProperties properties, DirectusClient directus,
+            Rooms rooms) {
+        this.rooms = rooms;
         this.sessions = sessions;
         this.fragments = fragments;
         this.properties = properties;
         this.directus = directus;
     }
 
-    @GetMapping(path = "/messages/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter stream(@RequestParam(required = false) String since,
+    /** A room's stream; {@code /messages/stream} is the default room's. */
+    @GetMapping(path = { "/messages/stream", "/rooms/{slug}/stream" }, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter stream(@PathVariable(required = false) String slug, @RequestParam(required = false) String since,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request,
             HttpSession httpSession) {
         long position = Math.max(position(since, "since"), position(lastEventId, "Last-Event-ID"));
-        long newest = newestReadableId(CurrentLogin.get());
-        ChatSession session = sessions.of(httpSession, CurrentLogin.get().tokens());
+        DirectusAuthentication login = CurrentLogin.get();
+        ChatRoom room = room(login, slug == null ? Rooms.DEFAULT_SLUG : slug);
+        long newest = newestReadableId(login, room);
+        ChatSession session = sessions.of(httpSession, login.tokens(), login.getPrincipal().id());
         SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
-        MessageStream stream = new MessageStream(emitter, position, ClientTimeZone.of(request), fragments,
+        MessageStream stream = new MessageStream(room, emitter, position, ClientTimeZone.of(request), fragments,
                 properties.streamQueueCapacity(), sessions.streamWriter(), sessions.closer(), sessions.stats());
         if (newest >= 0) {
             // After a data reset the browser may be ahead of Directus; it then goes live without replay.
@@ -61,9 +69,9 @@ class MessageStreamController {
      * The newest message id, or -1 when Directus cannot say right now. Directus decides who reads the chat:
      * without read access there is no stream (and no realtime session).
      */
-    private long newestReadableId(DirectusAuthentication login) {
+    private long newestReadableId(DirectusAuthentication login, ChatRoom room) {
         try {
-            List<ChatMessage> newest = directus.latestMessages(login.tokens(), 1);
+            List<ChatMessage> newest = directus.latestMessages(login.tokens(), room, 1);
             return newest.isEmpty() ? 0 : newest.get(0).id();
         }
         catch (DirectusException e) {
@@ -72,6 +80,28 @@ class MessageStreamController {
             }
             // Anything else (Directus down, session ended) is the stream's own business: it reports and retries.
             return -1;
+        }
+    }
+
+    /**
+     * The stream's room. When Directus cannot be asked right now, the stream still opens (it reports and
+     * retries like any other): a known slug is taken from the rooms known, anything else is the default room.
+     */
+    private ChatRoom room(DirectusAuthentication login, String slug) {
+        if (!Rooms.SLUG.matcher(slug).matches()) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "No such room");
+        }
+        try {
+            return rooms.find(login.tokens(), slug)
+                    .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No such room"));
+        }
+        catch (DirectusException e) {
+            if (e.isForbidden()) {
+                throw new ResponseStatusException(HttpStatus.FORBIDDEN, "You don't have access to this chat.");
+            }
+            return rooms.known().stream().filter(r -> r.slug().equals(slug)).findFirst()
+                    .orElseGet(() -> rooms.known().stream().filter(ChatRoom::isDefault).findFirst()
+                            .orElse(new ChatRoom(0, Rooms.DEFAULT_SLUG, "General", null, true)));
         }
     }
 

@@ -68,26 +68,42 @@ public class DirectusClient {
                 Json.text(data, "last_name"));
     }
 
-    /** The newest {@code limit} messages, oldest first. */
-    public List<ChatMessage> latestMessages(AccessTokenSource tokens, int limit) {
-        List<ChatMessage> newestFirst = messages(tokens, "sort=-id&limit=" + limit);
+    /** Every room, by name; {@code defaultSlug} marks the one that also holds messages without a room. */
+    public List<ChatRoom> rooms(AccessTokenSource tokens, String defaultSlug) {
+        JsonNode data = asUser(tokens, token -> get("/items/rooms?fields=id,slug,name,description&sort=name&limit=-1", token));
+        List<ChatRoom> rooms = new ArrayList<>();
+        for (JsonNode node : data) {
+            String slug = Json.text(node, "slug");
+            if (slug != null) {
+                String name = Json.text(node, "name");
+                rooms.add(new ChatRoom(Json.id(node), slug, name == null || name.isBlank() ? slug : name,
+                        Json.text(node, "description"), slug.equals(defaultSlug)));
+            }
+        }
+        return rooms;
+    }
+
+    /** The newest {@code limit} messages of the room, oldest first. */
+    public List<ChatMessage> latestMessages(AccessTokenSource tokens, ChatRoom room, int limit) {
+        List<ChatMessage> newestFirst = messages(tokens, "sort=-id&limit=" + limit + "&" + room.filter("filter"));
         Collections.reverse(newestFirst);
         return newestFirst;
     }
 
     /**
-     * Up to {@code limit} messages with an id below {@code beforeId}, oldest first: the newest ones of them, so
-     * that paging back with the oldest id of each answer skips and repeats nothing (keyset paging by id).
+     * Up to {@code limit} messages of the room with an id below {@code beforeId}, oldest first: the newest ones
+     * of them, so that paging back with the oldest id of each answer skips and repeats nothing (keyset paging).
      */
-    public List<ChatMessage> messagesBefore(AccessTokenSource tokens, long beforeId, int limit) {
-        List<ChatMessage> newestFirst = messages(tokens, "sort=-id&limit=" + limit + "&filter[id][_lt]=" + beforeId);
+    public List<ChatMessage> messagesBefore(AccessTokenSource tokens, ChatRoom room, long beforeId, int limit) {
+        List<ChatMessage> newestFirst = messages(tokens,
+                "sort=-id&limit=" + limit + "&filter[id][_lt]=" + beforeId + "&" + room.filter("filter"));
         Collections.reverse(newestFirst);
         return newestFirst;
     }
 
-    /** Messages with an id above {@code afterId}, in id order. */
-    public List<ChatMessage> messagesAfter(AccessTokenSource tokens, long afterId, int limit) {
-        return messages(tokens, "sort=id&limit=" + limit + "&filter[id][_gt]=" + afterId);
+    /** Messages of the room with an id above {@code afterId}, in id order. */
+    public List<ChatMessage> messagesAfter(AccessTokenSource tokens, ChatRoom room, long afterId, int limit) {
+        return messages(tokens, "sort=id&limit=" + limit + "&filter[id][_gt]=" + afterId + "&" + room.filter("filter"));
     }
 
     /** The messages among {@code ids} that this user may read, in id order; unreadable or deleted ones are absent. */
@@ -99,10 +115,77 @@ public class DirectusClient {
         return messages(tokens, "sort=id&limit=" + ids.size() + "&filter[id][_in]=" + list);
     }
 
-    public ChatMessage createMessage(AccessTokenSource tokens, String content) {
-        JsonNode data = asUser(tokens,
-                token -> post("/items/messages?fields=" + MESSAGE_FIELDS, Map.of("content", content), token));
+    public ChatMessage createMessage(AccessTokenSource tokens, ChatRoom room, String content) {
+        // The stand-in default room (id 0, when Directus has none) posts without a room.
+        Map<String, Object> body = room.id() == 0 ? Map.of("content", content)
+                : Map.of("content", content, "room", room.id());
+        JsonNode data = asUser(tokens, token -> post("/items/messages?fields=" + MESSAGE_FIELDS, body, token));
         return Json.message(data);
+    }
+
+    /**
+     * How many messages by others each room holds above the user's read position there (0 when none is
+     * stored), in one aggregate query; rooms with none are absent.
+     */
+    public Map<Long, Integer> unreadCounts(AccessTokenSource tokens, List<ChatRoom> rooms, Map<Long, Long> readUpTo) {
+        if (rooms.isEmpty()) {
+            return Map.of();
+        }
+        StringBuilder query = new StringBuilder("aggregate[count]=id&groupBy[]=room&filter[user_created][_neq]=$CURRENT_USER");
+        for (int i = 0; i < rooms.size(); i++) {
+            ChatRoom room = rooms.get(i);
+            String clause = "filter[_or][" + i + "][_and]";
+            query.append('&').append(room.filter(clause + "[0]"))
+                    .append('&').append(clause).append("[1][id][_gt]=").append(readUpTo.getOrDefault(room.id(), 0L));
+        }
+        JsonNode data = asUser(tokens, token -> get("/items/messages?" + query, token));
+        ChatRoom defaultRoom = rooms.stream().filter(ChatRoom::isDefault).findFirst().orElse(null);
+        Map<Long, Integer> counts = new java.util.HashMap<>();
+        for (JsonNode group : data) {
+            Long room = Json.optionalId(group.get("room"));
+            if (room == null && defaultRoom == null) {
+                continue;
+            }
+            long key = room == null ? defaultRoom.id() : room;
+            JsonNode count = group.path("count");
+            int n = count.isObject() ? count.path("id").asInt(0) : count.asInt(0);
+            counts.merge(key, n, Integer::sum);
+        }
+        return counts;
+    }
+
+    /** The user's read positions (newest message id read, by room id). */
+    public Map<Long, Long> readPositions(AccessTokenSource tokens, String userId) {
+        JsonNode data = asUser(tokens, token -> get("/items/read_positions?fields=room,last_read&limit=-1&filter[user][_eq]="
+                + userId, token));
+        Map<Long, Long> positions = new java.util.HashMap<>();
+        for (JsonNode node : data) {
+            Long room = Json.optionalId(node.get("room"));
+            Long last = Json.optionalId(node.get("last_read"));
+            if (room != null && last != null) {
+                positions.merge(room, last, Math::max);
+            }
+        }
+        return positions;
+    }
+
+    /**
+     * Stores the user's read position in a room (one row per user and room, keyed {@code user:room}). Updates the
+     * row, and creates it when it is not there yet; both are idempotent, so repeating them is harmless.
+     */
+    public void saveReadPosition(AccessTokenSource tokens, String userId, long roomId, long lastRead) {
+        String key = userId + ":" + roomId;
+        try {
+            asUser(tokens, token -> patch("/items/read_positions/" + key, Map.of("last_read", lastRead), token));
+        }
+        catch (DirectusException e) {
+            if (!e.isForbidden() && e.status() != 404) {
+                throw e;
+            }
+            // Not there yet (Directus answers 403 for an item that does not exist).
+            asUser(tokens, token -> post("/items/read_positions",
+                    Map.of("id", key, "user", userId, "room", roomId, "last_read", lastRead), token));
+        }
     }
 
     private List<ChatMessage> messages(AccessTokenSource tokens, String query) {
@@ -139,6 +222,12 @@ public class DirectusClient {
         String payload = json.writeValueAsString(body);
         return send(request(path, token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(payload)).build());
+    }
+
+    private JsonNode patch(String path, Object body, String token) {
+        String payload = json.writeValueAsString(body);
+        return send(request(path, token).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(payload)).build());
     }
 
     private HttpRequest.Builder request(String path, String token) {

@@ -19,6 +19,7 @@ public final class DirectusProvisioner {
     public static final String CHAT_USERS = "Chat users";
     public static final String MESSAGES = "messages";
     public static final String ROOMS = "rooms";
+    public static final String READ_POSITIONS = "read_positions";
     /** The room of messages posted without one, as the seed tutorial's schema does. */
     public static final String DEFAULT_ROOM = "general";
 
@@ -34,6 +35,9 @@ public final class DirectusProvisioner {
             new PermissionSpec(MESSAGES, "create", List.of("content", "room")),
             new PermissionSpec(MESSAGES, "read", List.of("*")),
             new PermissionSpec(ROOMS, "read", List.of("*")),
+            new PermissionSpec(READ_POSITIONS, "read", List.of("*")),
+            new PermissionSpec(READ_POSITIONS, "create", List.of("id", "user", "room", "last_read")),
+            new PermissionSpec(READ_POSITIONS, "update", List.of("last_read")),
             new PermissionSpec("directus_users", "read", List.of("id", "first_name", "last_name")));
 
     private static final Logger log = LoggerFactory.getLogger(DirectusProvisioner.class);
@@ -49,6 +53,7 @@ public final class DirectusProvisioner {
         ensureRoomsCollection();
         ensureMessagesCollection();
         ensureRoom(DEFAULT_ROOM, "General", "Everything else. Messages posted without a room land here.");
+        ensureReadPositionsCollection();
         String policyId = ensurePolicy(CHAT_USERS, CHAT_PERMISSIONS);
         String roleId = ensureRole(CHAT_USERS, policyId);
         log.info("Directus at {} is provisioned for the chat", client.url());
@@ -111,6 +116,35 @@ public final class DirectusProvisioner {
         }
     }
 
+    /**
+     * Where each user has read up to, per room: one row per user and room, keyed {@code <user id>:<room id>} so
+     * that a repeated create cannot make a second row.
+     */
+    void ensureReadPositionsCollection() {
+        if (client.find("/collections/" + READ_POSITIONS).isEmpty()) {
+            log.info("Creating collection {}", READ_POSITIONS);
+            client.post("/collections", Map.of(
+                    "collection", READ_POSITIONS,
+                    "meta", Map.of("icon", "mark_chat_read", "hidden", true,
+                            "note", "Read positions of chat users (created by directus-chat)"),
+                    "schema", Map.of(),
+                    "fields", List.of(Map.of("field", "id", "type", "string",
+                            "meta", Map.of("hidden", true, "interface", "input"),
+                            "schema", Map.of("is_primary_key", true, "length", 80, "has_auto_increment", false)))));
+        }
+        Set<String> existing = fieldNames(READ_POSITIONS);
+        for (Map<String, Object> field : List.of(
+                Map.of("field", "user", "type", "uuid", "meta", Map.of("interface", "input"), "schema", Map.of()),
+                Map.of("field", "room", "type", "integer", "meta", Map.of("interface", "input"), "schema", Map.of()),
+                Map.of("field", "last_read", "type", "bigInteger", "meta", Map.of("interface", "input",
+                        "note", "Id of the newest message read"), "schema", Map.of()))) {
+            if (!existing.contains((String) field.get("field"))) {
+                log.info("Creating field {}.{}", READ_POSITIONS, field.get("field"));
+                client.post("/fields/" + READ_POSITIONS, field);
+            }
+        }
+    }
+
     /** The room with this slug, created when missing; returns its id. */
     public long ensureRoom(String slug, String name, String description) {
         JsonNode found = client.get("/items/" + ROOMS + "?fields=id&" + DirectusAdminClient.filter(
@@ -119,8 +153,11 @@ public final class DirectusProvisioner {
             return found.get(0).path("id").asLong();
         }
         log.info("Creating room {}", slug);
-        return client.post("/items/" + ROOMS, Map.of("slug", slug, "name", name, "description", description))
-                .path("id").asLong();
+        Map<String, Object> room = new LinkedHashMap<>();
+        room.put("slug", slug);
+        room.put("name", name);
+        room.put("description", description);
+        return client.post("/items/" + ROOMS, room).path("id").asLong();
     }
 
     private void ensureRelation(String collection, String field, String related) {

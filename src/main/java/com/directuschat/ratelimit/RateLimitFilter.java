@@ -17,12 +17,16 @@ import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Applies {@link RateLimits} to {@code POST /login}, {@code POST /messages} and {@code GET /messages/stream}.
+ * Applies {@link RateLimits} to {@code POST /login}, sends ({@code POST /messages}, {@code POST /rooms/x/messages})
+ * and streams ({@code GET /messages/stream}, {@code GET /rooms/x/stream}).
  * A refused login or send is forwarded to {@link RateLimitedController}, which renders the login page or
  * the send form with the message (Spring MVC renders them with the CSRF field); a refused stream gets
  * plain text. Every refusal is a 429 with {@code Retry-After}.
  */
 final class RateLimitFilter extends OncePerRequestFilter {
+
+    private static final java.util.regex.Pattern SEND = java.util.regex.Pattern.compile("/(rooms/[^/]+/)?messages");
+    private static final java.util.regex.Pattern STREAM = java.util.regex.Pattern.compile("/messages/stream|/rooms/[^/]+/stream");
 
     static final String REFUSAL = RateLimitFilter.class.getName() + ".refusal";
 
@@ -50,14 +54,14 @@ final class RateLimitFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        if ("POST".equals(method) && "/messages".equals(path)) {
+        if ("POST".equals(method) && SEND.matcher(path).matches()) {
             RateLimits.Verdict verdict = limits.send(session.getId());
             if (!verdict.allowed()) {
                 refuse(request, response, RateLimitedController.Kind.SEND, verdict);
                 return;
             }
         }
-        if ("GET".equals(method) && "/messages/stream".equals(path)) {
+        if ("GET".equals(method) && STREAM.matcher(path).matches()) {
             stream(session.getId(), request, response, chain);
             return;
         }

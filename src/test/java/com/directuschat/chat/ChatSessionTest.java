@@ -26,6 +26,7 @@ import com.directuschat.chat.ChatTestSupport.ManualExecutor;
 import com.directuschat.chat.ChatTestSupport.RecordingEmitter;
 import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
 import com.directuschat.directus.RealtimeListener;
 
 class ChatSessionTest {
@@ -106,9 +107,9 @@ class ChatSessionTest {
             }
 
             @Override
-            public List<ChatMessage> after(AccessTokenSource tokens,
+            public List<ChatMessage> after(AccessTokenSource tokens, ChatRoom room,
                     long afterId, int limit) {
-                return directus.after(tokens, afterId, limit);
+                return directus.after(tokens, room, afterId, limit);
             }
         };
         ChatSession session = session(slow, Duration.ofMinutes(1));

@@ -23,6 +23,7 @@ import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
 
 import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
 
 /** Fakes for unit tests of the chat package: executors the test drives, an emitter that records, a message store. */
 final class ChatTestSupport {
@@ -31,7 +32,7 @@ final class ChatTestSupport {
     }
 
     static ChatProperties properties(Duration idleTimeout) {
-        return new ChatProperties(100, 2000, Duration.ofMinutes(5), Duration.ofMinutes(10), 1000, 20, 256, idleTimeout, 50);
+        return new ChatProperties(100, 2000, Duration.ofMinutes(5), Duration.ofMinutes(10), 1000, 20, 256, idleTimeout, 50, Duration.ofSeconds(5));
     }
 
     static Fragments fragments() {
@@ -90,9 +91,10 @@ final class ChatTestSupport {
         }
 
         @Override
-        public synchronized List<ChatMessage> after(AccessTokenSource tokens, long afterId, int limit) {
+        public synchronized List<ChatMessage> after(AccessTokenSource tokens, ChatRoom room, long afterId, int limit) {
             replaysFrom.add(afterId);
-            return stored.tailMap(afterId, false).values().stream().limit(limit).toList();
+            return stored.tailMap(afterId, false).values().stream().filter(m -> room == null || room.contains(m))
+                    .limit(limit).toList();
         }
     }
 

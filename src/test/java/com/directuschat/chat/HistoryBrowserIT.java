@@ -106,7 +106,7 @@ class HistoryBrowserIT {
             logIn(alice, ALICE_EMAIL, ALICE_PASSWORD);
             Locator messages = alice.locator("#messages li.message");
             Locator button = alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Load earlier messages").setExact(true));
-            Locator beginning = alice.getByText("This is the beginning of the chat");
+            Locator beginning = alice.getByText("This is the beginning of the room");
             assertThat(messages).hasCount(100);
             assertThat(beginning).hasCount(0);
             assertThat(shownIds(alice)).containsExactlyElementsOf(all.subList(all.size() - 100, all.size()));

@@ -39,8 +39,8 @@ class HistoryPagingIT {
     private static final Map<String, String> HTMX = Map.of("HX-Request", "true");
     private static final Pattern MESSAGE = Pattern.compile(
             "<li class=\"message\" id=\"m-(\\d+)\"[\\s\\S]*?<p class=\"content\">([\\s\\S]*?)</p>");
-    private static final Pattern BEFORE = Pattern.compile("hx-get=\"/messages\\?before=(\\d+)\"");
-    private static final String BEGINNING = "This is the beginning of the chat.";
+    private static final Pattern BEFORE = Pattern.compile("hx-get=\"/rooms/general/messages\\?before=(\\d+)\"");
+    private static final String BEGINNING = "This is the beginning of the room.";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @LocalServerPort

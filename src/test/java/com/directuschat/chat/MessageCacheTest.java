@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
 
 class MessageCacheTest {
 
@@ -31,7 +32,7 @@ class MessageCacheTest {
         }
 
         @Override
-        public List<ChatMessage> after(AccessTokenSource tokens, long afterId, int limit) {
+        public List<ChatMessage> after(AccessTokenSource tokens, ChatRoom room, long afterId, int limit) {
             return List.of();
         }
     }, pool);

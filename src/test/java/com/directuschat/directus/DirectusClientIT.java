@@ -7,9 +7,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import com.directuschat.provision.DirectusProvisioner;
+import com.directuschat.testsupport.DirectusRest;
 import com.directuschat.testsupport.TestDirectus;
 import com.directuschat.testsupport.TestUsers;
 
@@ -23,7 +26,11 @@ class DirectusClientIT {
             Duration.ofSeconds(30), Duration.ofSeconds(30)), JsonMapper.builder().build());
 
     private AccessTokenSource login() {
-        String token = client.login(TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD).accessToken();
+        return login(TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD);
+    }
+
+    private AccessTokenSource login(String email, String password) {
+        String token = client.login(email, password).accessToken();
         return new AccessTokenSource() {
             @Override
             public String accessToken() {
@@ -42,11 +49,73 @@ class DirectusClientIT {
         };
     }
 
+    private ChatRoom room(AccessTokenSource tokens, String slug) {
+        return client.rooms(tokens, "general").stream().filter(r -> r.slug().equals(slug)).findFirst().orElseThrow();
+    }
+
+    /** A room of its own for one test, created as admin (chat users may only read rooms). */
+    private ChatRoom newRoom(AccessTokenSource tokens) {
+        String slug = "room-" + System.nanoTime();
+        new DirectusProvisioner(TestDirectus.adminClient(TestDirectus.shared().url())).ensureRoom(slug, "Room " + slug, null);
+        return room(tokens, slug);
+    }
+
+    @Test
+    void theDefaultRoomHoldsItsMessagesAndThoseWithoutARoomAndNoOtherRoomsMessages() {
+        AccessTokenSource alice = login();
+        ChatRoom general = room(alice, "general");
+        assertThat(general.isDefault()).isTrue();
+        ChatRoom other = newRoom(alice);
+        assertThat(other.isDefault()).isFalse();
+        ChatMessage inGeneral = client.createMessage(alice, general, "in general " + System.nanoTime());
+        // As the seed tutorial's app posts: no room at all.
+        long roomless = DirectusRest.createMessage(TestDirectus.shared().url(),
+                TestDirectus.loginToken(TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD), "no room " + System.nanoTime());
+        ChatMessage inOther = client.createMessage(alice, other, "in the other room " + System.nanoTime());
+
+        List<Long> generalIds = client.latestMessages(alice, general, 50).stream().map(ChatMessage::id).toList();
+        assertThat(generalIds).contains(inGeneral.id(), roomless).doesNotContain(inOther.id());
+        assertThat(client.latestMessages(alice, other, 50)).containsExactly(inOther);
+        assertThat(client.messagesAfter(alice, other, 0, 50)).containsExactly(inOther);
+        assertThat(client.messagesBefore(alice, general, inOther.id(), 50).stream().map(ChatMessage::id))
+                .contains(inGeneral.id(), roomless);
+        assertThat(inOther.room()).isEqualTo(other.id());
+        assertThat(other.contains(inOther)).isTrue();
+        assertThat(general.contains(inOther)).isFalse();
+    }
+
+    @Test
+    void unreadCountsFollowTheStoredReadPositionAndLeaveOutOwnMessages() {
+        AccessTokenSource alice = login();
+        AccessTokenSource bob = login(TestUsers.BOB_EMAIL, TestUsers.BOB_PASSWORD);
+        String aliceId = client.currentUser(alice).id();
+        ChatRoom room = newRoom(alice);
+        ChatMessage first = client.createMessage(bob, room, "one " + System.nanoTime());
+        client.createMessage(bob, room, "two " + System.nanoTime());
+        client.createMessage(alice, room, "mine " + System.nanoTime());
+        client.createMessage(bob, room, "three " + System.nanoTime());
+        List<ChatRoom> rooms = List.of(room);
+
+        assertThat(client.readPositions(alice, aliceId)).doesNotContainKey(room.id());
+        assertThat(client.unreadCounts(alice, rooms, Map.of())).containsEntry(room.id(), 3);
+
+        client.saveReadPosition(alice, aliceId, room.id(), first.id());
+        assertThat(client.readPositions(alice, aliceId)).containsEntry(room.id(), first.id());
+        assertThat(client.unreadCounts(alice, rooms, client.readPositions(alice, aliceId))).containsEntry(room.id(), 2);
+
+        // The second save updates the same row.
+        ChatMessage last = client.latestMessages(alice, room, 1).get(0);
+        client.saveReadPosition(alice, aliceId, room.id(), last.id());
+        assertThat(client.readPositions(alice, aliceId)).containsEntry(room.id(), last.id());
+        assertThat(client.unreadCounts(alice, rooms, client.readPositions(alice, aliceId))).doesNotContainKey(room.id());
+    }
+
     @Test
     void readsMessagesByIdAndLeavesOutThoseThatDoNotExist() {
         AccessTokenSource alice = login();
-        ChatMessage first = client.createMessage(alice, "read me by id " + System.nanoTime());
-        ChatMessage second = client.createMessage(alice, "read me too " + System.nanoTime());
+        ChatRoom general = room(alice, "general");
+        ChatMessage first = client.createMessage(alice, general, "read me by id " + System.nanoTime());
+        ChatMessage second = client.createMessage(alice, general, "read me too " + System.nanoTime());
         List<ChatMessage> read = client.messagesByIds(alice, List.of(second.id(), Long.MAX_VALUE / 2, first.id()));
         assertThat(read).containsExactly(first, second);
         assertThat(read.get(0).authorFirstName()).isEqualTo("Alice");
@@ -56,11 +125,12 @@ class DirectusClientIT {
     @Test
     void aPostAfterNodeClosedTheIdleConnectionSucceeds() {
         AccessTokenSource alice = login();
+        ChatRoom general = room(alice, "general");
         Instant idleSince = Instant.now();
         // Idling past Node's 5 s keep-alive timeout is the point here; nothing else is waited for.
         await().pollDelay(Duration.ofMillis(5500)).atMost(Duration.ofSeconds(10))
                 .until(() -> Duration.between(idleSince, Instant.now()).toMillis() >= 5500);
-        ChatMessage created = client.createMessage(alice, "after idling " + System.nanoTime());
+        ChatMessage created = client.createMessage(alice, general, "after idling " + System.nanoTime());
         assertThat(created.id()).isPositive();
         await().pollDelay(Duration.ofMillis(5500)).atMost(Duration.ofSeconds(10))
                 .until(() -> Duration.between(idleSince, Instant.now()).toMillis() >= 11000);

@@ -55,7 +55,7 @@ class DirectusClientRetryTest {
     @Test
     void aPostThatMayHaveReachedDirectusIsNeverSentTwice() {
         server.resetAfterReading = true;
-        assertThatThrownBy(() -> client.createMessage(tokens, "hello"))
+        assertThatThrownBy(() -> client.createMessage(tokens, new ChatRoom(1, "general", "General", null, true), "hello"))
                 .isInstanceOf(DirectusException.class)
                 .satisfies(e -> assertThat(((DirectusException) e).isUnreachable()).isTrue());
         assertThatThrownBy(() -> client.refresh("refresh-token")).isInstanceOf(DirectusException.class);

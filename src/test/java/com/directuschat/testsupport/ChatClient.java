@@ -101,7 +101,12 @@ public final class ChatClient {
     }
 
     public SseConnection stream(String query, String lastEventId) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri("/messages/stream" + (query == null ? "" : "?" + query)))
+        return streamAt("/messages/stream", query, lastEventId);
+    }
+
+    /** The stream at {@code path}, e.g. {@code /rooms/dev/stream}. */
+    public SseConnection streamAt(String path, String query, String lastEventId) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path + (query == null ? "" : "?" + query)))
                 .header("Accept", "text/event-stream").GET();
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
