@@ -67,6 +67,15 @@ public final class DirectusProvisioner {
         return access;
     }
 
+    /**
+     * Embedded mode only, after {@link #provisionWithDemoUsers()}: the rooms general, random and dev and about 300
+     * messages of history by the demo users over the last four days, if there are no messages yet
+     * ({@link DemoHistory}). Returns the number of messages created: 0 when there were messages already.
+     */
+    public int seedDemoHistory() {
+        return new DemoHistory(client).seed(this, java.time.Instant.now(), java.time.ZoneId.systemDefault());
+    }
+
     void ensureMessagesCollection() {
         if (client.find("/collections/" + MESSAGES).isEmpty()) {
             log.info("Creating collection {}", MESSAGES);

@@ -2,6 +2,7 @@ package com.directuschat.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -13,7 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A dedicated Directus on PostgreSQL (127.0.0.1:5432, user postgres), bootstrapped and provisioned from scratch. */
+/**
+ * A dedicated Directus on PostgreSQL (127.0.0.1:5432, user postgres), bootstrapped and provisioned from scratch, then
+ * seeded with the demo history.
+ */
 class PostgresProvisionIT {
 
     private final String database = "directus_chat_it_" + ProcessHandle.current().pid();
@@ -30,7 +34,7 @@ class PostgresProvisionIT {
     }
 
     @Test
-    void freshPostgresDirectusIsProvisionedIdempotently() {
+    void freshPostgresDirectusIsProvisionedAndSeededIdempotently() {
         LocalDirectusProperties props = TestDirectus.freshProperties(Map.of())
                 .withDb(LocalDirectusProperties.Db.postgres("127.0.0.1", 5432, database, "postgres", null));
         try (LocalDirectus directus = new LocalDirectus(props, TestDirectus.installation())) {
@@ -45,6 +49,12 @@ class PostgresProvisionIT {
             assertThat(once).contains("field messages.user_created uuid", "relation messages.user_created->directus_users");
             assertThat(DirectusAdminClient.accessToken(directus.url(), TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD))
                     .isNotBlank();
+
+            // The embedded mode's demo history on PostgreSQL (no cast-timestamp special, native uuid and timestamptz).
+            Instant before = Instant.now();
+            DemoHistoryIT.assertSeeded(admin, new DirectusProvisioner(admin).seedDemoHistory(), before);
+            assertThat(ProvisioningIT.snapshot(admin)).isEqualTo(once);
+            assertThat(new DirectusProvisioner(admin).seedDemoHistory()).isZero();
         }
     }
 

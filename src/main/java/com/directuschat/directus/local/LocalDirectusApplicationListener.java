@@ -44,7 +44,11 @@ public class LocalDirectusApplicationListener implements ApplicationListener<App
         directus.start();
         try {
             DirectusAdminClient admin = DirectusAdminClient.login(directus.url(), props.adminEmail(), props.adminPassword());
-            new DirectusProvisioner(admin).provisionWithDemoUsers();
+            DirectusProvisioner provisioner = new DirectusProvisioner(admin);
+            provisioner.provisionWithDemoUsers();
+            if (props.seedHistory()) {
+                provisioner.seedDemoHistory(); // only while there are no messages: a second start adds nothing
+            }
         } catch (RuntimeException e) {
             // e.g. the data dir was bootstrapped with another admin password
             throw new LocalDirectusException("Provisioning the local Directus at " + directus.url() + " failed: "

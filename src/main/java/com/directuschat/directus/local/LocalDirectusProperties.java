@@ -23,7 +23,8 @@ public record LocalDirectusProperties(
         @DefaultValue("admin@example.com") String adminEmail,
         @DefaultValue("admin-password") String adminPassword,
         @DefaultValue Db db,
-        Map<String, String> extraEnv) {
+        Map<String, String> extraEnv,
+        @DefaultValue("true") boolean seedHistory) {
 
     public enum Enabled { AUTO, TRUE, FALSE }
 
@@ -70,37 +71,37 @@ public record LocalDirectusProperties(
 
     /** All defaults, as when nothing is configured. */
     public static LocalDirectusProperties defaults() {
-        return new LocalDirectusProperties(null, null, null, 8055, null, null, null, null, null, null, null);
+        return new LocalDirectusProperties(null, null, null, 8055, null, null, null, null, null, null, null, true);
     }
 
     public LocalDirectusProperties withPort(int newPort) {
         return new LocalDirectusProperties(enabled, cacheDir, dataDir, newPort, version, nodeVersion, startupTimeout,
-                adminEmail, adminPassword, db, extraEnv);
+                adminEmail, adminPassword, db, extraEnv, seedHistory);
     }
 
     public LocalDirectusProperties withDataDir(Path newDataDir) {
         return new LocalDirectusProperties(enabled, cacheDir, newDataDir, port, version, nodeVersion, startupTimeout,
-                adminEmail, adminPassword, db, extraEnv);
+                adminEmail, adminPassword, db, extraEnv, seedHistory);
     }
 
     public LocalDirectusProperties withCacheDir(Path newCacheDir) {
         return new LocalDirectusProperties(enabled, newCacheDir, dataDir, port, version, nodeVersion, startupTimeout,
-                adminEmail, adminPassword, db, extraEnv);
+                adminEmail, adminPassword, db, extraEnv, seedHistory);
     }
 
     public LocalDirectusProperties withDb(Db newDb) {
         return new LocalDirectusProperties(enabled, cacheDir, dataDir, port, version, nodeVersion, startupTimeout,
-                adminEmail, adminPassword, newDb, extraEnv);
+                adminEmail, adminPassword, newDb, extraEnv, seedHistory);
     }
 
     public LocalDirectusProperties withExtraEnv(Map<String, String> newExtraEnv) {
         return new LocalDirectusProperties(enabled, cacheDir, dataDir, port, version, nodeVersion, startupTimeout,
-                adminEmail, adminPassword, db, newExtraEnv);
+                adminEmail, adminPassword, db, newExtraEnv, seedHistory);
     }
 
     public LocalDirectusProperties withStartupTimeout(Duration timeout) {
         return new LocalDirectusProperties(enabled, cacheDir, dataDir, port, version, nodeVersion, timeout,
-                adminEmail, adminPassword, db, extraEnv);
+                adminEmail, adminPassword, db, extraEnv, seedHistory);
     }
 
     @Override

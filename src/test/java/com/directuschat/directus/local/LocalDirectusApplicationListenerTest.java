@@ -50,6 +50,9 @@ class LocalDirectusApplicationListenerTest {
         assertThat(defaults.cacheDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".cache", "directus-chat"));
         assertThat(defaults.db().client()).isEqualTo("sqlite3");
         assertThat(defaults.startupTimeout().toSeconds()).isEqualTo(120);
+        assertThat(defaults.seedHistory()).isTrue();
+        assertThat(LocalDirectusProperties.defaults().seedHistory()).isTrue();
+        assertThat(bind(Map.of("directus.local.seed-history", "false")).seedHistory()).isFalse();
 
         StandardEnvironment env = new StandardEnvironment();
         env.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
