@@ -139,13 +139,120 @@
   });
 
   // A lower id can arrive after a higher one (PostgreSQL commits out of order): keep the list in id order.
+  // Day separators have no data-id: they are stepped over (and put right afterwards by updateFlow).
   function keepInOrder(li) {
     var id = Number(li.getAttribute("data-id"));
     var before = li.previousElementSibling;
-    while (before && Number(before.getAttribute("data-id")) > id) { before = before.previousElementSibling; }
+    while (before && (!before.hasAttribute("data-id") || Number(before.getAttribute("data-id")) > id)) {
+      before = before.previousElementSibling;
+    }
     if (before !== li.previousElementSibling) {
       li.parentNode.insertBefore(li, before ? before.nextElementSibling : li.parentNode.firstElementChild);
     }
+  }
+
+  // Readable flow: a message by the same author as the one above it, within GROUP_GAP_MS of it and on the same
+  // day, gets class "continued" (its author line is hidden visually, not from screen readers: see chat.css), and
+  // a day separator goes above the first message of each day. Both are derived from the whole list each time,
+  // because messages come from three places (the page, "Load earlier messages" on top, live events at the
+  // bottom) and may be removed; recomputing a few hundred items is cheaper than getting every path right.
+  var GROUP_GAP_MS = 5 * 60 * 1000;
+  var DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December"];
+
+  function messageList() { return document.getElementById("messages"); }
+
+  function isMessage(elt) { return elt.classList.contains("message") && elt.hasAttribute("data-id"); }
+
+  function isSeparator(elt) { return elt.classList.contains("day-separator"); }
+
+  function messageTime(li) {
+    var time = li.querySelector(".meta time[datetime]");
+    var ms = time ? Date.parse(time.getAttribute("datetime")) : NaN;
+    return isNaN(ms) ? null : ms;
+  }
+
+  // The day in the browser's own time zone (Date's local fields), as a key like "2026-6-3".
+  function dayKey(date) { return date.getFullYear() + "-" + (date.getMonth() + 1) + "-" + date.getDate(); }
+
+  // English like the rest of the page (and the server's full times): "Today", "Yesterday", "Wednesday 3 June",
+  // and with the year outside the current one: "Monday 23 November 2026".
+  function dayLabel(date, now) {
+    if (dayKey(date) === dayKey(now)) { return "Today"; }
+    // new Date(y, m, d - 1) is the previous calendar day, also across month ends and DST changes.
+    if (dayKey(date) === dayKey(new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1))) { return "Yesterday"; }
+    var label = DAYS[date.getDay()] + " " + date.getDate() + " " + MONTHS[date.getMonth()];
+    return date.getFullYear() === now.getFullYear() ? label : label + " " + date.getFullYear();
+  }
+
+  // An li (the log's children stay list items) with a heading, so screen-reader users can jump between days.
+  function newSeparator() {
+    var li = document.createElement("li");
+    li.className = "day-separator";
+    var heading = document.createElement("h2");
+    heading.className = "day-label";
+    li.appendChild(heading);
+    return li;
+  }
+
+  // Writes only what differs: the MutationObserver below sees our own changes, and a second pass that changes
+  // nothing ends the round.
+  function updateFlow() {
+    var list = messageList();
+    if (!list) { return; }
+    var now = new Date();
+    var keep = [];
+    var previous = null;
+    var previousTime = null;
+    var previousDay = null;
+    var items = Array.prototype.slice.call(list.children);
+    for (var i = 0; i < items.length; i++) {
+      var li = items[i];
+      if (!isMessage(li)) { continue; }
+      var time = messageTime(li);
+      var date = time === null ? null : new Date(time);
+      var day = date ? dayKey(date) : previousDay;
+      if (date && day !== previousDay) {
+        var separator = li.previousElementSibling;
+        if (!separator || !isSeparator(separator)) {
+          separator = newSeparator();
+          list.insertBefore(separator, li);
+        }
+        var label = dayLabel(date, now);
+        var heading = separator.firstElementChild;
+        if (heading.textContent !== label) { heading.textContent = label; }
+        keep.push(separator);
+      }
+      var author = li.getAttribute("data-author");
+      var continued = previous !== null && author !== null && author === previous.getAttribute("data-author")
+        && day === previousDay && time !== null && previousTime !== null
+        && Math.abs(time - previousTime) <= GROUP_GAP_MS;
+      if (li.classList.contains("continued") !== continued) { li.classList.toggle("continued", continued); }
+      previous = li;
+      previousTime = time;
+      previousDay = day;
+    }
+    // Separators left over: above a message that moved, was removed, or now shares the day of the one above.
+    var separators = list.querySelectorAll(":scope > .day-separator");
+    for (var j = 0; j < separators.length; j++) {
+      if (keep.indexOf(separators[j]) < 0) { separators[j].remove(); }
+    }
+  }
+
+  // "Today" becomes "Yesterday" at the browser's midnight, with or without new messages.
+  function updateFlowAtMidnight() {
+    var now = new Date();
+    var next = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1, 0, 0, 1);
+    setTimeout(function () { updateFlow(); updateFlowAtMidnight(); }, next.getTime() - now.getTime());
+  }
+
+  // Whatever adds or removes list items (htmx swaps, out-of-band history, live events, later edits and deletes)
+  // is followed by one pass; the observer runs after the change, before the browser paints.
+  function watchFlow() {
+    var list = messageList();
+    if (!list || !window.MutationObserver) { return; }
+    new MutationObserver(updateFlow).observe(list, { childList: true });
   }
 
   document.addEventListener("htmx:sseMessage", function (e) {
@@ -153,6 +260,8 @@
     var id = Number(e.detail.lastEventId);
     var li = document.getElementById("m-" + id);
     if (li) { keepInOrder(li); }
+    // Now rather than from the observer: a new separator or group changes the height scrolled to below.
+    updateFlow();
     // A new EventSource (after an error) starts from here, not from the page's first render.
     if (id > highestId) {
       highestId = id;
@@ -215,6 +324,8 @@
     var anchor = historyAnchor;
     historyAnchor = null;
     removeDuplicateMessages();
+    // Separators and groups first, so that the place put back is the final one.
+    updateFlow();
     var c = conversation();
     var li = anchor.id && document.getElementById(anchor.id);
     if (c && li) {
@@ -240,6 +351,8 @@
     if (e.target && e.target.id === "new-messages") { scrollToBottom(); }
   });
 
+  var midnightScheduled = false;
+
   // Once per app element: on page load, and after a click in the room list swapped in another room.
   function init() {
     var root = app();
@@ -249,6 +362,9 @@
     highestId = since ? Number(since[1]) : 0;
     if (root.getAttribute("data-title")) { document.title = root.getAttribute("data-title"); }
     restoreDraft();
+    updateFlow();
+    watchFlow();
+    if (!midnightScheduled) { midnightScheduled = true; updateFlowAtMidnight(); }
     // Where the reader left off, if the room has news for them; otherwise the newest messages.
     var divider = document.getElementById("unread-divider");
     var c = conversation();
