@@ -365,14 +365,9 @@
     updateFlow();
     watchFlow();
     if (!midnightScheduled) { midnightScheduled = true; updateFlowAtMidnight(); }
-    // Where the reader left off, if the room has news for them; otherwise the newest messages.
-    var divider = document.getElementById("unread-divider");
+    // The newest messages, as everywhere else; the "Unread" line above them marks where the reader left off.
+    scrollToBottom();
     var c = conversation();
-    if (divider && c) {
-      c.scrollTop += divider.getBoundingClientRect().top - c.getBoundingClientRect().top - 8;
-    } else {
-      scrollToBottom();
-    }
     if (c) {
       c.addEventListener("scroll", function () {
         if (atBottom()) { document.getElementById("new-messages").hidden = true; }

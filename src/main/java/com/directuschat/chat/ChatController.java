@@ -87,14 +87,15 @@ class ChatController {
             history = history.subList(1, history.size());
         }
         long lastId = history.isEmpty() ? 0 : history.get(history.size() - 1).id();
-        long readUpTo = positions.getOrDefault(room.id(), 0L);
+        // A room never opened before has no line: everything in it is new, and the newest is what to show.
+        Long readUpTo = positions.get(room.id());
         sessions.of(httpSession, login.tokens(), login.getPrincipal().id())
                 .unreadFromDirectus(unread, positions, room, lastId);
         ZoneId zone = ClientTimeZone.of(request);
         page.addObject("room", room);
         page.addObject("rooms", Rooms.links(all, unread, room, request.getContextPath()));
         page.addObject("messages", history.stream().map(m -> MessageFormatter.view(m, zone)).toList());
-        page.addObject("unreadFrom", firstUnread(history, readUpTo, login.getPrincipal().id()));
+        page.addObject("unreadFrom", readUpTo == null ? null : firstUnread(history, readUpTo, login.getPrincipal().id()));
         page.addObject("lastId", lastId);
         page.addObject("historyBefore", older ? history.get(0).id() : null);
         return page;
