@@ -66,6 +66,7 @@ class ChatController {
         ModelAndView page = new ModelAndView(htmx.isHtmxRequest() && !htmx.isHistoryRestoreRequest()
                 ? "chat/page :: app" : "chat/page");
         page.addObject("user", login.getPrincipal());
+        ChatSession session = sessions.of(httpSession, login.tokens(), login.getPrincipal().id());
         ChatRoom room;
         List<ChatMessage> history;
         List<ChatRoom> all;
@@ -76,7 +77,9 @@ class ChatController {
             all = rooms.all(login.tokens());
             // One more than shown: whether there is anything older decides between the button and "the beginning".
             history = directus.latestMessages(login.tokens(), room, properties.historySize() + 1);
-            positions = directus.readPositions(login.tokens(), login.getPrincipal().id());
+            positions = new java.util.HashMap<>(directus.readPositions(login.tokens(), login.getPrincipal().id()));
+            // This login may be ahead of Directus by a position it has not written yet.
+            session.readPositions().forEach((id, at) -> positions.merge(id, at, Math::max));
             unread = directus.unreadCounts(login.tokens(), all, positions);
         }
         catch (DirectusException e) {
@@ -89,8 +92,7 @@ class ChatController {
         long lastId = history.isEmpty() ? 0 : history.get(history.size() - 1).id();
         // A room never opened before has no line: everything in it is new, and the newest is what to show.
         Long readUpTo = positions.get(room.id());
-        sessions.of(httpSession, login.tokens(), login.getPrincipal().id())
-                .unreadFromDirectus(unread, positions, room, lastId);
+        session.unreadFromDirectus(unread, positions, room, lastId);
         ZoneId zone = ClientTimeZone.of(request);
         page.addObject("room", room);
         page.addObject("rooms", Rooms.links(all, unread, room, request.getContextPath()));

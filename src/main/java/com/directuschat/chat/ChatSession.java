@@ -119,8 +119,13 @@ final class ChatSession {
             return;
         }
         reader.unread().reset(counts, positions);
-        reader.unread().read(shown.id(), newestShown);
+        reader.unread().opened(shown.id(), newestShown);
         serial.execute(this::sendRoomLists);
+    }
+
+    /** Read positions as this login knows them (ahead of Directus by writes not made yet). */
+    Map<Long, Long> readPositions() {
+        return reader == null ? Map.of() : reader.unread().positions();
     }
 
     /** The login's unread counts by room id. */

@@ -57,11 +57,23 @@ final class Unread {
     /** The room was shown up to {@code id}: its count clears and its position moves there (saved soon). */
     synchronized void read(long roomId, long id) {
         counts.remove(roomId);
-        if (id > readUpTo.getOrDefault(roomId, 0L)) {
+        // A room opened for the first time gets a position even when it is empty: it has been opened.
+        if (id > readUpTo.getOrDefault(roomId, 0L) || !readUpTo.containsKey(roomId)) {
             readUpTo.put(roomId, id);
             unsaved.add(roomId);
             scheduleSave();
         }
+    }
+
+    /** The room was opened (a page of it rendered): read as {@link #read}, and saved at once, not later. */
+    void opened(long roomId, long id) {
+        read(roomId, id);
+        worker.execute(this::flush);
+    }
+
+    /** The positions this login knows, which may be ahead of Directus's by a save not yet made. */
+    synchronized Map<Long, Long> positions() {
+        return Map.copyOf(readUpTo);
     }
 
     /** A message by someone else arrived in a room no tab shows; false when it was read already. */

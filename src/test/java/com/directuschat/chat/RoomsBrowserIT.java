@@ -70,11 +70,14 @@ class RoomsBrowserIT {
         return "http://localhost:" + port;
     }
 
+    /** Logged in, in the test's room. */
     private Page loggedIn(BrowserContext context, String email, String password) {
         Page page = ChatPage.watched(context.newPage(), problems);
         page.setDefaultTimeout(20_000);
-        page.navigate(base() + "/rooms/" + slug);
+        page.navigate(base() + "/");
         logIn(page, email, password);
+        page.navigate(base() + "/rooms/" + slug);
+        assertThat(page.locator("#connection-status")).containsText("Connected");
         return page;
     }
 

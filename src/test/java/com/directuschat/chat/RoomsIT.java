@@ -95,6 +95,8 @@ class RoomsIT {
     void aMessageGoesToItsRoomOnlyAndCountsAsUnreadElsewhere() {
         ChatClient alice = loggedIn(ALICE_EMAIL, ALICE_PASSWORD);
         ChatClient bob = loggedIn(BOB_EMAIL, BOB_PASSWORD);
+        // A room never opened has no "unread" line; once opened, it has a place where Alice left off.
+        assertThat(alice.get("/rooms/" + slug).body()).doesNotContain("id=\"unread-divider\"");
         String generalSince = since(alice.get("/").body());
         try (SseConnection general = alice.streamAt("/messages/stream", "since=" + generalSince, null)) {
             general.await(e -> "status".equals(e.name()) && e.data().contains("Connected"), WAIT);
@@ -123,17 +125,25 @@ class RoomsIT {
         sent(bob.postForm("/rooms/" + slug + "/messages", Map.of("content", "second " + tag), true));
 
         ChatClient alice = loggedIn(ALICE_EMAIL, ALICE_PASSWORD);
-        assertThat(alice.get("/").body()).contains(roomName + "</span><span class=\"visually-hidden\">, 2 unread");
-        assertThat(alice.get("/rooms/" + slug).body()).contains("id=\"unread-divider\"");
+        assertThat(alice.get("/").body()).contains("aria-label=\"" + roomName + ", 2 unread\"");
+        assertThat(alice.get("/rooms/" + slug).body()).contains("second " + tag);
 
         // Another device (a new login) finds the room read, once the position is written (at once on the page).
         ChatClient aliceElsewhere = loggedIn(ALICE_EMAIL, ALICE_PASSWORD);
         org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() ->
-                assertThat(aliceElsewhere.get("/").body()).contains(roomName).doesNotContain(roomName + "</span><span class=\"visually-hidden\">"));
+                assertThat(aliceElsewhere.get("/").body()).contains(roomName).doesNotContain("aria-label=\"" + roomName + ","));
         assertThat(aliceElsewhere.get("/rooms/" + slug).body()).doesNotContain("id=\"unread-divider\"");
 
+        // What Bob posts next is unread on that device too, under the line where Alice left off.
+        sent(bob.postForm("/rooms/" + slug + "/messages", Map.of("content", "third " + tag), true));
+        ChatClient aliceThird = loggedIn(ALICE_EMAIL, ALICE_PASSWORD);
+        assertThat(aliceThird.get("/").body()).contains("aria-label=\"" + roomName + ", 1 unread\"");
+        String room = aliceThird.get("/rooms/" + slug).body();
+        assertThat(room.indexOf("second " + tag)).isLessThan(room.indexOf("id=\"unread-divider\""));
+        assertThat(room.indexOf("id=\"unread-divider\"")).isLessThan(room.indexOf("third " + tag));
+
         // Bob's own messages are never unread for him.
-        assertThat(bob.get("/").body()).doesNotContain(roomName + "</span><span class=\"visually-hidden\">");
+        assertThat(bob.get("/").body()).doesNotContain("aria-label=\"" + roomName + ",");
     }
 
     @Test
