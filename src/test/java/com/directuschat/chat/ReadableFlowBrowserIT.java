@@ -111,7 +111,7 @@ class ReadableFlowBrowserIT {
     /** Loads older messages until the beginning of the chat is shown. */
     private static void loadAll(Page page) {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Load earlier messages")).click();
-        assertThat(page.getByText("This is the beginning of the chat")).isVisible();
+        assertThat(page.getByText("This is the beginning of the room")).isVisible();
     }
 
     /**
@@ -137,6 +137,7 @@ class ReadableFlowBrowserIT {
                 + "    return right - left > 1 && down - up > 1;"
                 + "  };"
                 + "  return Array.from(document.getElementById('messages').children).map(li => {"
+                + "    if (li.classList.contains('unread-divider')) return '--- unread';"
                 + "    if (li.classList.contains('day-separator')) return '# ' + li.textContent.trim();"
                 + "    const author = li.querySelector('.author'), content = li.querySelector('.content').textContent;"
                 + "    return seen(author, li) ? content + ' | ' + author.textContent : content;"
