@@ -10,6 +10,15 @@
     }
   } catch (ignored) { /* the server's zone is used */ }
 
+  // One id per document: a stream opened after an htmx room switch tells the server that this page's earlier
+  // stream is gone (its connection may not know yet), so that room no longer counts as being read here.
+  var PAGE_ID = Math.random().toString(36).slice(2) + Date.now().toString(36);
+  if (window.htmx) {
+    htmx.createEventSource = function (url) {
+      return new EventSource(url + (url.indexOf("?") < 0 ? "?" : "&") + "page=" + PAGE_ID, { withCredentials: true });
+    };
+  }
+
   // Each room keeps its own draft; the form names the key.
   function draftKey() {
     var form = document.getElementById("send-form");

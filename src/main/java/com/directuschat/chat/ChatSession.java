@@ -89,6 +89,14 @@ final class ChatSession {
     }
 
     void attach(MessageStream stream) {
+        // The page's earlier stream (another room, before an htmx switch) is gone, even if its connection does not
+        // know it yet: it must not take messages, nor count its room as read.
+        for (MessageStream earlier : streams) {
+            if (earlier.samePage(stream)) {
+                streams.remove(earlier);
+                earlier.complete();
+            }
+        }
         // Held before it can receive anything live: a live id must not move the replay's starting point.
         stream.hold();
         streams.add(stream);

@@ -33,6 +33,8 @@ final class MessageStream {
     private final SseEmitter emitter;
     /** The room this tab shows; null takes every message (tests). */
     private final ChatRoom room;
+    /** The page (document) that opened this stream, when it says; a page has one stream at a time. */
+    private volatile String page;
     private final ZoneId zone;
     private final Fragments fragments;
     private final int capacity;
@@ -68,6 +70,16 @@ final class MessageStream {
 
     ChatRoom room() {
         return room;
+    }
+
+    MessageStream fromPage(String pageId) {
+        this.page = pageId;
+        return this;
+    }
+
+    /** Whether this stream and {@code other} come from the same page (so the older one is gone). */
+    boolean samePage(MessageStream other) {
+        return page != null && other != this && page.equals(other.page);
     }
 
     /** Whether this tab shows {@code message}'s room. */

@@ -44,6 +44,7 @@ class MessageStreamController {
     /** A room's stream; {@code /messages/stream} is the default room's. */
     @GetMapping(path = { "/messages/stream", "/rooms/{slug}/stream" }, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter stream(@PathVariable(required = false) String slug, @RequestParam(required = false) String since,
+            @RequestParam(required = false) String page,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request,
             HttpSession httpSession) {
         long position = Math.max(position(since, "since"), position(lastEventId, "Last-Event-ID"));
@@ -53,7 +54,8 @@ class MessageStreamController {
         ChatSession session = sessions.of(httpSession, login.tokens(), login.getPrincipal().id());
         SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
         MessageStream stream = new MessageStream(room, emitter, position, ClientTimeZone.of(request), fragments,
-                properties.streamQueueCapacity(), sessions.streamWriter(), sessions.closer(), sessions.stats());
+                properties.streamQueueCapacity(), sessions.streamWriter(), sessions.closer(), sessions.stats())
+                .fromPage(pageId(page));
         if (newest >= 0) {
             // After a data reset the browser may be ahead of Directus; it then goes live without replay.
             stream.clampTo(newest);
@@ -103,6 +105,17 @@ class MessageStreamController {
                     .orElseGet(() -> rooms.known().stream().filter(ChatRoom::isDefault).findFirst()
                             .orElse(new ChatRoom(0, Rooms.DEFAULT_SLUG, "General", null, true)));
         }
+    }
+
+    /** The page's id (chat.js makes one per document), or null; anything else is a 400. */
+    static String pageId(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (!value.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "page must be up to 64 letters, digits, _ or -");
+        }
+        return value;
     }
 
     /** A message id the browser has seen; absent means "nothing yet". */

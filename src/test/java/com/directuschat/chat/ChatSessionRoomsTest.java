@@ -123,4 +123,26 @@ class ChatSessionRoomsTest {
         lanes.runAll();
         assertThat(session.unreadCounts()).containsExactly(Map.entry(2L, 1));
     }
+
+    /** After an htmx switch the page's stream in the old room is gone, though its connection may not say so yet. */
+    @Test
+    void aPagesNewStreamReplacesItsStreamInTheRoomItLeft() {
+        ChatSession session = session();
+        RecordingEmitter left = new RecordingEmitter();
+        RecordingEmitter now = new RecordingEmitter();
+        RecordingEmitter otherTab = new RecordingEmitter();
+        session.attach(tab(GENERAL, left, 0).fromPage("page-1"));
+        session.attach(tab(DEV, otherTab, 0).fromPage("page-2"));
+        session.attach(tab(DEV, now, 0).fromPage("page-1"));
+        lanes.runAll();
+        assertThat(left.completed).isTrue();
+        assertThat(otherTab.completed).isFalse();
+
+        stored(9, GENERAL.id(), "bob-id");
+        listeners.get(0).onMessageCreated(9);
+        lanes.runAll();
+        assertThat(left.messageIds()).doesNotContain(9L);
+        assertThat(session.unreadCounts()).containsExactly(Map.entry(1L, 1));
+        assertThat(session.streams()).hasSize(2);
+    }
 }
