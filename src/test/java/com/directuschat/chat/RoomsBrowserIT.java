@@ -116,10 +116,11 @@ class RoomsBrowserIT {
         assertThat(roomLink(alice, roomName)).isFocused();
 
         alice.goBack();
-        assertThat(heading(alice)).hasText("General");
+        assertThat(heading(alice)).hasText("General", new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(20_000));
         assertThat(alice).hasURL(base() + "/");
         alice.goForward();
-        assertThat(heading(alice)).hasText(roomName);
+        // Back and forward load the page anew (no htmx history cache); on a loaded machine that takes a while.
+        assertThat(heading(alice)).hasText(roomName, new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(20_000));
         assertThat(alice.locator("#connection-status")).containsText("Connected");
         assertThat(alice.getByRole(AriaRole.LOG)).isVisible();
     }
