@@ -314,7 +314,6 @@
     form.appendChild(box);
     form.appendChild(row);
     form.appendChild(notice);
-    li.classList.add("editing");
     if (content) { content.insertAdjacentElement("afterend", form); } else { li.appendChild(form); }
     htmx.process(form);
     if (!state || state.focused) {
@@ -329,7 +328,6 @@
     if (!li) { return; }
     var form = li.querySelector(".edit-form");
     if (form) { form.remove(); }
-    li.classList.remove("editing");
     removeErrors(li);
     var edit = li.querySelector(".edit-button");
     if (focusEdit && edit) { edit.focus(); }
@@ -369,10 +367,24 @@
     return null;
   }
 
-  // A refusal is appended to its message (the server retargets it there): one at a time.
+  // A refusal goes at the end of its message, one at a time. The message is looked up by id: a live edit may have
+  // replaced the one the request came from. When it is gone, the refusal shows under the composer.
   document.addEventListener("htmx:beforeSwap", function (e) {
     var change = changeRequest(e);
-    if (change && e.detail.xhr && e.detail.xhr.status >= 400 && e.detail.target) { removeErrors(e.detail.target); }
+    if (!change || !e.detail.xhr || e.detail.xhr.status < 400) { return; }
+    var li = change.id && document.getElementById("m-" + change.id);
+    if (li && change.kind === "edit" && !li.querySelector(".edit-form")) {
+      e.detail.shouldSwap = false; // the editor was cancelled meanwhile: nothing to fix
+    } else if (li) {
+      removeErrors(li);
+      e.detail.target = li;
+      e.detail.swapOverride = "beforeend";
+    } else {
+      e.detail.shouldSwap = false;
+      var holder = document.createElement("div");
+      holder.innerHTML = e.detail.serverResponse;
+      showSendError(holder.textContent.trim());
+    }
   });
 
   function focusLost() {

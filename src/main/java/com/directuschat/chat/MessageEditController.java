@@ -4,7 +4,6 @@ import java.time.ZoneId;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
@@ -26,8 +25,9 @@ import com.directuschat.directus.DirectusException;
  * through the update and delete subscriptions, like a new message.
  * <p>
  * Answers: an edit gets the message fragment (200), which replaces the message in place; a delete gets an empty
- * 200 (htmx removes the message). A refusal is one line for that message ({@code chat/fragments :: message-error})
- * with its status: 400 for an id that is not one, 404 unknown, 403 not yours, 422 bad text, 503 Directus down.
+ * 200 (htmx removes the message). A refusal is one line for that message ({@code chat/fragments :: message-error},
+ * role alert) with its status: 400 for an id that is not one, 404 unknown, 403 not yours, 422 bad text, 503 Directus
+ * down.
  */
 @Controller
 class MessageEditController {
@@ -43,17 +43,17 @@ class MessageEditController {
     }
 
     @PatchMapping("/messages/{id}")
-    ModelAndView edit(@PathVariable("id") String idText, HttpServletRequest request, HttpServletResponse response) {
+    ModelAndView edit(@PathVariable("id") String idText, HttpServletRequest request) {
         long id = id(idText);
         if (id < 0) {
-            return refused(response, HttpStatus.BAD_REQUEST, badId());
+            return refused(HttpStatus.BAD_REQUEST, badId());
         }
         String[] values = request.getParameterValues("content");
         String content = values == null ? null : values[0];
         String problem = values != null && values.length > 1 ? "Give the new text once."
                 : MessageDraft.problem(content, properties.maxMessageLength());
         if (problem != null) {
-            return refused(response, HttpStatus.UNPROCESSABLE_CONTENT, problem);
+            return refused(HttpStatus.UNPROCESSABLE_CONTENT, problem);
         }
         DirectusAuthentication login = CurrentLogin.get();
         String text = content.strip();
@@ -68,18 +68,18 @@ class MessageEditController {
             return answer;
         }
         catch (Refusal refusal) {
-            return refused(response, refusal.status, refusal.getMessage());
+            return refused(refusal.status, refusal.getMessage());
         }
         catch (DirectusException e) {
-            return refused(response, failureStatus(e), failureMessage(e, "changed"));
+            return refused(failureStatus(e), failureMessage(e, "changed"));
         }
     }
 
     @DeleteMapping("/messages/{id}")
-    ModelAndView delete(@PathVariable("id") String idText, HttpServletResponse response) {
+    ModelAndView delete(@PathVariable("id") String idText) {
         long id = id(idText);
         if (id < 0) {
-            return refused(response, HttpStatus.BAD_REQUEST, badId());
+            return refused(HttpStatus.BAD_REQUEST, badId());
         }
         DirectusAuthentication login = CurrentLogin.get();
         try {
@@ -89,10 +89,10 @@ class MessageEditController {
             return new ModelAndView("chat/fragments :: sent");
         }
         catch (Refusal refusal) {
-            return refused(response, refusal.status, refusal.getMessage());
+            return refused(refusal.status, refusal.getMessage());
         }
         catch (DirectusException e) {
-            return refused(response, failureStatus(e), failureMessage(e, "deleted"));
+            return refused(failureStatus(e), failureMessage(e, "deleted"));
         }
     }
 
@@ -136,10 +136,11 @@ class MessageEditController {
         return "That is not a message id: it must be a whole number from 1 to " + ChatController.MAX_MESSAGE_ID + ".";
     }
 
-    /** The refusal, swapped in at the end of the message it is about (the edit form's or the button's). */
-    private static ModelAndView refused(HttpServletResponse response, HttpStatus status, String message) {
-        response.setHeader("HX-Retarget", "closest li");
-        response.setHeader("HX-Reswap", "beforeend");
+    /**
+     * The refusal; chat.js puts it at the end of the message it is about (found by id, not relative to the form or
+     * button, which a live edit may have replaced meanwhile).
+     */
+    private static ModelAndView refused(HttpStatus status, String message) {
         ModelAndView answer = new ModelAndView("chat/fragments :: message-error", status);
         answer.addObject("messageError", message);
         return answer;
