@@ -245,8 +245,8 @@ class ChatSessionTest {
     }
 
     /**
-     * A tab that joins (or resumes) is replayed first; an edit or delete that comes meanwhile waits behind the
-     * replay and its window (what exists of the messages the tab may already show).
+     * A tab that joins (or resumes) is replayed first; an edit or delete that comes meanwhile (here: while the
+     * replay reads its window) waits behind the replay and its window.
      */
     @Test
     void changesDuringAReplayWaitForItAndItsWindow() {
@@ -264,6 +264,9 @@ class ChatSessionTest {
 
             @Override
             public MessageStream.Window window(AccessTokenSource tokens, long upToId, int size) {
+                // Bob deletes message 12 just now: the event is handled on the session's lane at once.
+                listeners.get(0).onMessagesDeleted(List.of(12L));
+                lanes.runAll();
                 return new MessageStream.Window(0, upToId, List.of(8L, 10L),
                         List.of(byAlice(8, "edited while you were away", java.time.Instant.parse("2026-11-28T10:05:00Z"))));
             }
@@ -271,7 +274,6 @@ class ChatSessionTest {
         ChatSession session = session(source, Duration.ofMinutes(1));
         RecordingEmitter tab = new RecordingEmitter();
         session.attach(stream(tab, 10));
-        listeners.get(0).onMessagesDeleted(List.of(12L));
         lanes.runAll();
 
         String raw = tab.raw();
