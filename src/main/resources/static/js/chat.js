@@ -386,4 +386,225 @@
 
   document.addEventListener("htmx:load", init);
   document.addEventListener("DOMContentLoaded", init);
+  // ---- Editing and deleting one's own messages ----
+
+  // CSRF: the edit form and the Delete buttons carry no token (live fragments are shared between viewers), so
+  // every non-GET htmx request gets the page's token, the send form's hidden _csrf field, as Spring's header.
+  document.addEventListener("htmx:configRequest", function (e) {
+    var verb = e.detail && e.detail.verb ? String(e.detail.verb).toLowerCase() : "get";
+    var field = document.querySelector('#send-form input[name="_csrf"]');
+    if (verb !== "get" && field && field.value) { e.detail.headers["X-CSRF-TOKEN"] = field.value; }
+  });
+
+  function messageOf(elt) { return elt && elt.closest ? elt.closest("li.message") : null; }
+
+  function composer() { return textarea(); }
+
+  function removeErrors(li) {
+    var errors = li.querySelectorAll(".message-error");
+    for (var i = 0; i < errors.length; i++) { errors[i].remove(); }
+  }
+
+  // "Edit" opens an editor in the message, with the text it shows (links included: they show their address).
+  // state, when a live edit replaced the message under an open editor: what was typed, the caret, the focus.
+  function openEditor(li, state) {
+    var button = li && li.querySelector(".edit-button");
+    if (!button) { return; }
+    var open = li.querySelector(".edit-form textarea");
+    if (open) { open.focus(); return; }
+    var id = li.getAttribute("data-id");
+    var form = document.createElement("form");
+    form.className = "edit-form";
+    form.setAttribute("data-id", id);
+    form.setAttribute("hx-patch", button.getAttribute("data-url"));
+    form.setAttribute("hx-target", "closest li");
+    form.setAttribute("hx-swap", "outerHTML");
+    form.setAttribute("hx-sync", "this:drop");
+    var box = document.createElement("textarea");
+    box.name = "content";
+    box.id = "m-" + id + "-editor";
+    box.rows = 2;
+    box.setAttribute("aria-label", "Edit message");
+    box.setAttribute("aria-describedby", "m-" + id + "-edit-hint");
+    var content = li.querySelector(".content");
+    box.value = state ? state.text : (content ? content.textContent : "");
+    var row = document.createElement("div");
+    row.className = "edit-actions";
+    var save = document.createElement("button");
+    save.type = "submit";
+    save.textContent = "Save";
+    var cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "link edit-cancel";
+    cancel.textContent = "Cancel";
+    var hint = document.createElement("span");
+    hint.className = "edit-hint";
+    hint.id = "m-" + id + "-edit-hint";
+    hint.textContent = "Enter saves, Shift+Enter starts a new line, Escape cancels.";
+    row.appendChild(save);
+    row.appendChild(cancel);
+    row.appendChild(hint);
+    var notice = document.createElement("p");
+    notice.className = "edit-notice";
+    notice.setAttribute("role", "status");
+    if (state) { notice.textContent = "Changed meanwhile (shown above is not your text). Saving replaces it with yours."; }
+    form.appendChild(box);
+    form.appendChild(row);
+    form.appendChild(notice);
+    if (content) { content.insertAdjacentElement("afterend", form); } else { li.appendChild(form); }
+    htmx.process(form);
+    if (!state || state.focused) {
+      box.focus();
+      var start = state ? state.start : box.value.length;
+      var end = state ? state.end : box.value.length;
+      box.setSelectionRange(start, end);
+    }
+  }
+
+  function closeEditor(li, focusEdit) {
+    if (!li) { return; }
+    var form = li.querySelector(".edit-form");
+    if (form) { form.remove(); }
+    removeErrors(li);
+    var edit = li.querySelector(".edit-button");
+    if (focusEdit && edit) { edit.focus(); }
+  }
+
+  document.addEventListener("click", function (e) {
+    var target = e.target && e.target.closest ? e.target : null;
+    if (!target) { return; }
+    if (target.closest(".edit-button")) {
+      openEditor(messageOf(target), null);
+    } else if (target.closest(".edit-cancel")) {
+      closeEditor(messageOf(target), true);
+    }
+  });
+
+  // In the editor Enter saves, Shift+Enter starts a new line, Escape cancels and goes back to "Edit".
+  document.addEventListener("keydown", function (e) {
+    var form = e.target && e.target.closest ? e.target.closest(".edit-form") : null;
+    if (!form) { return; }
+    if (e.key === "Escape") {
+      e.preventDefault();
+      closeEditor(messageOf(form), true);
+    } else if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.target.tagName === "TEXTAREA") {
+      e.preventDefault();
+      if (form.requestSubmit) { form.requestSubmit(); }
+    }
+  });
+
+  function changeRequest(e) {
+    var elt = e.detail && e.detail.requestConfig ? e.detail.requestConfig.elt : e.detail && e.detail.elt;
+    if (!elt || !elt.classList) { return null; }
+    if (elt.classList.contains("edit-form")) { return { kind: "edit", elt: elt, id: elt.getAttribute("data-id") }; }
+    if (elt.classList.contains("delete-button")) {
+      var li = messageOf(elt);
+      return { kind: "delete", elt: elt, id: li ? li.getAttribute("data-id") : null };
+    }
+    return null;
+  }
+
+  // A refusal goes at the end of its message, one at a time. The message is looked up by id: a live edit may have
+  // replaced the one the request came from. When it is gone, the refusal shows under the composer.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var change = changeRequest(e);
+    if (!change || !e.detail.xhr || e.detail.xhr.status < 400) { return; }
+    var li = change.id && document.getElementById("m-" + change.id);
+    if (li && change.kind === "edit" && !li.querySelector(".edit-form")) {
+      e.detail.shouldSwap = false; // the editor was cancelled meanwhile: nothing to fix
+    } else if (li) {
+      removeErrors(li);
+      e.detail.target = li;
+      e.detail.swapOverride = "beforeend";
+    } else {
+      e.detail.shouldSwap = false;
+      var holder = document.createElement("div");
+      holder.innerHTML = e.detail.serverResponse;
+      showSendError(holder.textContent.trim());
+    }
+  });
+
+  function focusLost() {
+    var active = document.activeElement;
+    return !active || active === document.body || !document.body.contains(active);
+  }
+
+  // After a save the focus goes back to the message's Edit button; after a delete, to the composer.
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var change = changeRequest(e);
+    if (!change || !e.detail.successful || !focusLost()) { return; }
+    var edit = change.kind === "edit" && document.getElementById("m-" + change.id + "-edit");
+    if (edit) { edit.focus(); } else if (composer()) { composer().focus(); }
+  });
+
+  // Live edits and deletes arrive as out-of-band swaps of #m-<id>. What this page does not show (another room,
+  // older history, deleted already) and edits no newer than what it shows (its own save's answer came first) are
+  // dropped before htmx sees them: an out-of-band swap without its target logs htmx:oobErrorNoTarget.
+  function version(li) { return Number(li.getAttribute("data-version")) || 0; }
+
+  htmx.defineExtension("message-changes", {
+    transformResponse: function (text) {
+      var parsed = document.createElement("template");
+      parsed.innerHTML = text;
+      var items = Array.prototype.slice.call(parsed.content.children);
+      for (var i = 0; i < items.length; i++) {
+        var current = items[i].id ? document.getElementById(items[i].id) : null;
+        var remove = items[i].getAttribute("hx-swap-oob") === "delete";
+        if (!current || (!remove && version(items[i]) <= version(current))) { items[i].remove(); }
+      }
+      return parsed.innerHTML;
+    }
+  });
+
+  // A message about to be replaced or removed: remember the focus and an open editor, to carry them over.
+  var changing = [];
+
+  document.addEventListener("htmx:oobBeforeSwap", function (e) {
+    var li = e.detail && e.detail.target;
+    if (!li || !li.classList || !li.classList.contains("message")) { return; }
+    var active = document.activeElement;
+    var form = li.querySelector(".edit-form");
+    var box = form && form.querySelector("textarea");
+    // An editor whose save is under way closes: the live edit is most likely that save.
+    var editor = box && !form.classList.contains("htmx-request")
+      ? { text: box.value, start: box.selectionStart, end: box.selectionEnd, focused: active === box } : null;
+    changing.push({ id: li.id, hadFocus: !!(active && li.contains(active)), editor: editor });
+  });
+
+  document.addEventListener("htmx:sseMessage", function (e) {
+    if (!e.detail || e.detail.type !== "message-change") { return; }
+    var done = changing;
+    changing = [];
+    for (var i = 0; i < done.length; i++) {
+      var li = document.getElementById(done[i].id);
+      if (li && done[i].editor) {
+        openEditor(li, done[i].editor);
+      } else if (done[i].hadFocus && focusLost()) {
+        var edit = li && li.querySelector(".edit-button");
+        if (edit) { edit.focus(); } else if (composer()) { composer().focus(); }
+      }
+    }
+  });
+
+  // On every (re)connect the server says which messages exist in the range the page may show (the newest
+  // chat.history-size up to where the page resumed): those the page shows in that range and that are not listed
+  // were deleted while it was not listening. Older ones loaded with "Load earlier messages" are not checked.
+  document.addEventListener("htmx:sseBeforeMessage", function (e) {
+    if (!e.detail || e.detail.type !== "message-window") { return; }
+    e.preventDefault();
+    var range;
+    try { range = JSON.parse(e.detail.data); } catch (ignored) { return; }
+    if (!range || !range.ids) { return; }
+    var present = {};
+    for (var i = 0; i < range.ids.length; i++) { present[range.ids[i]] = true; }
+    var items = document.querySelectorAll("#messages li.message");
+    for (var j = 0; j < items.length; j++) {
+      var id = Number(items[j].getAttribute("data-id"));
+      if (id >= range.low && id <= range.high && !present[id]) {
+        var hadFocus = items[j].contains(document.activeElement);
+        items[j].remove();
+        if (hadFocus && composer()) { composer().focus(); }
+      }
+    }
+  });
 })();

@@ -1,5 +1,6 @@
 package com.directuschat.chat;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +40,26 @@ final class ChatSession {
 
         /** Messages of {@code room} with an id above {@code afterId}, in id order (blocking). */
         List<ChatMessage> after(AccessTokenSource tokens, ChatRoom room, long afterId, int limit);
+
+        /**
+         * The message as of its edit {@code updatedAt} or later (null: unknown version); completes with null when it
+         * is gone or not readable.
+         */
+        default CompletableFuture<ChatMessage> updated(long id, Instant updatedAt, AccessTokenSource tokens) {
+            return read(List.of(id), tokens).thenApply(found -> found.get(id));
+        }
+
+        /** These messages were deleted. */
+        default void deleted(List<Long> ids) {
+        }
+
+        /**
+         * What exists of the {@code size} newest messages of {@code room} up to {@code upToId}, for a tab resuming
+         * there (blocking); null when this source cannot say.
+         */
+        default MessageStream.Window window(AccessTokenSource tokens, ChatRoom room, long upToId, int size) {
+            return null;
+        }
     }
 
     /** The rooms as this login sees them: where a message belongs, and the room list a tab shows. */
@@ -267,6 +290,55 @@ final class ChatSession {
         }
     }
 
+    /** An edit: its message (read once per instance per version) goes to every tab, in event order. */
+    private void messageUpdated(long id, Instant updatedAt) {
+        serial.execute(() -> inOrder(source.updated(id, updatedAt, tokens), (message, error) -> {
+            if (error != null) {
+                // The tabs get the edit with their next replay (it re-sends the edited messages they may show).
+                log.info("Reading edited message {} failed ({})", id, error.toString());
+            }
+            else if (message != null) {
+                toStreams(stream -> {
+                    if (stream.shows(message)) {
+                        stream.update(message);
+                    }
+                });
+            }
+        }));
+    }
+
+    /** A delete: nothing to read; it goes to every tab, in event order. */
+    private void messagesDeleted(List<Long> ids) {
+        source.deleted(ids);
+        serial.execute(() -> inOrder(CompletableFuture.completedFuture(null),
+                (ignored, error) -> toStreams(stream -> stream.deleted(ids))));
+    }
+
+    /** Runs {@code deliver} on the serial lane once {@code work} and every delivery queued before it are done. */
+    private <T> void inOrder(CompletableFuture<T> work, BiConsumer<T, Throwable> deliver) {
+        if (deliveries.isDone() && work.isDone()) {
+            Outcome<T> outcome = work.handle(Outcome<T>::new).join();
+            deliver.accept(outcome.value(), outcome.error());
+            return;
+        }
+        deliveries = deliveries
+                .thenCompose(previous -> work.handle(Outcome<T>::new))
+                .thenAcceptAsync(outcome -> deliver.accept(outcome.value(), outcome.error()), serial)
+                .exceptionally(error -> {
+                    log.warn("Delivering a change failed: {}", error.toString());
+                    return null;
+                });
+    }
+
+    private void toStreams(Consumer<MessageStream> action) {
+        for (MessageStream stream : streams) {
+            action.accept(stream);
+            if (stream.isClosed()) {
+                streams.remove(stream);
+            }
+        }
+    }
+
     private void replayAll() {
         streams.forEach(stream -> {
             stream.hold();
@@ -292,10 +364,25 @@ final class ChatSession {
                 log.info("Backfill failed ({}); it is retried when the realtime session is live again", e.code());
                 return List.of();
             }
+        }, upTo -> {
+            if (upTo <= 0) {
+                return null;
+            }
+            try {
+                // The page's first render shows chat.history-size messages: the same range is checked on resume.
+                return source.window(tokens, stream.room(), upTo, properties.historySize());
+            }
+            catch (DirectusException e) {
+                log.info("Checking the tab's messages failed ({}); it is retried with the next replay", e.code());
+                return null;
+            }
         });
     }
 
     private record Read(List<Long> ids, Map<Long, ChatMessage> found, Throwable error) {
+    }
+
+    private record Outcome<T>(T value, Throwable error) {
     }
 
     /** One realtime session's events; those of a session closed meanwhile are ignored. */
@@ -318,6 +405,20 @@ final class ChatSession {
         public void onMessageCreated(long id) {
             if (realtime.isCurrent(eventsGeneration)) {
                 messageCreated(id);
+            }
+        }
+
+        @Override
+        public void onMessageUpdated(long id, Instant updatedAt) {
+            if (realtime.isCurrent(eventsGeneration)) {
+                messageUpdated(id, updatedAt);
+            }
+        }
+
+        @Override
+        public void onMessagesDeleted(List<Long> ids) {
+            if (realtime.isCurrent(eventsGeneration)) {
+                messagesDeleted(ids);
             }
         }
 

@@ -22,13 +22,18 @@ final class MessageFormatter {
 
     static MessageView view(ChatMessage message, ZoneId zone) {
         Instant created = message.createdAt();
+        Instant updated = message.edited() ? message.updatedAt() : null;
+        String edited = updated == null ? null : "Edited " + FULL.format(updated.atZone(zone));
+        long version = updated == null ? 0 : Math.max(1, updated.toEpochMilli());
         if (created == null) {
-            return new MessageView(message.id(), author(message), null, "", "", message.content());
+            return new MessageView(message.id(), author(message), null, "", "", message.content(),
+                    MessageText.segments(message.content()), message.authorId(), edited, version);
         }
         ZonedDateTime local = created.atZone(zone);
         boolean today = local.toLocalDate().equals(LocalDate.now(zone));
         return new MessageView(message.id(), author(message), created.toString(),
-                (today ? TIME : DAY_TIME).format(local), FULL.format(local), message.content());
+                (today ? TIME : DAY_TIME).format(local), FULL.format(local), message.content(),
+                MessageText.segments(message.content()), message.authorId(), edited, version);
     }
 
     static String author(ChatMessage message) {

@@ -3,6 +3,7 @@ package com.directuschat.chat;
 import java.io.IOException;
 import java.time.ZoneId;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.SortedMap;
@@ -10,6 +11,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
+import java.util.stream.Collectors;
 
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -44,6 +46,10 @@ final class MessageStream {
     private final Deque<SseEmitter.SseEventBuilder> queue = new ArrayDeque<>();
     private final RecentIds recent = new RecentIds(RECENT_IDS);
     private final TreeMap<Long, ChatMessage> held = new TreeMap<>();
+    /** Edits and deletes that came during a replay, in event order: they go out after the held messages. */
+    private final List<SseEmitter.SseEventBuilder> heldChanges = new ArrayList<>();
+    /** The Directus user id of the login this tab belongs to: its own messages get Edit and Delete. */
+    private String viewerId;
     private int backfills;
     private long floor;
     private long highest;
@@ -97,6 +103,11 @@ final class MessageStream {
         return highest;
     }
 
+    /** Whose tab this is (a Directus user id): that user's messages are rendered with Edit and Delete. */
+    synchronized void viewer(String userId) {
+        this.viewerId = userId;
+    }
+
     /** After a data reset the browser may be ahead of Directus; it then goes live without replay. */
     synchronized void clampTo(long newest) {
         if (highest > newest) {
@@ -137,6 +148,16 @@ final class MessageStream {
      * behind it.
      */
     void replay(LongFunction<List<ChatMessage>> messagesAfter) {
+        replay(messagesAfter, from -> null);
+    }
+
+    /**
+     * The same, and then what became of the messages the tab already shows: {@code window} reads the newest ones
+     * up to the tab's position; the edited ones among them go out as edits, and their ids as a
+     * {@code message-window} event, so that the page drops those it shows in that range that are gone (deleted
+     * while it was not listening).
+     */
+    void replay(LongFunction<List<ChatMessage>> messagesAfter, LongFunction<Window> window) {
         writer.execute(() -> {
             try {
                 long from;
@@ -149,11 +170,31 @@ final class MessageStream {
                 TreeMap<Long, ChatMessage> merged = new TreeMap<>();
                 messagesAfter.apply(from).forEach(m -> merged.put(m.id(), m));
                 sendInOrder(merged);
+                Window present = window.apply(from);
+                if (present != null) {
+                    sendWindow(present);
+                }
             }
             finally {
                 releaseHeld();
             }
         });
+    }
+
+    private void sendWindow(Window window) {
+        String viewer;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            viewer = viewerId;
+        }
+        for (ChatMessage edited : window.edited()) {
+            if (!sendNow(changeEvent(fragments.changed(edited, zone, viewer)))) {
+                return;
+            }
+        }
+        sendNow(SseEmitter.event().name("message-window").data(window.json()));
     }
 
     private void sendInOrder(SortedMap<Long, ChatMessage> messages) {
@@ -168,18 +209,67 @@ final class MessageStream {
         }
     }
 
-    /** The last replay is done: live events held meanwhile go out, in id order, minus what the replay sent. */
+    /**
+     * The last replay is done: live events held meanwhile go out, in id order, minus what the replay sent; then
+     * the edits and deletes held meanwhile, in the order they came. (An edit or delete of a held message thus
+     * follows the message itself.)
+     */
     private void releaseHeld() {
         TreeMap<Long, ChatMessage> release = null;
+        List<SseEmitter.SseEventBuilder> changes = List.of();
         synchronized (this) {
-            if (--backfills == 0 && !held.isEmpty()) {
-                release = new TreeMap<>(held);
-                held.clear();
+            if (--backfills == 0) {
+                if (!held.isEmpty()) {
+                    release = new TreeMap<>(held);
+                    held.clear();
+                }
+                if (!heldChanges.isEmpty()) {
+                    changes = List.copyOf(heldChanges);
+                    heldChanges.clear();
+                }
             }
         }
         if (release != null) {
             sendInOrder(release);
         }
+        for (SseEmitter.SseEventBuilder change : changes) {
+            if (!sendNow(change)) {
+                return;
+            }
+        }
+    }
+
+    /** A message was edited: the page replaces it where it shows it (out of band). */
+    synchronized void update(ChatMessage message) {
+        if (!closed) {
+            change(changeEvent(fragments.changed(message, zone, viewerId)));
+        }
+    }
+
+    /** Messages were deleted: the page removes them where it shows them. */
+    synchronized void deleted(List<Long> ids) {
+        if (!closed) {
+            held.keySet().removeAll(ids);
+            change(changeEvent(fragments.deleted(ids)));
+        }
+    }
+
+    private void change(SseEmitter.SseEventBuilder event) {
+        if (backfills > 0) {
+            if (held.size() + heldChanges.size() >= capacity) {
+                overflow();
+            }
+            else {
+                heldChanges.add(event);
+            }
+            return;
+        }
+        enqueue(event);
+    }
+
+    /** No {@code id:}: the browser's Last-Event-ID must stay the highest message id it has. */
+    private static SseEmitter.SseEventBuilder changeEvent(String html) {
+        return SseEmitter.event().name("message-change").data(html);
     }
 
     /** Marks the message as sent to this tab and renders it, or returns null if the tab has it already. */
@@ -193,7 +283,7 @@ final class MessageStream {
             floor = evicted;
         }
         highest = Math.max(highest, id);
-        String html = fragments.message(message, zone);
+        String html = fragments.message(message, zone, viewerId);
         return SseEmitter.event().id(Long.toString(id)).name("message").data(html);
     }
 
@@ -265,6 +355,7 @@ final class MessageStream {
         closed = true;
         queue.clear();
         held.clear();
+        heldChanges.clear();
         // Not on the writer lane: that lane is stuck in the very write this close is meant to cut off.
         closer.execute(this::completeQuietly);
     }
@@ -298,6 +389,20 @@ final class MessageStream {
                 // the request is gone already
             }
             return false;
+        }
+    }
+
+    /**
+     * What is left of a range of ids the tab may show: {@code ids} are the messages that exist from {@code low} to
+     * {@code high} (both included; {@code low} 0 when the range reaches the first message), {@code edited} are
+     * those among them that were ever edited, to re-send.
+     */
+    record Window(long low, long high, List<Long> ids, List<ChatMessage> edited) {
+
+        /** The event's data, e.g. {@code {"low":5,"high":9,"ids":[5,7,9]}}. */
+        String json() {
+            return "{\"low\":" + low + ",\"high\":" + high + ",\"ids\":["
+                    + ids.stream().map(String::valueOf).collect(Collectors.joining(",")) + "]}";
         }
     }
 

@@ -60,6 +60,7 @@ class MessageStreamController {
             // After a data reset the browser may be ahead of Directus; it then goes live without replay.
             stream.clampTo(newest);
         }
+        stream.viewer(CurrentLogin.get().getPrincipal().id());
         emitter.onCompletion(() -> session.detach(stream));
         emitter.onTimeout(() -> session.detach(stream));
         emitter.onError(error -> session.detach(stream));

@@ -2,6 +2,8 @@ package com.directuschat.directus;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,10 +11,12 @@ import org.slf4j.LoggerFactory;
 import com.directuschat.directus.RealtimeProtocol.AuthOk;
 import com.directuschat.directus.RealtimeProtocol.AuthRefused;
 import com.directuschat.directus.RealtimeProtocol.Created;
+import com.directuschat.directus.RealtimeProtocol.Deleted;
 import com.directuschat.directus.RealtimeProtocol.Inbound;
 import com.directuschat.directus.RealtimeProtocol.Ping;
 import com.directuschat.directus.RealtimeProtocol.SubscribeRefused;
 import com.directuschat.directus.RealtimeProtocol.Subscribed;
+import com.directuschat.directus.RealtimeProtocol.Updated;
 import com.directuschat.directus.RealtimeTimers.Cancellable;
 
 /**
@@ -33,6 +37,8 @@ final class RealtimeLink {
     private final String uid;
     private String token;
     private boolean subscribed;
+    /** Subscriptions (create, update, delete) whose init has not come yet; live when none is left. */
+    private final Set<String> awaitingInit = new HashSet<>();
     private boolean stopped;
     private int authFailures;
     private long pings;
@@ -86,15 +92,26 @@ final class RealtimeLink {
             onAuthRefused(refused.code());
         }
         else if (frame instanceof Subscribed init && ours(init.uid())) {
-            progressTimer.cancel();
-            subscribed = true;
-            session.subscribed();
+            awaitingInit.remove(init.uid() == null ? uid : init.uid());
+            if (!subscribed && awaitingInit.isEmpty()) {
+                progressTimer.cancel();
+                subscribed = true;
+                session.subscribed();
+            }
         }
         else if (frame instanceof Created created && ours(created.uid())) {
             created.ids().forEach(listener::onMessageCreated);
-            if (created.unreadable() > 0) {
-                log.warn("Skipped {} realtime item(s) without a readable id", created.unreadable());
+            skipped(created.unreadable());
+        }
+        else if (frame instanceof Updated updated && ours(updated.uid())) {
+            updated.items().forEach(item -> listener.onMessageUpdated(item.id(), item.updatedAt()));
+            skipped(updated.unreadable());
+        }
+        else if (frame instanceof Deleted deleted && ours(deleted.uid())) {
+            if (!deleted.ids().isEmpty()) {
+                listener.onMessagesDeleted(deleted.ids());
             }
+            skipped(deleted.unreadable());
         }
         else if (frame instanceof SubscribeRefused refused) {
             log.info("Directus refused the messages subscription: {}", refused.code());
@@ -111,7 +128,14 @@ final class RealtimeLink {
     }
 
     private boolean ours(String frameUid) {
-        return frameUid == null || uid.equals(frameUid);
+        return frameUid == null || uid.equals(frameUid) || (uid + RealtimeProtocol.UPDATES).equals(frameUid)
+                || (uid + RealtimeProtocol.DELETES).equals(frameUid);
+    }
+
+    private static void skipped(int unreadable) {
+        if (unreadable > 0) {
+            log.warn("Skipped {} realtime item(s) without a readable id", unreadable);
+        }
     }
 
     private void onAuthenticated() {
@@ -123,7 +147,14 @@ final class RealtimeLink {
             armLiveness();
         }
         if (!subscribed) {
+            // Three event-filtered subscriptions, not one for all events: Directus answers an unfiltered subscribe
+            // with a read of the collection (its init payload), a filtered one with a bare init; per event, a
+            // subscription for another event is skipped before any read.
+            awaitingInit.clear();
+            awaitingInit.addAll(Set.of(uid, uid + RealtimeProtocol.UPDATES, uid + RealtimeProtocol.DELETES));
             connection.send(RealtimeProtocol.subscribe(uid));
+            connection.send(RealtimeProtocol.subscribeUpdates(uid));
+            connection.send(RealtimeProtocol.subscribeDeletes(uid));
             expectAnswer();
         }
         else {

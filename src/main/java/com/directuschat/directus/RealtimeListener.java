@@ -1,5 +1,8 @@
 package com.directuschat.directus;
 
+import java.time.Instant;
+import java.util.List;
+
 /** Receives what one {@link RealtimeSession} sees. Called from the WebSocket's thread; do not block. */
 public interface RealtimeListener {
 
@@ -8,6 +11,17 @@ public interface RealtimeListener {
 
     /** One call per item of a create event; ids may arrive as numbers or strings. */
     void onMessageCreated(long id);
+
+    /**
+     * One call per item of an update event. {@code updatedAt} is the item's {@code date_updated} as Directus read
+     * it for this user (its version), or null when unknown.
+     */
+    default void onMessageUpdated(long id, Instant updatedAt) {
+    }
+
+    /** One call per delete event, with the deleted ids (Directus sends them as numbers or strings). */
+    default void onMessagesDeleted(List<Long> ids) {
+    }
 
     void onStateChanged(RealtimeSession.State state);
 

@@ -1,5 +1,6 @@
 package com.directuschat.directus;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,12 @@ final class RealtimeProtocol {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     // Ids only: joining the author makes Directus spend ~2.4x the CPU per subscriber per message.
     private static final Map<String, Object> SUBSCRIPTION_QUERY = Map.of("fields", List.of("id"));
+    // Updates carry their version too (plain columns, no join), so that a cache can tell a copy it has from one
+    // it needs. Deletes need no query: Directus sends the deleted keys without reading anything.
+    private static final Map<String, Object> UPDATE_QUERY = Map.of("fields", List.of("id", "date_updated"));
+    /** Suffixes of the update and delete subscriptions' uids; the create subscription has the base uid. */
+    static final String UPDATES = ".update";
+    static final String DELETES = ".delete";
 
     /** A frame from Directus. */
     sealed interface Inbound {
@@ -35,6 +42,18 @@ final class RealtimeProtocol {
 
     /** Items created; {@code ids} holds the readable ids, {@code unreadable} counts the items without one. */
     record Created(String uid, List<Long> ids, int unreadable) implements Inbound {
+    }
+
+    /** Items updated: each readable id with its {@code date_updated} (null when unreadable or unset). */
+    record Updated(String uid, List<Version> items, int unreadable) implements Inbound {
+    }
+
+    /** Items deleted: Directus sends the keys themselves, as numbers or as strings (from a URL path). */
+    record Deleted(String uid, List<Long> ids, int unreadable) implements Inbound {
+    }
+
+    /** An updated item's id and its {@code date_updated}. */
+    record Version(long id, Instant updatedAt) {
     }
 
     record SubscribeRefused(String uid, String code) implements Inbound {
@@ -96,6 +115,12 @@ final class RealtimeProtocol {
         if ("init".equals(event)) {
             return new Subscribed(uid);
         }
+        if ("update".equals(event)) {
+            return updated(frame, uid);
+        }
+        if ("delete".equals(event)) {
+            return deleted(frame, uid);
+        }
         if (!"create".equals(event)) {
             return new Other("subscription");
         }
@@ -112,6 +137,48 @@ final class RealtimeProtocol {
         return new Created(uid, List.copyOf(ids), unreadable);
     }
 
+    private static Updated updated(JsonNode frame, String uid) {
+        List<Version> items = new ArrayList<>();
+        int unreadable = 0;
+        for (JsonNode item : frame.path("data")) {
+            try {
+                Instant updatedAt;
+                try {
+                    updatedAt = Json.instant(Json.text(item, "date_updated"));
+                }
+                catch (RuntimeException e) {
+                    updatedAt = null;
+                }
+                items.add(new Version(Json.id(item), updatedAt));
+            }
+            catch (RuntimeException e) {
+                unreadable++;
+            }
+        }
+        return new Updated(uid, List.copyOf(items), unreadable);
+    }
+
+    /** {@code data} is a list of keys, e.g. {@code ["12","13"]} or {@code [12]}; an object with an id is taken too. */
+    private static Deleted deleted(JsonNode frame, String uid) {
+        List<Long> ids = new ArrayList<>();
+        int unreadable = 0;
+        JsonNode data = frame.path("data");
+        Iterable<JsonNode> keys = data.isArray() ? data : data.isMissingNode() || data.isNull() ? List.of() : List.of(data);
+        for (JsonNode key : keys) {
+            try {
+                Long id = Json.optionalId(key);
+                if (id == null) {
+                    throw new IllegalArgumentException("no key");
+                }
+                ids.add(id);
+            }
+            catch (RuntimeException e) {
+                unreadable++;
+            }
+        }
+        return new Deleted(uid, List.copyOf(ids), unreadable);
+    }
+
     static String auth(String accessToken) {
         return write(Map.of("type", "auth", "access_token", accessToken));
     }
@@ -119,6 +186,17 @@ final class RealtimeProtocol {
     static String subscribe(String uid) {
         return write(Map.of("type", "subscribe", "collection", "messages", "event", "create",
                 "query", SUBSCRIPTION_QUERY, "uid", uid));
+    }
+
+    /** Updates of messages, with their version; under {@code uid + UPDATES}. */
+    static String subscribeUpdates(String uid) {
+        return write(Map.of("type", "subscribe", "collection", "messages", "event", "update",
+                "query", UPDATE_QUERY, "uid", uid + UPDATES));
+    }
+
+    /** Deletes of messages (their keys); under {@code uid + DELETES}. */
+    static String subscribeDeletes(String uid) {
+        return write(Map.of("type", "subscribe", "collection", "messages", "event", "delete", "uid", uid + DELETES));
     }
 
     static String ping(String uid) {

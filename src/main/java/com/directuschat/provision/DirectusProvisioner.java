@@ -23,9 +23,20 @@ public final class DirectusProvisioner {
     /** The room of messages posted without one, as the seed tutorial's schema does. */
     public static final String DEFAULT_ROOM = "general";
 
-    /** One permission; {@code restrictedFields} is tried first, {@code *} when Directus refuses it unlicensed. */
-    public record PermissionSpec(String collection, String action, List<String> restrictedFields) {
+    /**
+     * One permission; {@code restrictedFields} and the item {@code filter} (null: all items) are tried first, and
+     * relaxed one after the other when an unlicensed Directus refuses them ({@code RESOURCE_RESTRICTED}).
+     */
+    public record PermissionSpec(String collection, String action, List<String> restrictedFields,
+            Map<String, Object> filter) {
+
+        public PermissionSpec(String collection, String action, List<String> restrictedFields) {
+            this(collection, action, restrictedFields, null);
+        }
     }
+
+    /** Items whose author is the user asking: the rule for editing and deleting one's own messages. */
+    static final Map<String, Object> OWN_ITEMS = Map.of("user_created", Map.of("_eq", "$CURRENT_USER"));
 
     /** Ids of the policy and role that chat users get. */
     public record ChatAccess(String policyId, String roleId) {
@@ -34,6 +45,8 @@ public final class DirectusProvisioner {
     static final List<PermissionSpec> CHAT_PERMISSIONS = List.of(
             new PermissionSpec(MESSAGES, "create", List.of("content", "room")),
             new PermissionSpec(MESSAGES, "read", List.of("*")),
+            new PermissionSpec(MESSAGES, "update", List.of("content"), OWN_ITEMS),
+            new PermissionSpec(MESSAGES, "delete", List.of("*"), OWN_ITEMS),
             new PermissionSpec(ROOMS, "read", List.of("*")),
             new PermissionSpec(READ_POSITIONS, "read", List.of("*")),
             new PermissionSpec(READ_POSITIONS, "create", List.of("id", "user", "room", "last_read")),
@@ -257,18 +270,41 @@ public final class DirectusProvisioner {
         body.put("collection", spec.collection());
         body.put("action", spec.action());
         body.put("fields", spec.restrictedFields());
+        if (spec.filter() != null) {
+            body.put("permissions", spec.filter());
+        }
         try {
             client.post("/permissions", body);
+            return;
         } catch (DirectusApiException e) {
-            if (!"RESOURCE_RESTRICTED".equals(e.code()) || spec.restrictedFields().equals(List.of("*"))) {
+            if (!"RESOURCE_RESTRICTED".equals(e.code()) || !restricted(body)) {
                 throw e;
             }
-            // Unlicensed Directus 12 refuses field restrictions: all fields is the best we can do.
-            log.warn("Directus refused restricting {} {} to fields {} (RESOURCE_RESTRICTED, needs a licence);"
-                    + " allowing all fields instead", spec.collection(), spec.action(), spec.restrictedFields());
-            body.put("fields", List.of("*"));
-            client.post("/permissions", body);
         }
+        // Unlicensed Directus 12 refuses field restrictions and item filters: relax them, fields first.
+        if (!List.of("*").equals(body.get("fields"))) {
+            body.put("fields", List.of("*"));
+            try {
+                client.post("/permissions", body);
+                log.warn("Directus refused restricting {} {} to fields {} (RESOURCE_RESTRICTED, needs a licence);"
+                        + " allowing all fields instead", spec.collection(), spec.action(), spec.restrictedFields());
+                return;
+            } catch (DirectusApiException e) {
+                if (!"RESOURCE_RESTRICTED".equals(e.code()) || !body.containsKey("permissions")) {
+                    throw e;
+                }
+            }
+        }
+        body.remove("permissions");
+        client.post("/permissions", body);
+        log.warn("Directus refused the rule {} for {} {} (RESOURCE_RESTRICTED, needs a licence); allowing it on all"
+                + " items{} instead. directus-chat still lets users {} only their own messages, but a user who calls"
+                + " Directus directly can {} anyone's.", spec.filter(), spec.collection(), spec.action(),
+                List.of("*").equals(spec.restrictedFields()) ? "" : " and all fields", spec.action(), spec.action());
+    }
+
+    private static boolean restricted(Map<String, Object> body) {
+        return !List.of("*").equals(body.get("fields")) || body.containsKey("permissions");
     }
 
     /** A role that carries the policy (through directus_access). */

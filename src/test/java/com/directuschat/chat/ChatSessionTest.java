@@ -180,4 +180,108 @@ class ChatSessionTest {
         assertThat(tab.raw()).contains("event:session-ended");
         assertThat(tab.completed).isTrue();
     }
+
+    private static ChatMessage byAlice(long id, String content, java.time.Instant updatedAt) {
+        return new ChatMessage(id, content, java.time.Instant.parse("2026-11-28T10:00:00Z"), "alice-id", "Alice",
+                "Example", null, updatedAt);
+    }
+
+    /**
+     * An edit and a delete that follow a create whose read is still under way wait for it: the tab gets the
+     * message, then its edit, then its removal, in event order. The viewer's own message has Edit and Delete.
+     */
+    @Test
+    void editsAndDeletesFollowTheCreateTheyChange() {
+        java.time.Instant edited = java.time.Instant.parse("2026-11-28T10:05:00Z");
+        CompletableFuture<Map<Long, ChatMessage>> createRead = new CompletableFuture<>();
+        ChatSession.MessageSource source = new ChatSession.MessageSource() {
+            @Override
+            public CompletableFuture<Map<Long, ChatMessage>> read(List<Long> ids, AccessTokenSource tokens) {
+                return createRead;
+            }
+
+            @Override
+            public List<ChatMessage> after(AccessTokenSource tokens, ChatRoom room, long afterId, int limit) {
+                return List.of();
+            }
+
+            @Override
+            public CompletableFuture<ChatMessage> updated(long id, java.time.Instant updatedAt, AccessTokenSource tokens) {
+                return CompletableFuture.completedFuture(byAlice(id, "second thoughts", updatedAt));
+            }
+        };
+        ChatSession session = session(source, Duration.ofMinutes(1));
+        RecordingEmitter alice = new RecordingEmitter();
+        MessageStream aliceTab = stream(alice, 10);
+        aliceTab.viewer("alice-id");
+        RecordingEmitter bob = new RecordingEmitter();
+        MessageStream bobTab = stream(bob, 10);
+        bobTab.viewer("bob-id");
+        session.attach(aliceTab);
+        session.attach(bobTab);
+        lanes.runAll();
+
+        listeners.get(0).onMessageCreated(11);
+        listeners.get(0).onMessageUpdated(11, edited);
+        listeners.get(0).onMessagesDeleted(List.of(11L));
+        lanes.runAll();
+        assertThat(alice.raw()).doesNotContain("m-11");
+
+        createRead.complete(Map.of(11L, byAlice(11, "first thoughts", null)));
+        lanes.runAll();
+        for (RecordingEmitter tab : List.of(alice, bob)) {
+            String raw = tab.raw();
+            int created = raw.indexOf("first thoughts");
+            int change = raw.indexOf("event:message-change");
+            int delete = raw.indexOf("hx-swap-oob=\"delete\"");
+            assertThat(created).isPositive();
+            assertThat(change).isGreaterThan(created);
+            assertThat(raw.indexOf("second thoughts")).isGreaterThan(change);
+            assertThat(delete).isGreaterThan(raw.indexOf("second thoughts"));
+        }
+        assertThat(alice.raw()).contains("hx-swap-oob=\"true\"").contains(">edited<").contains(">Edit<").contains(">Delete<");
+        assertThat(bob.raw()).contains(">edited<").doesNotContain(">Edit<").doesNotContain(">Delete<");
+        // Changes carry no id: the browser's Last-Event-ID stays the last message's.
+        assertThat(alice.messageIds()).containsExactly(11L);
+    }
+
+    /**
+     * A tab that joins (or resumes) is replayed first; an edit or delete that comes meanwhile (here: while the
+     * replay reads its window) waits behind the replay and its window.
+     */
+    @Test
+    void changesDuringAReplayWaitForItAndItsWindow() {
+        FakeMessages stored = new FakeMessages().upTo(12);
+        ChatSession.MessageSource source = new ChatSession.MessageSource() {
+            @Override
+            public CompletableFuture<Map<Long, ChatMessage>> read(List<Long> ids, AccessTokenSource tokens) {
+                return stored.read(ids, tokens);
+            }
+
+            @Override
+            public List<ChatMessage> after(AccessTokenSource tokens, ChatRoom room, long afterId, int limit) {
+                return stored.after(tokens, room, afterId, limit);
+            }
+
+            @Override
+            public MessageStream.Window window(AccessTokenSource tokens, ChatRoom room, long upToId, int size) {
+                // Bob deletes message 12 just now: the event is handled on the session's lane at once.
+                listeners.get(0).onMessagesDeleted(List.of(12L));
+                lanes.runAll();
+                return new MessageStream.Window(0, upToId, List.of(8L, 10L),
+                        List.of(byAlice(8, "edited while you were away", java.time.Instant.parse("2026-11-28T10:05:00Z"))));
+            }
+        };
+        ChatSession session = session(source, Duration.ofMinutes(1));
+        RecordingEmitter tab = new RecordingEmitter();
+        session.attach(stream(tab, 10));
+        lanes.runAll();
+
+        String raw = tab.raw();
+        assertThat(tab.messageIds()).containsExactly(11L, 12L);
+        int window = raw.indexOf("event:message-window");
+        assertThat(raw).contains("{\"low\":0,\"high\":10,\"ids\":[8,10]}");
+        assertThat(raw.indexOf("edited while you were away")).isBetween(raw.indexOf("id:12"), window);
+        assertThat(raw.indexOf("id=\"m-12\" hx-swap-oob=\"delete\"")).isGreaterThan(window);
+    }
 }

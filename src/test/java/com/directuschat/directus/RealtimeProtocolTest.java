@@ -2,6 +2,7 @@ package com.directuschat.directus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import com.directuschat.directus.RealtimeProtocol.AuthOk;
 import com.directuschat.directus.RealtimeProtocol.AuthRefused;
 import com.directuschat.directus.RealtimeProtocol.Created;
+import com.directuschat.directus.RealtimeProtocol.Deleted;
 import com.directuschat.directus.RealtimeProtocol.Error;
 import com.directuschat.directus.RealtimeProtocol.Other;
 import com.directuschat.directus.RealtimeProtocol.Ping;
@@ -16,6 +18,8 @@ import com.directuschat.directus.RealtimeProtocol.Pong;
 import com.directuschat.directus.RealtimeProtocol.SubscribeRefused;
 import com.directuschat.directus.RealtimeProtocol.Subscribed;
 import com.directuschat.directus.RealtimeProtocol.Unreadable;
+import com.directuschat.directus.RealtimeProtocol.Updated;
+import com.directuschat.directus.RealtimeProtocol.Version;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -47,6 +51,37 @@ class RealtimeProtocolTest {
                 .isEqualTo(new Created(null, List.of(3L), 4));
     }
 
+    /** What Directus 12.4.0 sends for {@code fields: ["id","date_updated"]}: ids as numbers or strings. */
+    @Test
+    void readsUpdatesWithTheirVersion() {
+        assertThat(RealtimeProtocol.parse("""
+                {"type":"subscription","event":"update","uid":"messages-1.update",
+                 "data":[{"id":7,"date_updated":"2026-11-28T10:00:00.123Z"},{"id":"8","date_updated":"2026-11-28T10:00:01"},
+                         {"id":9,"date_updated":null},{"id":10},{"date_updated":"2026-11-28T10:00:00Z"},{"id":11,"date_updated":"soon"}]}"""))
+                .isEqualTo(new Updated("messages-1.update", List.of(
+                        new Version(7, Instant.parse("2026-11-28T10:00:00.123Z")),
+                        new Version(8, Instant.parse("2026-11-28T10:00:01Z")),
+                        new Version(9, null), new Version(10, null), new Version(11, null)), 1));
+    }
+
+    /** A delete carries the keys themselves: strings when deleted by URL ({@code DELETE /items/messages/12}). */
+    @Test
+    void readsDeletesWithIdsAsStringsOrNumbers() {
+        assertThat(RealtimeProtocol.parse("""
+                {"type":"subscription","event":"delete","uid":"messages-1.delete","data":["12","13"]}"""))
+                .isEqualTo(new Deleted("messages-1.delete", List.of(12L, 13L), 0));
+        assertThat(RealtimeProtocol.parse("""
+                {"type":"subscription","event":"delete","uid":"messages-1.delete","data":[14,15]}"""))
+                .isEqualTo(new Deleted("messages-1.delete", List.of(14L, 15L), 0));
+        assertThat(RealtimeProtocol.parse("""
+                {"type":"subscription","event":"delete","data":["16",{"id":17},"x",null,true]}"""))
+                .isEqualTo(new Deleted(null, List.of(16L, 17L), 3));
+        assertThat(RealtimeProtocol.parse("{\"type\":\"subscription\",\"event\":\"delete\",\"data\":\"18\"}"))
+                .isEqualTo(new Deleted(null, List.of(18L), 0));
+        assertThat(RealtimeProtocol.parse("{\"type\":\"subscription\",\"event\":\"delete\"}"))
+                .isEqualTo(new Deleted(null, List.of(), 0));
+    }
+
     @Test
     void readsARefusedSubscription() {
         assertThat(RealtimeProtocol.parse("""
@@ -67,7 +102,7 @@ class RealtimeProtocolTest {
         assertThat(RealtimeProtocol.parse("""
                 {"type":"items","status":"error","error":{"code":"INVALID_PAYLOAD","message":"bad"}}"""))
                 .isEqualTo(new Error("items", "INVALID_PAYLOAD", "bad"));
-        assertThat(RealtimeProtocol.parse("{\"type\":\"subscription\",\"event\":\"update\",\"data\":[]}"))
+        assertThat(RealtimeProtocol.parse("{\"type\":\"subscription\",\"event\":\"unsubscribe\",\"uid\":\"x\"}"))
                 .isEqualTo(new Other("subscription"));
         assertThat(RealtimeProtocol.parse("{\"status\":\"ok\"}")).isEqualTo(new Other(""));
     }
@@ -86,6 +121,11 @@ class RealtimeProtocolTest {
         assertThat(json.readTree(RealtimeProtocol.subscribe("messages-4"))).isEqualTo(json.readTree("""
                 {"type":"subscribe","collection":"messages","event":"create","uid":"messages-4",
                  "query":{"fields":["id"]}}"""));
+        assertThat(json.readTree(RealtimeProtocol.subscribeUpdates("messages-4"))).isEqualTo(json.readTree("""
+                {"type":"subscribe","collection":"messages","event":"update","uid":"messages-4.update",
+                 "query":{"fields":["id","date_updated"]}}"""));
+        assertThat(json.readTree(RealtimeProtocol.subscribeDeletes("messages-4"))).isEqualTo(json.readTree("""
+                {"type":"subscribe","collection":"messages","event":"delete","uid":"messages-4.delete"}"""));
         assertThat(json.readTree(RealtimeProtocol.ping("ping-1")))
                 .isEqualTo(json.readTree("{\"type\":\"ping\",\"uid\":\"ping-1\"}"));
         assertThat(json.readTree(RealtimeProtocol.pong())).isEqualTo(json.readTree("{\"type\":\"pong\"}"));

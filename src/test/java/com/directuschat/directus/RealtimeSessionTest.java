@@ -87,6 +87,52 @@ class RealtimeSessionTest {
         session.close();
     }
 
+    /**
+     * Creates, updates and deletes are three event-filtered subscriptions (Directus answers them without reading the
+     * collection); the session is live once all three are, and routes each event by its kind.
+     */
+    @Test
+    void subscribesToCreatesUpdatesAndDeletesAndIsLiveOnceAllThreeAre() {
+        RealtimeSession session = open(Duration.ofSeconds(5));
+        FakeDirectus.Connection connection = directus.last();
+        timers.advance(Duration.ofMillis(15)); // auth answered; the three subscribes sent, none answered yet
+        List<tools.jackson.databind.JsonNode> subscribes = connection.sent("subscribe");
+        assertThat(subscribes).extracting(f -> f.path("event").asString()).containsExactly("create", "update", "delete");
+        String uid = subscribes.get(0).path("uid").asString();
+        assertThat(subscribes).extracting(f -> f.path("uid").asString())
+                .containsExactly(uid, uid + ".update", uid + ".delete");
+        assertThat(subscribes.get(1).path("query").toString()).isEqualTo("{\"fields\":[\"id\",\"date_updated\"]}");
+        assertThat(subscribes.get(2).has("query")).isFalse();
+        timers.advance(Duration.ofMillis(100));
+        assertThat(session.state()).isEqualTo(State.LIVE);
+        assertThat(listener.lives).isEqualTo(1);
+
+        connection.receive("{\"type\":\"subscription\",\"event\":\"update\",\"uid\":\"" + uid + ".update\","
+                + "\"data\":[{\"id\":\"7\",\"date_updated\":\"2026-11-28T10:00:00.250Z\"}]}");
+        connection.receive("{\"type\":\"subscription\",\"event\":\"delete\",\"uid\":\"" + uid + ".delete\","
+                + "\"data\":[\"12\",13]}");
+        connection.receive("{\"type\":\"subscription\",\"event\":\"delete\",\"uid\":\"someone-else\",\"data\":[9]}");
+        assertThat(listener.changes).containsExactly("updated 7 2026-11-28T10:00:00.250Z", "deleted [12, 13]");
+        session.close();
+    }
+
+    @Test
+    void notLiveUntilTheUpdateAndDeleteSubscriptionsAreToo() {
+        RealtimeSession session = open(Duration.ofSeconds(5));
+        FakeDirectus.Connection connection = directus.last();
+        timers.advance(Duration.ofMillis(15)); // auth answered; the three subscribes sent, answers due at 20 ms
+        connection.blackholed = true;
+        timers.advance(Duration.ofMillis(10)); // the three inits are lost
+        connection.blackholed = false;
+        String uid = connection.sent("subscribe").get(0).path("uid").asString();
+        connection.receive("{\"type\":\"subscription\",\"event\":\"init\",\"uid\":\"" + uid + "\"}");
+        connection.receive("{\"type\":\"subscription\",\"event\":\"init\",\"uid\":\"" + uid + ".delete\"}");
+        assertThat(session.state()).isNotEqualTo(State.LIVE);
+        connection.receive("{\"type\":\"subscription\",\"event\":\"init\",\"uid\":\"" + uid + ".update\"}");
+        assertThat(session.state()).isEqualTo(State.LIVE);
+        session.close();
+    }
+
     @Test
     void aLinkCutRightAfterAPongIsReportedWithinTenSecondsThenComesBackAndBackfills() {
         RealtimeSession session = live();
@@ -284,6 +330,7 @@ class RealtimeSessionTest {
 
         final List<State> states = new ArrayList<>();
         final List<Long> ids = new ArrayList<>();
+        final List<String> changes = new ArrayList<>();
         int lives;
         boolean authLost;
 
@@ -295,6 +342,16 @@ class RealtimeSessionTest {
         @Override
         public void onMessageCreated(long id) {
             ids.add(id);
+        }
+
+        @Override
+        public void onMessageUpdated(long id, Instant updatedAt) {
+            changes.add("updated " + id + " " + updatedAt);
+        }
+
+        @Override
+        public void onMessagesDeleted(List<Long> ids) {
+            changes.add("deleted " + ids);
         }
 
         @Override

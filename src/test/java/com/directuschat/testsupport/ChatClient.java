@@ -176,4 +176,28 @@ public final class ChatClient {
                         + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
     }
+
+    /** {@code PATCH} with a form body, as htmx sends it, with the page's CSRF token as header (as chat.js adds it). */
+    public HttpResponse<String> patchForm(String path, Map<String, String> fields) {
+        return write("PATCH", path, encode(fields), true);
+    }
+
+    /** {@code DELETE}, as htmx sends it, with the page's CSRF token as header. */
+    public HttpResponse<String> delete(String path) {
+        return write("DELETE", path, null, true);
+    }
+
+    /** A write as htmx sends it; {@code withCsrf} false leaves the token out (a forged request). */
+    public HttpResponse<String> write(String method, String path, String formBody, boolean withCsrf) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("HX-Request", "true")
+                .method(method, formBody == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(formBody));
+        if (formBody != null) {
+            request.header("Content-Type", "application/x-www-form-urlencoded");
+        }
+        if (withCsrf && csrf != null) {
+            request.header("X-CSRF-TOKEN", csrf);
+        }
+        return send(request);
+    }
 }
