@@ -33,11 +33,13 @@ class ChatController {
     private final DirectusClient directus;
     private final MessageCache cache;
     private final ChatProperties properties;
+    private final OnlineList online;
 
-    ChatController(DirectusClient directus, MessageCache cache, ChatProperties properties) {
+    ChatController(DirectusClient directus, MessageCache cache, ChatProperties properties, OnlineList online) {
         this.directus = directus;
         this.cache = cache;
         this.properties = properties;
+        this.online = online;
     }
 
     @GetMapping("/")
@@ -60,6 +62,8 @@ class ChatController {
         model.addAttribute("messages", history.stream().map(m -> MessageFormatter.view(m, zone)).toList());
         model.addAttribute("lastId", history.isEmpty() ? 0 : history.get(history.size() - 1).id());
         model.addAttribute("historyBefore", older ? history.get(0).id() : null);
+        // Rooms: the page's own room instead of the default one.
+        model.addAttribute("online", online.names(online.defaultRoom(login.tokens())));
         return "chat/page";
     }
 

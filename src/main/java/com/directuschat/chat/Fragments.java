@@ -3,6 +3,7 @@ package com.directuschat.chat;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -45,6 +46,10 @@ class Fragments {
 
     String status(RealtimeSession.State state) {
         return render("chat/fragments", "status", Map.of("state", state.name()));
+    }
+
+    String online(List<String> names) {
+        return render("chat/fragments", "online", Map.of("online", names));
     }
 
     String sessionEnded() {

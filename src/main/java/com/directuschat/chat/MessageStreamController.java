@@ -28,12 +28,15 @@ class MessageStreamController {
     private final Fragments fragments;
     private final ChatProperties properties;
     private final DirectusClient directus;
+    private final OnlineList online;
 
-    MessageStreamController(ChatSessions sessions, Fragments fragments, ChatProperties properties, DirectusClient directus) {
+    MessageStreamController(ChatSessions sessions, Fragments fragments, ChatProperties properties, DirectusClient directus,
+            OnlineList online) {
         this.sessions = sessions;
         this.fragments = fragments;
         this.properties = properties;
         this.directus = directus;
+        this.online = online;
     }
 
     @GetMapping(path = "/messages/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -54,6 +57,8 @@ class MessageStreamController {
         emitter.onTimeout(() -> session.detach(stream));
         emitter.onError(error -> session.detach(stream));
         session.attach(stream);
+        // Rooms: the stream's own room instead of the default one.
+        online.join(stream, emitter, CurrentLogin.get(), online.defaultRoom(CurrentLogin.get().tokens()));
         return emitter;
     }
 
