@@ -92,7 +92,7 @@ class PresenceBench {
                     frame.put("uid", java.util.UUID.randomUUID().toString());
                     try {
                         tools.jackson.databind.JsonNode reply = sockets.get(i % USERS).call(frame);
-                        if (!"ok".equals(reply.path("status").asString())) {
+                        if ("error".equals(reply.path("status").asString()) || !reply.path("data").has("id")) {
                             throw new IllegalStateException("WS update failed: " + reply);
                         }
                     }
