@@ -38,14 +38,16 @@ class ChatController {
     private final ChatProperties properties;
     private final Rooms rooms;
     private final ChatSessions sessions;
+    private final OnlineList online;
 
     ChatController(DirectusClient directus, MessageCache cache, ChatProperties properties, Rooms rooms,
-            ChatSessions sessions) {
+            ChatSessions sessions, OnlineList online) {
         this.directus = directus;
         this.cache = cache;
         this.properties = properties;
         this.rooms = rooms;
         this.sessions = sessions;
+        this.online = online;
     }
 
     @GetMapping("/")
@@ -100,6 +102,8 @@ class ChatController {
         page.addObject("unreadFrom", readUpTo == null ? null : firstUnread(history, readUpTo, login.getPrincipal().id()));
         page.addObject("lastId", lastId);
         page.addObject("historyBefore", older ? history.get(0).id() : null);
+        // The stand-in default room (id 0: Directus has none) has no presence.
+        page.addObject("online", online.names(room.id() == 0 ? null : room.id()));
         return page;
     }
 

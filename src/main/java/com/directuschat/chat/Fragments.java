@@ -100,6 +100,10 @@ class Fragments {
         return render("chat/fragments", "status", Map.of("state", state.name()));
     }
 
+    String online(List<String> names) {
+        return render("chat/fragments", "online", Map.of("online", names));
+    }
+
     String sessionEnded() {
         return render("chat/fragments", "session-ended", Map.of("loginUrl", loginUrl));
     }

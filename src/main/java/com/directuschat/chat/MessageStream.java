@@ -296,6 +296,11 @@ final class MessageStream {
         enqueue(SseEmitter.event().name(name).data(html));
     }
 
+    /** The room's online list, replacing the one on the page. */
+    synchronized void online(String html) {
+        enqueue(SseEmitter.event().name("online").data(html));
+    }
+
     synchronized void heartbeat() {
         enqueue(SseEmitter.event().comment("heartbeat"));
     }

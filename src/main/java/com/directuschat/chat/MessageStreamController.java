@@ -31,14 +31,16 @@ class MessageStreamController {
     private final ChatProperties properties;
     private final DirectusClient directus;
     private final Rooms rooms;
+    private final OnlineList online;
 
     MessageStreamController(ChatSessions sessions, Fragments fragments, ChatProperties properties, DirectusClient directus,
-            Rooms rooms) {
+            Rooms rooms, OnlineList online) {
         this.rooms = rooms;
         this.sessions = sessions;
         this.fragments = fragments;
         this.properties = properties;
         this.directus = directus;
+        this.online = online;
     }
 
     /** A room's stream; {@code /messages/stream} is the default room's. */
@@ -65,6 +67,8 @@ class MessageStreamController {
         emitter.onTimeout(() -> session.detach(stream));
         emitter.onError(error -> session.detach(stream));
         session.attach(stream);
+        // Rooms: the stream's own room instead of the default one.
+        online.join(stream, emitter, login, room.id() == 0 ? null : room.id());
         return emitter;
     }
 

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -188,6 +189,57 @@ public class DirectusClient {
         }
     }
 
+    /** The id of the room with this slug, or null when there is none that this user may read. */
+    public Long roomId(AccessTokenSource tokens, String slug) {
+        JsonNode data = asUser(tokens, token -> get("/items/rooms?fields=id&limit=1&filter[slug][_eq]="
+                + java.net.URLEncoder.encode(slug, StandardCharsets.UTF_8), token));
+        return data.size() == 0 ? null : Json.optionalId(data.get(0).get("id"));
+    }
+
+    // Presence rows (collection presence), always as the user whose row it is; see the presence package.
+
+    /**
+     * Creates the user's presence row {@code key} in {@code room}; Directus sets the user and the time. An existing
+     * row is refused with {@code RECORD_NOT_UNIQUE}.
+     */
+    public void createPresence(AccessTokenSource tokens, String key, long room) {
+        asUser(tokens, token -> write("POST", "/items/presence?fields=id", Map.of("id", key, "room", room), token));
+    }
+
+    /** Refreshes the row's time. A missing row is refused as FORBIDDEN: Directus does not tell the two apart. */
+    public void touchPresence(AccessTokenSource tokens, String key) {
+        asUser(tokens, token -> write("PATCH", "/items/presence/" + pathSegment(key) + "?fields=id", Map.of(), token));
+    }
+
+    /** Deletes the row; a missing row is refused as FORBIDDEN. */
+    public void deletePresence(AccessTokenSource tokens, String key) {
+        asUser(tokens, token -> write("DELETE", "/items/presence/" + pathSegment(key), null, token));
+    }
+
+    /** Deletes this user's rows not refreshed for {@code age} (those of a chat server that stopped without leaving). */
+    public void deleteStalePresence(AccessTokenSource tokens, Duration age) {
+        Map<String, Object> filter = Map.of("_and", List.of(Map.of("user", Map.of("_eq", "$CURRENT_USER")),
+                Map.of("seen", Map.of("_lt", "$NOW(-" + age.toMillis() + "ms)"))));
+        asUser(tokens, token -> write("DELETE", "/items/presence", Map.of("query", Map.of("filter", filter)), token));
+    }
+
+    /** Rows in these rooms refreshed within {@code age} by Directus's clock, with their users' names. */
+    public List<PresenceRow> presence(AccessTokenSource tokens, Collection<Long> rooms, Duration age) {
+        if (rooms.isEmpty()) {
+            return List.of();
+        }
+        String list = rooms.stream().map(String::valueOf).collect(Collectors.joining(","));
+        JsonNode data = asUser(tokens, token -> get("/items/presence?fields=id,room,user.id,user.first_name,user.last_name"
+                + "&limit=-1&filter[room][_in]=" + list + "&filter[seen][_gte]=$NOW(-" + age.toMillis() + "ms)", token));
+        List<PresenceRow> rows = new ArrayList<>();
+        data.forEach(node -> rows.add(Json.presence(node)));
+        return rows;
+    }
+
+    private static String pathSegment(String key) {
+        return java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     private List<ChatMessage> messages(AccessTokenSource tokens, String query) {
         JsonNode data = asUser(tokens, token -> get("/items/messages?fields=" + MESSAGE_FIELDS + "&" + query, token));
         List<ChatMessage> messages = new ArrayList<>();
@@ -228,6 +280,19 @@ public class DirectusClient {
         String payload = json.writeValueAsString(body);
         return send(request(path, token).header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(payload)).build());
+    }
+
+    /** POST, PATCH or DELETE (a body is optional for DELETE); never retried. */
+    private JsonNode write(String method, String path, Object body, String token) {
+        HttpRequest.Builder builder = request(path, token);
+        if (body == null) {
+            builder.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        else {
+            builder.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
+        }
+        return send(builder.build());
     }
 
     private HttpRequest.Builder request(String path, String token) {

@@ -47,6 +47,14 @@ final class Json {
                 optionalId(node.get("room")), instant(text(node, "date_updated")));
     }
 
+    static PresenceRow presence(JsonNode node) {
+        JsonNode user = node.get("user");
+        boolean readable = user != null && user.isObject();
+        return new PresenceRow(text(node, "id"), optionalId(node.get("room")),
+                readable ? text(user, "id") : text(node, "user"),
+                readable ? text(user, "first_name") : null, readable ? text(user, "last_name") : null);
+    }
+
     /** A many-to-one key as a number (Directus sends it as a number or a string, or an object when expanded). */
     static Long optionalId(JsonNode value) {
         if (value == null || value.isNull() || value.isMissingNode()) {

@@ -22,6 +22,8 @@ public final class DirectusProvisioner {
     public static final String READ_POSITIONS = "read_positions";
     /** The room of messages posted without one, as the seed tutorial's schema does. */
     public static final String DEFAULT_ROOM = "general";
+    /** Who is online: one row per user, room and chat server, kept fresh by that server's heartbeats. */
+    public static final String PRESENCE = "presence";
 
     /**
      * One permission; {@code restrictedFields} and the item {@code filter} (null: all items) are tried first, and
@@ -36,6 +38,7 @@ public final class DirectusProvisioner {
     }
 
     /** Items whose author is the user asking: the rule for editing and deleting one's own messages. */
+    static final Map<String, Object> READ_POSITIONS_OWN = Map.of("user", Map.of("_eq", "$CURRENT_USER"));
     static final Map<String, Object> OWN_ITEMS = Map.of("user_created", Map.of("_eq", "$CURRENT_USER"));
 
     /** Ids of the policy and role that chat users get. */
@@ -48,10 +51,21 @@ public final class DirectusProvisioner {
             new PermissionSpec(MESSAGES, "update", List.of("content"), OWN_ITEMS),
             new PermissionSpec(MESSAGES, "delete", List.of("*"), OWN_ITEMS),
             new PermissionSpec(ROOMS, "read", List.of("*")),
-            new PermissionSpec(READ_POSITIONS, "read", List.of("*")),
+            // Each user's own rows, where the licence allows the rule (the chat only ever asks for its user's).
+            new PermissionSpec(READ_POSITIONS, "read", List.of("*"), READ_POSITIONS_OWN),
             new PermissionSpec(READ_POSITIONS, "create", List.of("id", "user", "room", "last_read")),
-            new PermissionSpec(READ_POSITIONS, "update", List.of("last_read")),
+            new PermissionSpec(READ_POSITIONS, "update", List.of("last_read"), READ_POSITIONS_OWN),
             new PermissionSpec("directus_users", "read", List.of("id", "first_name", "last_name")));
+
+    /** Rows of one's own only (a licensed Directus; unlicensed, any row, see {@link #createPermission}). */
+    private static final Map<String, Object> OWN_ROWS = Map.of("user", Map.of("_eq", "$CURRENT_USER"));
+
+    /** Everyone sees who is online; each user creates, refreshes and deletes their own rows. */
+    static final List<PermissionSpec> PRESENCE_PERMISSIONS = List.of(
+            new PermissionSpec(PRESENCE, "read", List.of("*")),
+            new PermissionSpec(PRESENCE, "create", List.of("id", "room")),
+            new PermissionSpec(PRESENCE, "update", List.of("room"), OWN_ROWS),
+            new PermissionSpec(PRESENCE, "delete", List.of("*"), OWN_ROWS));
 
     private static final Logger log = LoggerFactory.getLogger(DirectusProvisioner.class);
 
@@ -65,9 +79,11 @@ public final class DirectusProvisioner {
     public ChatAccess provision() {
         ensureRoomsCollection();
         ensureMessagesCollection();
+        ensurePresenceCollection();
         ensureRoom(DEFAULT_ROOM, "General", "Everything else. Messages posted without a room land here.");
         ensureReadPositionsCollection();
-        String policyId = ensurePolicy(CHAT_USERS, CHAT_PERMISSIONS);
+        String policyId = ensurePolicy(CHAT_USERS,
+                java.util.stream.Stream.concat(CHAT_PERMISSIONS.stream(), PRESENCE_PERMISSIONS.stream()).toList());
         String roleId = ensureRole(CHAT_USERS, policyId);
         log.info("Directus at {} is provisioned for the chat", client.url());
         return new ChatAccess(policyId, roleId);
@@ -167,6 +183,57 @@ public final class DirectusProvisioner {
         }
     }
 
+    /**
+     * Presence: a string key {@code <user id>:<room id>:<chat server instance>} (so a user can create their row
+     * without reading first, and one server's leave never removes another server's row), the user (set by Directus
+     * on create), the room, and {@code seen}, set by Directus's own clock on create and on every update (so the
+     * servers' clocks never matter). A row is live while {@code seen} is recent; users and rooms take their rows
+     * with them when deleted. Not tracked in Directus's activity and revisions: a heartbeat writes its row only.
+     */
+    void ensurePresenceCollection() {
+        java.util.Optional<JsonNode> collection = client.find("/collections/" + PRESENCE);
+        // No activity or revision rows for heartbeats: every refresh would otherwise write two more rows.
+        Map<String, Object> untracked = new LinkedHashMap<>();
+        untracked.put("accountability", null);
+        if (collection.isEmpty()) {
+            log.info("Creating collection {}", PRESENCE);
+            Map<String, Object> meta = new LinkedHashMap<>(untracked);
+            meta.put("icon", "sensors");
+            meta.put("note", "Who is online, per room; rows are refreshed while a chat tab is open (created by directus-chat)");
+            client.post("/collections", Map.of("collection", PRESENCE, "meta", meta, "schema", Map.of(),
+                    "fields", List.of(presenceKeyField())));
+        }
+        else if (!collection.get().path("meta").path("accountability").isNull()) {
+            log.info("Turning off activity tracking of {}", PRESENCE);
+            client.patch("/collections/" + PRESENCE, Map.of("meta", untracked));
+        }
+        Set<String> existing = fieldNames(PRESENCE);
+        for (Map<String, Object> field : List.of(presenceKeyField(),
+                Map.of("field", "user", "type", "uuid",
+                        "meta", Map.of("special", List.of("user-created"), "interface", "select-dropdown-m2o",
+                                "readonly", true),
+                        "schema", Map.of()),
+                Map.of("field", "room", "type", "integer",
+                        "meta", Map.of("interface", "select-dropdown-m2o"), "schema", Map.of()),
+                Map.of("field", "seen", "type", "timestamp",
+                        "meta", Map.of("special", List.of("date-created", "date-updated"), "interface", "datetime",
+                                "readonly", true, "note", "Last heartbeat, by Directus's clock"),
+                        "schema", Map.of()))) {
+            if (!existing.contains((String) field.get("field"))) {
+                log.info("Creating field {}.{}", PRESENCE, field.get("field"));
+                client.post("/fields/" + PRESENCE, field);
+            }
+        }
+        ensureRelation(PRESENCE, "user", "directus_users", "CASCADE");
+        ensureRelation(PRESENCE, "room", ROOMS, "CASCADE");
+    }
+
+    private static Map<String, Object> presenceKeyField() {
+        return Map.of("field", "id", "type", "string",
+                "meta", Map.of("readonly", true, "interface", "input"),
+                "schema", Map.of("is_primary_key", true, "length", 128, "has_auto_increment", false));
+    }
+
     /** The room with this slug, created when missing; returns its id. */
     public long ensureRoom(String slug, String name, String description) {
         JsonNode found = client.get("/items/" + ROOMS + "?fields=id&" + DirectusAdminClient.filter(
@@ -183,13 +250,17 @@ public final class DirectusProvisioner {
     }
 
     private void ensureRelation(String collection, String field, String related) {
+        ensureRelation(collection, field, related, "SET NULL");
+    }
+
+    private void ensureRelation(String collection, String field, String related, String onDelete) {
         for (JsonNode relation : client.get("/relations/" + collection)) {
             if (field.equals(relation.path("field").asString())) {
                 return;
             }
         }
         client.post("/relations", Map.of("collection", collection, "field", field,
-                "related_collection", related, "schema", Map.of("on_delete", "SET NULL")));
+                "related_collection", related, "schema", Map.of("on_delete", onDelete)));
     }
 
     private Set<String> fieldNames() {

@@ -1,0 +1,8 @@
+package com.directuschat.directus;
+
+/**
+ * One live row of the {@code presence} collection: a user with a chat tab open in {@code room}, on the chat server
+ * whose instance id ends {@code key}. The names are null when the user is not readable.
+ */
+public record PresenceRow(String key, Long room, String userId, String firstName, String lastName) {
+}
