@@ -122,7 +122,7 @@ class RoomsBrowserIT {
         // Back and forward load the page anew (no htmx history cache); on a loaded machine that takes a while.
         assertThat(heading(alice)).hasText(roomName, new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(20_000));
         assertThat(alice.locator("#connection-status")).containsText("Connected");
-        assertThat(alice.getByRole(AriaRole.LOG)).isVisible();
+        assertThat(alice.getByRole(AriaRole.LOG)).hasAccessibleName(roomName);
     }
 
     @Test

@@ -55,7 +55,7 @@ import com.microsoft.playwright.options.AriaRole;
 class StreamResumeBrowserIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String STREAM = "**/messages/stream**";
+    private static final String STREAM = "**/stream*";
     private static final Page.GetByLabelOptions EXACT = new Page.GetByLabelOptions().setExact(true);
 
     /** Records, from now on, the id of every SSE message event the page is handed (before its de-dup). */
@@ -117,7 +117,7 @@ class StreamResumeBrowserIT {
 
         List<Request> streamRequests = new CopyOnWriteArrayList<>();
         alice.onRequest(request -> {
-            if (request.url().contains("/messages/stream")) {
+            if (request.url().contains("/stream?")) {
                 streamRequests.add(request);
             }
         });
@@ -128,7 +128,7 @@ class StreamResumeBrowserIT {
         // page.route: with interception on, Playwright leaves Last-Event-ID out of the request's reported
         // headers, though Chromium still sends it.)
         List<Long> missed = new ArrayList<>();
-        Response reconnect = alice.waitForResponse(r -> r.url().contains("/messages/stream"), () -> {
+        Response reconnect = alice.waitForResponse(r -> r.url().contains("/stream?"), () -> {
             ChatSession session = breakAlicesStream();
             missed.addAll(createMissedMessages(tag));
             assertThat(session.streams()).as("Alice reconnected before Bob's messages were created: no gap to test")
@@ -177,7 +177,7 @@ class StreamResumeBrowserIT {
         alice.evaluate(RECORD_STATUS);
 
         Response reconnect = alice.waitForResponse(
-                r -> r.url().contains("/messages/stream") && r.status() == 200, () -> breakAlicesStream());
+                r -> r.url().contains("/stream?") && r.status() == 200, () -> breakAlicesStream());
 
         assertThat(refused).hasSize(1);
         Request resumed = reconnect.request();
