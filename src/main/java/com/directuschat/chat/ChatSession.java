@@ -138,9 +138,10 @@ final class ChatSession {
         streams.remove(stream);
         if (streams.isEmpty()) {
             realtime.closeWhenIdle(streams::isEmpty);
-            if (reader != null) {
-                worker.execute(reader.unread()::flush);
-            }
+        }
+        if (reader != null) {
+            // A tab left its room (closed, or switched): what it read is written now, not a minute later.
+            worker.execute(reader.unread()::flush);
         }
     }
 
