@@ -229,8 +229,8 @@ class ChatController {
         return error;
     }
 
-    /** Status of a Directus failure, for a send or for older history. */
-    private static HttpStatus failureStatus(DirectusException e) {
+    /** Status of a Directus failure, for a send, an edit, a delete or older history. */
+    static HttpStatus failureStatus(DirectusException e) {
         if (e.isUnreachable() || e.status() >= 500) {
             return HttpStatus.SERVICE_UNAVAILABLE;
         }

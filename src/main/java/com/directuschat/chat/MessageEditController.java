@@ -71,7 +71,7 @@ class MessageEditController {
             return refused(refusal.status, refusal.getMessage());
         }
         catch (DirectusException e) {
-            return refused(failureStatus(e), failureMessage(e, "changed"));
+            return refused(ChatController.failureStatus(e), failureMessage(e, "changed"));
         }
     }
 
@@ -92,7 +92,7 @@ class MessageEditController {
             return refused(refusal.status, refusal.getMessage());
         }
         catch (DirectusException e) {
-            return refused(failureStatus(e), failureMessage(e, "deleted"));
+            return refused(ChatController.failureStatus(e), failureMessage(e, "deleted"));
         }
     }
 
@@ -144,13 +144,6 @@ class MessageEditController {
         ModelAndView answer = new ModelAndView("chat/fragments :: message-error", status);
         answer.addObject("messageError", message);
         return answer;
-    }
-
-    private static HttpStatus failureStatus(DirectusException e) {
-        if (e.isUnreachable() || e.status() >= 500) {
-            return HttpStatus.SERVICE_UNAVAILABLE;
-        }
-        return e.isTokenRefused() ? HttpStatus.UNAUTHORIZED : HttpStatus.FORBIDDEN;
     }
 
     private static String failureMessage(DirectusException e, String done) {

@@ -369,9 +369,10 @@ public final class DirectusProvisioner {
         body.remove("permissions");
         client.post("/permissions", body);
         log.warn("Directus refused the rule {} for {} {} (RESOURCE_RESTRICTED, needs a licence); allowing it on all"
-                + " items{} instead. directus-chat still lets users {} only their own messages, but a user who calls"
+                + " items{} instead. directus-chat still lets users {} only their own {} rows, but a user who calls"
                 + " Directus directly can {} anyone's.", spec.filter(), spec.collection(), spec.action(),
-                List.of("*").equals(spec.restrictedFields()) ? "" : " and all fields", spec.action(), spec.action());
+                List.of("*").equals(spec.restrictedFields()) ? "" : " and all fields", spec.action(), spec.collection(),
+                spec.action());
     }
 
     private static boolean restricted(Map<String, Object> body) {
