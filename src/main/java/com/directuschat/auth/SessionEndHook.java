@@ -19,9 +19,11 @@ class SessionEndHook {
     private static final Logger log = LoggerFactory.getLogger(SessionEndHook.class);
 
     private final List<LoginEndedListener> listeners;
+    private final Logins logins;
 
-    SessionEndHook(List<LoginEndedListener> listeners) {
+    SessionEndHook(List<LoginEndedListener> listeners, Logins logins) {
         this.listeners = listeners;
+        this.logins = logins;
     }
 
     @EventListener
@@ -37,7 +39,13 @@ class SessionEndHook {
         }
         for (SecurityContext context : event.getSecurityContexts()) {
             if (context.getAuthentication() instanceof DirectusAuthentication login) {
-                login.tokens().revoke();
+                // With shared sessions every instance hears of the end; the first one revokes.
+                try {
+                    logins.revoke(login);
+                }
+                catch (RuntimeException e) {
+                    log.warn("Revoking the Directus session failed: {}", e.toString());
+                }
             }
         }
     }

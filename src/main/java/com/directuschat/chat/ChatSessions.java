@@ -2,6 +2,7 @@ package com.directuschat.chat;
 
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +20,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 import com.directuschat.auth.LoginEndedListener;
+import com.directuschat.auth.Logins;
 import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.ChatRoom;
@@ -39,10 +41,12 @@ class ChatSessions implements LoginEndedListener, DisposableBean {
     private final ScheduledExecutorService timer;
     /** Makes a login's reader (unread counts, read positions, rooms); null in tests of delivery alone. */
     private BiFunction<AccessTokenSource, String, ChatSession.Reader> readers;
+    /** Ends an HTTP session from outside its requests; through the shared session store when there is one. */
+    private Consumer<HttpSession> ender = ChatSessions::invalidate;
 
     @Autowired
     ChatSessions(RealtimeSessionFactory realtime, MessageCache cache, ChatProperties properties,
-            DirectusClient directus, Rooms rooms, Fragments fragments) {
+            DirectusClient directus, Rooms rooms, Fragments fragments, Logins logins) {
         this((tokens, listener) -> {
             RealtimeSession session = realtime.open(tokens, listener);
             return session::close;
@@ -59,6 +63,7 @@ class ChatSessions implements LoginEndedListener, DisposableBean {
                 return fragments.roomList(Rooms.links(rooms.known(), unread, current, fragments.contextPath()));
             }
         };
+        this.ender = logins::endSession;
         this.readers = (tokens, userId) -> new ChatSession.Reader(userId,
                 new Unread((room, lastRead) -> directus.saveReadPosition(tokens, userId, room, lastRead),
                         properties.readPositionSaveDelay(), workers, timer),
@@ -89,7 +94,7 @@ class ChatSessions implements LoginEndedListener, DisposableBean {
     ChatSession of(HttpSession httpSession, AccessTokenSource tokens, String userId) {
         return sessions.computeIfAbsent(httpSession.getId(), id -> new ChatSession(tokens,
                 readers == null || userId == null ? null : readers.apply(tokens, userId), opener, source, properties,
-                new SerialExecutor(workers), workers, timer, () -> endLogin(httpSession)));
+                new SerialExecutor(workers), workers, timer, () -> ender.accept(httpSession)));
     }
 
     /** Logins that hold a Directus realtime socket right now (those with a tab open, or closed very recently). */
@@ -123,7 +128,7 @@ class ChatSessions implements LoginEndedListener, DisposableBean {
         }
     }
 
-    private static void endLogin(HttpSession httpSession) {
+    private static void invalidate(HttpSession httpSession) {
         try {
             httpSession.invalidate();
         }

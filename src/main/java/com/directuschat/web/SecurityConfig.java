@@ -3,6 +3,7 @@ package com.directuschat.web;
 import jakarta.servlet.DispatcherType;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.ObjectPostProcessor;
@@ -14,8 +15,11 @@ import org.springframework.security.web.authentication.UsernamePasswordAuthentic
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.session.HttpSessionEventPublisher;
+import org.springframework.session.web.http.SessionRepositoryFilter;
 import org.springframework.util.unit.DataSize;
+import org.thymeleaf.ITemplateEngine;
 
+import com.directuschat.auth.LoginContextRepository;
 import com.directuschat.ratelimit.RateLimits;
 
 @Configuration
@@ -28,8 +32,9 @@ class SecurityConfig {
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, AuthenticationFailureHandler loginFailureHandler,
-            SessionEndedResponses sessionEnded, RateLimits rateLimits,
+            SessionEndedResponses sessionEnded, RateLimits rateLimits, LoginContextRepository logins,
             @Value("${server.tomcat.max-http-form-post-size:64KB}") DataSize maxBody) throws Exception {
+        http.securityContext(context -> context.securityContextRepository(logins));
         http.authorizeHttpRequests(requests -> requests
                 .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                 .requestMatchers("/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/favicon.svg", "/error",
@@ -57,6 +62,16 @@ class SecurityConfig {
         http.addFilterAfter(new BodySizeLimitFilter(maxBody), HeaderWriterFilter.class);
         http.addFilterBefore(rateLimits.filter(), UsernamePasswordAuthenticationFilter.class);
         return http.build();
+    }
+
+    /** Outermost, around Spring Session's filter: a session store that is down is a 503, not a 500. */
+    @Bean
+    FilterRegistrationBean<SessionStoreDownFilter> sessionStoreDownFilter(ITemplateEngine templates) {
+        FilterRegistrationBean<SessionStoreDownFilter> registration = new FilterRegistrationBean<>(
+                new SessionStoreDownFilter(templates));
+        registration.setOrder(SessionRepositoryFilter.DEFAULT_ORDER - 1);
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
+        return registration;
     }
 
     /** Publishes session-destroyed events, which close realtime sessions and revoke tokens. */
