@@ -1,5 +1,8 @@
 package com.directuschat.auth;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.authentication.AuthenticationProvider;
@@ -21,10 +24,13 @@ class DirectusAuthenticationProvider implements AuthenticationProvider {
 
     private final DirectusClient client;
     private final DirectusProperties properties;
+    private final Counter refreshFailures;
 
-    DirectusAuthenticationProvider(DirectusClient client, DirectusProperties properties) {
+    DirectusAuthenticationProvider(DirectusClient client, DirectusProperties properties, MeterRegistry meters) {
         this.client = client;
         this.properties = properties;
+        this.refreshFailures = Counter.builder("directus.token.refresh.failures")
+                .description("Token refreshes that Directus refused or did not answer").register(meters);
     }
 
     @Override
@@ -36,7 +42,7 @@ class DirectusAuthenticationProvider implements AuthenticationProvider {
         }
         try {
             AuthTokens tokens = client.login(email, password);
-            TokenHolder holder = new TokenHolder(client, tokens, properties.refreshSkew());
+            TokenHolder holder = new TokenHolder(client, tokens, properties.refreshSkew(), refreshFailures::increment);
             DirectusUser user = client.currentUser(holder);
             return new DirectusAuthentication(new ChatUser(user.id(), user.email(), displayName(user)), holder);
         }

@@ -22,14 +22,21 @@ public final class TokenHolder implements AccessTokenSource {
 
     private final DirectusClient client;
     private final Duration refreshSkew;
+    /** Counts a failed refresh (the {@code directus.token.refresh.failures} meter). */
+    private final Runnable refreshFailed;
     private AuthTokens tokens;
     private Instant obtainedAt = Instant.now();
     private boolean revoked;
 
     TokenHolder(DirectusClient client, AuthTokens tokens, Duration refreshSkew) {
+        this(client, tokens, refreshSkew, () -> { });
+    }
+
+    TokenHolder(DirectusClient client, AuthTokens tokens, Duration refreshSkew, Runnable refreshFailed) {
         this.client = client;
         this.tokens = tokens;
         this.refreshSkew = refreshSkew;
+        this.refreshFailed = refreshFailed;
     }
 
     @Override
@@ -86,6 +93,7 @@ public final class TokenHolder implements AccessTokenSource {
             obtainedAt = Instant.now();
         }
         catch (DirectusException e) {
+            refreshFailed.run();
             if (e.isTokenRefused() || e.status() == 400) {
                 revoked = true;
                 throw new DirectusException(401, "SESSION_ENDED", "Your Directus session has ended");

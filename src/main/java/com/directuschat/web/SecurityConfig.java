@@ -18,6 +18,7 @@ import org.springframework.util.unit.DataSize;
 
 import com.directuschat.ratelimit.RateLimits;
 
+/** The chat's security chain: form login against Directus, CSRF, headers, body size and rate limits. */
 @Configuration
 @EnableWebSecurity
 class SecurityConfig {
@@ -40,6 +41,15 @@ class SecurityConfig {
         http.logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout"));
         http.exceptionHandling(errors -> errors.authenticationEntryPoint(sessionEnded.entryPoint("/login"))
                 .accessDeniedHandler(sessionEnded.accessDeniedHandler()));
+        headers(http);
+        // Size first, before the CSRF filter reads the body; limits after it, so that forged posts cost nothing.
+        http.addFilterAfter(new BodySizeLimitFilter(maxBody), HeaderWriterFilter.class);
+        http.addFilterBefore(rateLimits.filter(), UsernamePasswordAuthenticationFilter.class);
+        return http.build();
+    }
+
+    /** The headers of every response, the actuator's included. */
+    static void headers(HttpSecurity http) throws Exception {
         http.headers(headers -> headers
                 .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                 .frameOptions(frame -> frame.deny())
@@ -53,10 +63,6 @@ class SecurityConfig {
                         return filter;
                     }
                 }));
-        // Size first, before the CSRF filter reads the body; limits after it, so that forged posts cost nothing.
-        http.addFilterAfter(new BodySizeLimitFilter(maxBody), HeaderWriterFilter.class);
-        http.addFilterBefore(rateLimits.filter(), UsernamePasswordAuthenticationFilter.class);
-        return http.build();
     }
 
     /** Publishes session-destroyed events, which close realtime sessions and revoke tokens. */
