@@ -6,6 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.servlet.http.HttpSession;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -32,12 +35,15 @@ public class Logins {
     private final TokenStore store;
     private final SessionRepository<?> sessionRepository;
     private final AtomicLong refreshes = new AtomicLong();
+    private final Counter refreshFailures;
     private final Cache<String, TokenHolder> holders = Caffeine.newBuilder().weakValues().build();
 
     Logins(DirectusClient client, DirectusProperties directus, LoginProperties properties,
             ObjectProvider<StringRedisTemplate> redis, ObjectProvider<SessionRepository<?>> sessionRepository,
-            Environment environment) {
+            Environment environment, MeterRegistry meters) {
         this.client = client;
+        this.refreshFailures = Counter.builder("directus.token.refresh.failures")
+                .description("Token refreshes that Directus refused or did not answer").register(meters);
         this.directus = directus;
         StringRedisTemplate template = redis.getIfAvailable();
         this.store = template == null ? new MemoryTokenStore()
@@ -106,6 +112,7 @@ public class Logins {
     }
 
     private TokenHolder holder(String loginId, StoredTokens stored) {
-        return new TokenHolder(loginId, stored, client, store, directus.refreshSkew(), refreshes);
+        return new TokenHolder(loginId, stored, client, store, directus.refreshSkew(), refreshes,
+                refreshFailures::increment);
     }
 }

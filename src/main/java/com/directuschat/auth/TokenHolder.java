@@ -29,17 +29,20 @@ public final class TokenHolder implements AccessTokenSource {
     private final TokenStore store;
     private final Duration refreshSkew;
     private final AtomicLong refreshes;
+    /** Counts a failed refresh (the {@code directus.token.refresh.failures} meter). */
+    private final Runnable refreshFailed;
     private StoredTokens current;
     private boolean revoked;
 
     TokenHolder(String loginId, StoredTokens current, DirectusClient client, TokenStore store, Duration refreshSkew,
-            AtomicLong refreshes) {
+            AtomicLong refreshes, Runnable refreshFailed) {
         this.loginId = loginId;
         this.current = current;
         this.client = client;
         this.store = store;
         this.refreshSkew = refreshSkew;
         this.refreshes = refreshes;
+        this.refreshFailed = refreshFailed;
     }
 
     @Override
@@ -137,6 +140,7 @@ public final class TokenHolder implements AccessTokenSource {
                 return fresh;
             }
             catch (DirectusException e) {
+                refreshFailed.run();
                 if (e.isTokenRefused() || e.status() == 400) {
                     store.remove(loginId);
                     return null;

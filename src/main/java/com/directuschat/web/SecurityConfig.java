@@ -22,6 +22,7 @@ import org.thymeleaf.ITemplateEngine;
 import com.directuschat.auth.LoginContextRepository;
 import com.directuschat.ratelimit.RateLimits;
 
+/** The chat's security chain: form login against Directus, CSRF, headers, body size and rate limits. */
 @Configuration
 @EnableWebSecurity
 class SecurityConfig {
@@ -45,6 +46,15 @@ class SecurityConfig {
         http.logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout"));
         http.exceptionHandling(errors -> errors.authenticationEntryPoint(sessionEnded.entryPoint("/login"))
                 .accessDeniedHandler(sessionEnded.accessDeniedHandler()));
+        headers(http);
+        // Size first, before the CSRF filter reads the body; limits after it, so that forged posts cost nothing.
+        http.addFilterAfter(new BodySizeLimitFilter(maxBody), HeaderWriterFilter.class);
+        http.addFilterBefore(rateLimits.filter(), UsernamePasswordAuthenticationFilter.class);
+        return http.build();
+    }
+
+    /** The headers of every response, the actuator's included. */
+    static void headers(HttpSecurity http) throws Exception {
         http.headers(headers -> headers
                 .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                 .frameOptions(frame -> frame.deny())
@@ -58,10 +68,6 @@ class SecurityConfig {
                         return filter;
                     }
                 }));
-        // Size first, before the CSRF filter reads the body; limits after it, so that forged posts cost nothing.
-        http.addFilterAfter(new BodySizeLimitFilter(maxBody), HeaderWriterFilter.class);
-        http.addFilterBefore(rateLimits.filter(), UsernamePasswordAuthenticationFilter.class);
-        return http.build();
     }
 
     /** Outermost, around Spring Session's filter: a session store that is down is a 503, not a 500. */
