@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.directuschat.provision.ChatUser;
+import com.directuschat.testsupport.AppProcess;
 import com.directuschat.testsupport.ChatPage;
 import com.directuschat.testsupport.Chromium;
 import com.directuschat.testsupport.Nginx;
@@ -32,7 +34,8 @@ import com.microsoft.playwright.assertions.PlaywrightAssertions;
 
 /**
  * Issue 10: two chat instances and two Directus instances, nginx in front, PostgreSQL and Redis behind, as
- * processes ({@link Cluster}), driven through real Chromium. Run: {@code ./mvnw -Pcluster verify}.
+ * processes ({@link Cluster}), driven through real Chromium. Run: {@code ./mvnw -Pcluster verify}. The scenarios
+ * run in order on one cluster, each with users of its own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -107,9 +110,7 @@ class ClusterIT {
         try {
             List<String> sent = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {
-                String text = "while Directus " + (stopped + 1) + " is down, " + i + " " + UUID.randomUUID();
-                sendAndAwaitAccepted(ben, text);
-                sent.add(text);
+                sent.add(sendAndAwaitAccepted(ben, "while Directus " + (stopped + 1) + " is down, " + i));
             }
             await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.directusOf(ids.get(annUser.email())))
                     .as("Ann's socket").containsExactly(other));
@@ -127,6 +128,76 @@ class ClusterIT {
         finally {
             cluster.directus(stopped).start();
         }
+    }
+
+    @Test
+    @Order(3)
+    void whenTheChatInstanceHoldingAStreamGetsSigtermTheBrowserCarriesOnThroughTheOtherStillLoggedIn() {
+        chatInstanceStops("term", AppProcess::sigterm);
+    }
+
+    @Test
+    @Order(4)
+    void whenTheChatInstanceHoldingAStreamIsKilledTheBrowserCarriesOnThroughTheOtherStillLoggedIn() {
+        chatInstanceStops("kill", AppProcess::sigkill);
+    }
+
+    /**
+     * Dee's browser goes through nginx; Eve's straight to the instance that stays. The instance holding Dee's
+     * stream stops mid-conversation; every message sent meanwhile, by either, reaches both once, in order, and Dee
+     * never logs in again.
+     */
+    private void chatInstanceStops(String how, Consumer<AppProcess> stop) {
+        ChatUser deeUser = Cluster.user("dee-" + how);
+        ChatUser eveUser = Cluster.user("eve-" + how);
+        cluster.users(List.of(deeUser, eveUser));
+        Page dee = open(cluster.url(), deeUser);
+        int stopped = awaitStreamInstance();
+        int other = 1 - stopped;
+        Page eve = open(cluster.bridgeUrl(other), eveUser);
+        List<String> sent = new ArrayList<>();
+        sent.add(sendAndAwaitAccepted(dee, "before, from Dee through nginx"));
+        sent.add(sendAndAwaitAccepted(eve, "before, from Eve"));
+        assertThat(ChatPage.message(eve, sent.get(0))).hasCount(1);
+        assertThat(ChatPage.message(dee, sent.get(1))).hasCount(1);
+
+        AppProcess instance = cluster.bridge(stopped);
+        try {
+            stop.accept(instance);
+            sent.add(sendAndAwaitAccepted(eve, "while chat " + (stopped + 1) + " stops, from Eve"));
+            sent.add(sendAndAwaitAccepted(dee, "while chat " + (stopped + 1) + " stops, from Dee"));
+            instance.awaitExit(Cluster.STOP_WAIT);
+            sent.add(sendAndAwaitAccepted(eve, "after chat " + (stopped + 1) + " stopped, from Eve"));
+            sent.add(sendAndAwaitAccepted(dee, "after chat " + (stopped + 1) + " stopped, from Dee"));
+
+            for (String text : sent) {
+                assertThat(ChatPage.message(dee, text)).hasCount(1);
+                assertThat(ChatPage.message(eve, text)).hasCount(1);
+            }
+            assertOnce(dee, sent.toArray(String[]::new));
+            assertOnce(eve, sent.toArray(String[]::new));
+            assertThat(dee.locator("#connection-status")).containsText("Connected");
+            assertThat(dee.locator("#session-ended")).isHidden();
+            assertThat(dee.url()).doesNotContain("/login");
+            await().atMost(WAIT).until(() -> cluster.nginx().connectionsTo(cluster.bridgePort(other)) == 1);
+        }
+        finally {
+            if (!instance.isAlive()) {
+                cluster.startBridge(stopped);
+            }
+        }
+    }
+
+    /** Waits until the browser's one long request through nginx, its stream, is on one instance; returns which. */
+    private int awaitStreamInstance() {
+        int[] on = new int[1];
+        await().atMost(WAIT).until(() -> {
+            int first = cluster.nginx().connectionsTo(cluster.bridgePort(0));
+            int second = cluster.nginx().connectionsTo(cluster.bridgePort(1));
+            on[0] = first == 1 ? 0 : 1;
+            return first + second == 1;
+        });
+        return on[0];
     }
 
     /** Logs in through {@code url} and waits until the chat is live. */
@@ -151,10 +222,15 @@ class ClusterIT {
         return seen.get(seen.size() - 1).get(0);
     }
 
-    /** Sends and waits until the text box is empty again, which it is only after a 204 (stored in Directus). */
-    private static void sendAndAwaitAccepted(Page page, String text) {
-        ChatPage.send(page, text);
+    /**
+     * Sends a unique text and waits until the text box is empty again, which it is only after a 204 (stored in
+     * Directus); returns the text.
+     */
+    private static String sendAndAwaitAccepted(Page page, String text) {
+        String unique = text + " " + UUID.randomUUID();
+        ChatPage.send(page, unique);
         assertThat(page.getByLabel("Message", ChatPage.EXACT)).hasValue("");
+        return unique;
     }
 
     /** Each text is on the page exactly once, in the order given (the order the messages were created in). */

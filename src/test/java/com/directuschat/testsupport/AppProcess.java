@@ -135,19 +135,18 @@ public final class AppProcess implements AutoCloseable {
         }
     }
 
-    /** SIGTERM, as an orchestrator stops a container, and waits for the exit; returns the exit code. */
-    public int terminate(Duration wait) {
+    /** SIGTERM, as an orchestrator stops a container; see {@link #awaitExit}. */
+    public void sigterm() {
         process.destroy();
-        return awaitExit(wait);
     }
 
-    /** SIGKILL, as a crash or an out-of-memory kill would end it, and waits for the exit. */
-    public int kill(Duration wait) {
+    /** SIGKILL, as a crash or an out-of-memory kill would end it; see {@link #awaitExit}. */
+    public void sigkill() {
         process.destroyForcibly();
-        return awaitExit(wait);
     }
 
-    private int awaitExit(Duration wait) {
+    /** Waits for the process to end and returns its exit code. */
+    public int awaitExit(Duration wait) {
         try {
             if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("directus-chat (pid " + pid() + ") did not exit within " + wait);
