@@ -35,16 +35,8 @@ public final class Nginx implements AutoCloseable {
     public Nginx(Path dir, Map<String, String> variables, List<Integer> ports) {
         this.dir = dir.toAbsolutePath();
         try {
-            TestDirectus.deleteRecursively(this.dir);
-            Files.createDirectories(this.dir);
-            StringBuilder includes = new StringBuilder();
-            for (String template : TEMPLATE_FILES) {
-                String conf = template.replace(".template", "");
-                Files.writeString(this.dir.resolve(conf), fill(Files.readString(TEMPLATES.resolve(template)), variables));
-                includes.append("    include ").append(this.dir.resolve(conf)).append(";\n");
-            }
-            Files.writeString(this.dir.resolve("nginx.conf"), mainConfig(includes.toString()));
-            process = new ProcessBuilder(BINARY.toString(), "-p", this.dir.toString(), "-c", this.dir.resolve("nginx.conf").toString(),
+            Path conf = writeConfig(this.dir, variables);
+            process = new ProcessBuilder(BINARY.toString(), "-p", this.dir.toString(), "-c", conf.toString(),
                     "-e", errorLog().toString(), "-g", "daemon off;")
                     .redirectErrorStream(true).redirectOutput(this.dir.resolve("stdout.log").toFile()).start();
         }
@@ -72,8 +64,27 @@ public final class Nginx implements AutoCloseable {
         return m.appendTail(out).toString();
     }
 
+    /**
+     * Writes every template, filled from {@code variables}, and a main nginx.conf including them into a new
+     * {@code dir}; returns the main file.
+     */
+    public static Path writeConfig(Path dir, Map<String, String> variables) throws IOException {
+        Path prefix = dir.toAbsolutePath();
+        TestDirectus.deleteRecursively(prefix);
+        Files.createDirectories(prefix);
+        StringBuilder includes = new StringBuilder();
+        for (String template : TEMPLATE_FILES) {
+            String conf = template.replace(".template", "");
+            Files.writeString(prefix.resolve(conf), fill(Files.readString(TEMPLATES.resolve(template)), variables));
+            includes.append("    include ").append(prefix.resolve(conf)).append(";\n");
+        }
+        Path main = prefix.resolve("nginx.conf");
+        Files.writeString(main, mainConfig(prefix, includes.toString()));
+        return main;
+    }
+
     /** What the nginx image's own nginx.conf provides around conf.d, with every path inside our prefix. */
-    private String mainConfig(String includes) {
+    private static String mainConfig(Path dir, String includes) {
         boolean root = "root".equals(System.getProperty("user.name"));
         return (root ? "user root;\n" : "") + """
                 worker_processes 1;
