@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import com.directuschat.DirectusChatApplication;
@@ -56,30 +58,40 @@ class SharedSessionsIT {
 
     @AfterAll
     static void stop() {
-        if (a != null) {
-            StringRedisTemplate template = a.getBean(StringRedisTemplate.class);
-            Set<String> keys = template.keys(NAMESPACE + ":*");
-            if (keys != null && !keys.isEmpty()) {
-                template.delete(keys);
+        for (ConfigurableApplicationContext context : new ConfigurableApplicationContext[] { a, b }) {
+            if (context != null) {
+                context.close();
             }
-            a.close();
-        }
-        if (b != null) {
-            b.close();
         }
         if (redis != null) {
             redis.close();
         }
+        // After the apps: they would take the deletions for session ends.
+        LettuceConnectionFactory connections = new LettuceConnectionFactory(
+                new RedisStandaloneConfiguration("127.0.0.1", 6379));
+        connections.afterPropertiesSet();
+        connections.start();
+        try {
+            StringRedisTemplate template = new StringRedisTemplate(connections);
+            Set<String> keys = template.keys(NAMESPACE + ":*");
+            if (keys != null && !keys.isEmpty()) {
+                template.delete(keys);
+            }
+        }
+        finally {
+            connections.destroy();
+        }
     }
 
     private static ConfigurableApplicationContext app() {
-        return new SpringApplicationBuilder(DirectusChatApplication.class).properties(
-                "server.port=0",
-                "directus.url=" + directus,
-                "directus.local.enabled=false",
-                "spring.data.redis.host=127.0.0.1",
-                "spring.data.redis.port=" + redis.port(),
-                "spring.session.data.redis.namespace=" + NAMESPACE).run();
+        // As arguments: they outrank application.yml (default properties would not).
+        return new SpringApplicationBuilder(DirectusChatApplication.class).run(
+                "--server.port=0",
+                "--directus.url=" + directus,
+                "--directus.local.enabled=false",
+                "--spring.data.redis.host=127.0.0.1",
+                "--spring.data.redis.port=" + redis.port(),
+                "--spring.session.data.redis.namespace=" + NAMESPACE);
     }
 
     private static String url(ConfigurableApplicationContext context) {
