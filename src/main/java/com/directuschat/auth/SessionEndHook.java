@@ -4,8 +4,6 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.web.session.HttpSessionDestroyedEvent;
@@ -15,22 +13,17 @@ import org.springframework.stereotype.Component;
  * The one place where a session's end is handled, whatever ended it: listeners close what they hold
  * (realtime session, SSE streams), then the Directus refresh token is revoked.
  * <p>
- * Except when the web server stops: it expires every in-memory session then, and that is no logout. The login goes
- * on elsewhere (sessions shared in Redis) or ends with its token's lifetime, so the token is left alone. The flag
- * is set in a lifecycle phase after the graceful shutdown (no request is served any more, so no logout can be
- * mistaken for it) and before the server stops.
+ * Our own shutdown is no session end: the drain ({@code ChatSessions}) closes sockets and streams without this hook,
+ * and Tomcat expires its in-memory sessions only when it is destroyed, after the application's beans, when no event
+ * reaches here any more ({@code GracefulShutdownIT} checks that the refresh token still works after a close).
  */
 @Component
-class SessionEndHook implements SmartLifecycle {
-
-    static final int PHASE = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 512;
+class SessionEndHook {
 
     private static final Logger log = LoggerFactory.getLogger(SessionEndHook.class);
 
     private final List<LoginEndedListener> listeners;
     private final Logins logins;
-    private volatile boolean running;
-    private volatile boolean serverStopping;
 
     SessionEndHook(List<LoginEndedListener> listeners, Logins logins) {
         this.listeners = listeners;
@@ -48,9 +41,6 @@ class SessionEndHook implements SmartLifecycle {
                 log.warn("Cleaning up session failed: {}", e.toString());
             }
         }
-        if (serverStopping) {
-            return;
-        }
         for (SecurityContext context : event.getSecurityContexts()) {
             if (context.getAuthentication() instanceof DirectusAuthentication login) {
                 // With shared sessions every instance hears of the end; the first one revokes.
@@ -62,27 +52,5 @@ class SessionEndHook implements SmartLifecycle {
                 }
             }
         }
-    }
-
-    @Override
-    public void start() {
-        serverStopping = false;
-        running = true;
-    }
-
-    @Override
-    public void stop() {
-        serverStopping = true;
-        running = false;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public int getPhase() {
-        return PHASE;
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -113,7 +114,13 @@ final class RedisBucketStore implements BucketStore {
         }
         connectTried = true;
         lastConnectAttempt = now;
-        connecting = CompletableFuture.supplyAsync(this::connect, connector);
+        try {
+            connecting = CompletableFuture.supplyAsync(this::connect, connector);
+        }
+        catch (RejectedExecutionException stopping) {
+            // Boot's executor takes no new tasks once the app is stopping: memory until the end.
+            return null;
+        }
         return connecting;
     }
 
