@@ -3,12 +3,15 @@ package com.directuschat;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 import com.directuschat.directus.ClientBuffers;
 import com.directuschat.directus.KeepAlive;
 
+/** The chat server; Boot's scheduler (@EnableScheduling) runs the timers of presence and rate limits. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@EnableScheduling
 public class DirectusChatApplication {
 
     public static void main(String[] args) {

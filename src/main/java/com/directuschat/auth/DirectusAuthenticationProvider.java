@@ -10,7 +10,6 @@ import org.springframework.stereotype.Component;
 import com.directuschat.directus.AuthTokens;
 import com.directuschat.directus.DirectusClient;
 import com.directuschat.directus.DirectusException;
-import com.directuschat.directus.DirectusProperties;
 import com.directuschat.directus.DirectusUser;
 
 /** Logs in against Directus {@code POST /auth/login}; the password is used once and not kept. */
@@ -20,11 +19,11 @@ class DirectusAuthenticationProvider implements AuthenticationProvider {
     private static final Logger log = LoggerFactory.getLogger(DirectusAuthenticationProvider.class);
 
     private final DirectusClient client;
-    private final DirectusProperties properties;
+    private final Logins logins;
 
-    DirectusAuthenticationProvider(DirectusClient client, DirectusProperties properties) {
+    DirectusAuthenticationProvider(DirectusClient client, Logins logins) {
         this.client = client;
-        this.properties = properties;
+        this.logins = logins;
     }
 
     @Override
@@ -36,9 +35,13 @@ class DirectusAuthenticationProvider implements AuthenticationProvider {
         }
         try {
             AuthTokens tokens = client.login(email, password);
-            TokenHolder holder = new TokenHolder(client, tokens, properties.refreshSkew());
+            TokenHolder holder = logins.begin(tokens);
             DirectusUser user = client.currentUser(holder);
-            return new DirectusAuthentication(new ChatUser(user.id(), user.email(), displayName(user)), holder);
+            return new DirectusAuthentication(new ChatUser(user.id(), user.email(), displayName(user)), holder.loginId(),
+                    holder);
+        }
+        catch (SessionStoreDown e) {
+            throw e; // a 503 "try again shortly", not a refused login
         }
         catch (DirectusException e) {
             log.info("Login of {} refused: {} (HTTP {})", email, e.code(), e.status());

@@ -12,6 +12,10 @@ import org.springframework.stereotype.Component;
 /**
  * The one place where a session's end is handled, whatever ended it: listeners close what they hold
  * (realtime session, SSE streams), then the Directus refresh token is revoked.
+ * <p>
+ * Our own shutdown is no session end: the drain ({@code ChatSessions}) closes sockets and streams without this hook,
+ * and Tomcat expires its in-memory sessions only when it is destroyed, after the application's beans, when no event
+ * reaches here any more ({@code GracefulShutdownIT} checks that the refresh token still works after a close).
  */
 @Component
 class SessionEndHook {
@@ -19,9 +23,11 @@ class SessionEndHook {
     private static final Logger log = LoggerFactory.getLogger(SessionEndHook.class);
 
     private final List<LoginEndedListener> listeners;
+    private final Logins logins;
 
-    SessionEndHook(List<LoginEndedListener> listeners) {
+    SessionEndHook(List<LoginEndedListener> listeners, Logins logins) {
         this.listeners = listeners;
+        this.logins = logins;
     }
 
     @EventListener
@@ -37,7 +43,13 @@ class SessionEndHook {
         }
         for (SecurityContext context : event.getSecurityContexts()) {
             if (context.getAuthentication() instanceof DirectusAuthentication login) {
-                login.tokens().revoke();
+                // With shared sessions every instance hears of the end; the first one revokes.
+                try {
+                    logins.revoke(login);
+                }
+                catch (RuntimeException e) {
+                    log.warn("Revoking the Directus session failed: {}", e.toString());
+                }
             }
         }
     }

@@ -217,6 +217,8 @@ class ChatController {
             catch (DirectusException e) {
                 status = failureStatus(e);
                 problem = sendFailureMessage(e);
+                sessions.metrics().sendFailed(status == HttpStatus.SERVICE_UNAVAILABLE ? "unavailable"
+                        : status == HttpStatus.UNAUTHORIZED ? "session-ended" : "refused");
             }
         }
         if (!htmx.isHtmxRequest()) {

@@ -186,15 +186,25 @@ final class ChatSession {
         });
     }
 
-    /** Our app is stopping: close the realtime session and end the streams without a verdict. */
+    /**
+     * Our app is stopping: close the realtime socket (the login and its tokens stay: another instance goes on with
+     * them), write the read positions, and end the streams without a verdict, so that the browsers reconnect.
+     */
     void shutdown() {
         realtime.close(true);
+        if (reader != null) {
+            worker.execute(reader.unread()::flush);
+        }
         streams.forEach(MessageStream::complete);
         streams.clear();
     }
 
     List<MessageStream> streams() {
         return List.copyOf(streams);
+    }
+
+    int streamCount() {
+        return streams.size();
     }
 
     private void messageCreated(long id) {

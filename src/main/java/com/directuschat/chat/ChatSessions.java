@@ -2,6 +2,7 @@ package com.directuschat.chat;
 
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -11,14 +12,16 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.servlet.http.HttpSession;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.event.ContextClosedEvent;
-import org.springframework.context.event.EventListener;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 import com.directuschat.auth.LoginEndedListener;
+import com.directuschat.auth.Logins;
 import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.ChatRoom;
@@ -26,28 +29,37 @@ import com.directuschat.directus.DirectusClient;
 import com.directuschat.directus.RealtimeSession;
 import com.directuschat.directus.RealtimeSessionFactory;
 
-/** The chat sessions of all logged-in HTTP sessions, by session id; each lives and dies with its session. */
+/**
+ * The chat sessions of all logged-in HTTP sessions, by session id; each lives and dies with its session. As a
+ * lifecycle bean it drains first when the app stops (before the web server's graceful shutdown): new streams are
+ * refused, open ones end so that their browsers reconnect elsewhere, and the Directus sockets close; nobody is
+ * logged out.
+ */
 @Component
-class ChatSessions implements LoginEndedListener, DisposableBean {
+class ChatSessions implements LoginEndedListener, SmartLifecycle, DisposableBean {
 
     private final Map<String, ChatSession> sessions = new ConcurrentHashMap<>();
     private final RealtimeLease.Opener opener;
     private final ChatSession.MessageSource source;
     private final ChatProperties properties;
-    private final MessageStream.StreamStats stats = new MessageStream.StreamStats();
+    private final ChatMetrics metrics;
     private final ExecutorService workers;
     private final ScheduledExecutorService timer;
+    private volatile boolean running;
+    private volatile boolean draining;
     /** Makes a login's reader (unread counts, read positions, rooms); null in tests of delivery alone. */
     private BiFunction<AccessTokenSource, String, ChatSession.Reader> readers;
+    /** Ends an HTTP session from outside its requests; through the shared session store when there is one. */
+    private Consumer<HttpSession> ender = ChatSessions::invalidate;
 
     @Autowired
     ChatSessions(RealtimeSessionFactory realtime, MessageCache cache, ChatProperties properties,
-            DirectusClient directus, Rooms rooms, Fragments fragments) {
+            DirectusClient directus, Rooms rooms, Fragments fragments, Logins logins, MeterRegistry meters) {
         this((tokens, listener) -> {
             RealtimeSession session = realtime.open(tokens, listener);
             return session::close;
         }, cache, properties, Executors.newCachedThreadPool(threads("chat-session-")),
-                Executors.newSingleThreadScheduledExecutor(threads("chat-timer-")));
+                Executors.newSingleThreadScheduledExecutor(threads("chat-timer-")), new ChatMetrics(meters));
         ChatSession.RoomDirectory directory = new ChatSession.RoomDirectory() {
             @Override
             public long roomOf(ChatMessage message) {
@@ -59,6 +71,7 @@ class ChatSessions implements LoginEndedListener, DisposableBean {
                 return fragments.roomList(Rooms.links(rooms.known(), unread, current, fragments.contextPath()));
             }
         };
+        this.ender = logins::endSession;
         this.readers = (tokens, userId) -> new ChatSession.Reader(userId,
                 new Unread((room, lastRead) -> directus.saveReadPosition(tokens, userId, room, lastRead),
                         properties.readPositionSaveDelay(), workers, timer),
@@ -66,8 +79,10 @@ class ChatSessions implements LoginEndedListener, DisposableBean {
     }
 
     ChatSessions(RealtimeLease.Opener opener, ChatSession.MessageSource source, ChatProperties properties,
-            ExecutorService workers, ScheduledExecutorService timer) {
+            ExecutorService workers, ScheduledExecutorService timer, ChatMetrics metrics) {
         this.opener = opener;
+        this.metrics = metrics;
+        metrics.streams(sessions, all -> all.values().stream().mapToInt(ChatSession::streamCount).sum());
         this.source = source;
         this.properties = properties;
         this.workers = workers;
@@ -89,12 +104,12 @@ class ChatSessions implements LoginEndedListener, DisposableBean {
     ChatSession of(HttpSession httpSession, AccessTokenSource tokens, String userId) {
         return sessions.computeIfAbsent(httpSession.getId(), id -> new ChatSession(tokens,
                 readers == null || userId == null ? null : readers.apply(tokens, userId), opener, source, properties,
-                new SerialExecutor(workers), workers, timer, () -> endLogin(httpSession)));
+                new SerialExecutor(workers), workers, timer, () -> ender.accept(httpSession)));
     }
 
-    /** Logins that hold a Directus realtime socket right now (those with a tab open, or closed very recently). */
-    int openRealtimeSessions() {
-        return (int) sessions.values().stream().filter(ChatSession::isConnected).count();
+    /** False once the app is stopping: a new stream is refused then, and its browser tries another instance. */
+    boolean acceptsStreams() {
+        return !draining;
     }
 
     /** A new stream's writer: its own serial lane on the shared pool, so a stalled tab blocks only itself. */
@@ -107,8 +122,8 @@ class ChatSessions implements LoginEndedListener, DisposableBean {
         return workers;
     }
 
-    MessageStream.StreamStats stats() {
-        return stats;
+    ChatMetrics metrics() {
+        return metrics;
     }
 
     ChatSession find(String sessionId) {
@@ -123,7 +138,7 @@ class ChatSessions implements LoginEndedListener, DisposableBean {
         }
     }
 
-    private static void endLogin(HttpSession httpSession) {
+    private static void invalidate(HttpSession httpSession) {
         try {
             httpSession.invalidate();
         }
@@ -132,22 +147,33 @@ class ChatSessions implements LoginEndedListener, DisposableBean {
         }
     }
 
+    @Override
+    public void start() {
+        running = true;
+    }
+
     /**
-     * Our app stops: the logins themselves may outlive us (a restarted app, a shared session store), so the
-     * streams end without a session-ended notice; the browser reconnects and learns the truth then.
-     * <p>
-     * This runs when the context starts closing, before the web server's graceful shutdown, which would
+     * Our app stops: the logins outlive us (another instance, or this one restarted, goes on with them), so the
+     * streams end without a session-ended notice and the tokens are not revoked; the browsers reconnect and resume
+     * by id wherever the balancer sends them. This runs before the web server's graceful shutdown, which would
      * otherwise wait its whole timeout for the open streams and then tear them down.
      */
-    @EventListener(ContextClosedEvent.class)
-    void closing() {
+    @Override
+    public void stop() {
+        draining = true;
+        running = false;
         sessions.values().forEach(ChatSession::shutdown);
         sessions.clear();
     }
 
     @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
     public void destroy() {
-        closing();
+        stop();
         timer.shutdownNow();
         workers.shutdown();
     }

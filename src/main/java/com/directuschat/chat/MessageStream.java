@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 
@@ -42,7 +41,7 @@ final class MessageStream {
     private final int capacity;
     private final Executor writer;
     private final Executor closer;
-    private final StreamStats stats;
+    private final ChatMetrics metrics;
     private final Deque<SseEmitter.SseEventBuilder> queue = new ArrayDeque<>();
     private final RecentIds recent = new RecentIds(RECENT_IDS);
     private final TreeMap<Long, ChatMessage> held = new TreeMap<>();
@@ -56,12 +55,12 @@ final class MessageStream {
     private boolean closed;
 
     MessageStream(SseEmitter emitter, long since, ZoneId zone, Fragments fragments, int capacity, Executor writer,
-            Executor closer, StreamStats stats) {
-        this(null, emitter, since, zone, fragments, capacity, writer, closer, stats);
+            Executor closer, ChatMetrics metrics) {
+        this(null, emitter, since, zone, fragments, capacity, writer, closer, metrics);
     }
 
     MessageStream(ChatRoom room, SseEmitter emitter, long since, ZoneId zone, Fragments fragments, int capacity,
-            Executor writer, Executor closer, StreamStats stats) {
+            Executor writer, Executor closer, ChatMetrics metrics) {
         this.room = room;
         this.emitter = emitter;
         this.floor = since;
@@ -71,7 +70,7 @@ final class MessageStream {
         this.capacity = capacity;
         this.writer = writer;
         this.closer = closer;
-        this.stats = stats;
+        this.metrics = metrics;
     }
 
     ChatRoom room() {
@@ -169,7 +168,7 @@ final class MessageStream {
                 }
                 TreeMap<Long, ChatMessage> merged = new TreeMap<>();
                 messagesAfter.apply(from).forEach(m -> merged.put(m.id(), m));
-                sendInOrder(merged);
+                sendInOrder(merged, true);
                 Window present = window.apply(from);
                 if (present != null) {
                     sendWindow(present);
@@ -197,13 +196,20 @@ final class MessageStream {
         sendNow(SseEmitter.event().name("message-window").data(window.json()));
     }
 
-    private void sendInOrder(SortedMap<Long, ChatMessage> messages) {
+    /** {@code replayed}: read from Directus by a replay, not held back live ones. */
+    private void sendInOrder(SortedMap<Long, ChatMessage> messages, boolean replayed) {
         for (ChatMessage message : messages.values()) {
             SseEmitter.SseEventBuilder event;
             synchronized (this) {
                 event = claim(message);
             }
-            if (event != null && !sendNow(event)) {
+            if (event == null) {
+                continue;
+            }
+            if (replayed) {
+                metrics.backfilled();
+            }
+            if (!sendNow(event)) {
                 return;
             }
         }
@@ -230,7 +236,7 @@ final class MessageStream {
             }
         }
         if (release != null) {
-            sendInOrder(release);
+            sendInOrder(release, false);
         }
         for (SseEmitter.SseEventBuilder change : changes) {
             if (!sendNow(change)) {
@@ -283,6 +289,7 @@ final class MessageStream {
             floor = evicted;
         }
         highest = Math.max(highest, id);
+        metrics.relayed();
         String html = fragments.message(message, zone, viewerId);
         return SseEmitter.event().id(Long.toString(id)).name("message").data(html);
     }
@@ -351,12 +358,12 @@ final class MessageStream {
             return;
         }
         queue.add(event);
-        stats.queued(queue.size());
+        metrics.queued(queue.size());
         writer.execute(this::drainOne);
     }
 
     private void overflow() {
-        stats.overflowed();
+        metrics.overflowed();
         closed = true;
         queue.clear();
         held.clear();
@@ -408,29 +415,6 @@ final class MessageStream {
         String json() {
             return "{\"low\":" + low + ",\"high\":" + high + ",\"ids\":["
                     + ids.stream().map(String::valueOf).collect(Collectors.joining(",")) + "]}";
-        }
-    }
-
-    /** Counts queue depth and overflows across all streams, for tests and monitoring. */
-    static final class StreamStats {
-
-        private final AtomicInteger maxQueued = new AtomicInteger();
-        private final AtomicInteger overflows = new AtomicInteger();
-
-        void queued(int depth) {
-            maxQueued.accumulateAndGet(depth, Math::max);
-        }
-
-        void overflowed() {
-            overflows.incrementAndGet();
-        }
-
-        int maxQueued() {
-            return maxQueued.get();
-        }
-
-        int overflows() {
-            return overflows.get();
         }
     }
 }

@@ -49,6 +49,10 @@ class MessageStreamController {
             @RequestParam(required = false) String page,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request,
             HttpSession httpSession) {
+        if (!sessions.acceptsStreams()) {
+            // This instance is stopping: the browser's reconnect goes to another one (or to this one restarted).
+            throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "This server is restarting; reconnecting.");
+        }
         long position = Math.max(position(since, "since"), position(lastEventId, "Last-Event-ID"));
         DirectusAuthentication login = CurrentLogin.get();
         ChatRoom room = room(login, slug == null ? Rooms.DEFAULT_SLUG : slug);
@@ -56,7 +60,7 @@ class MessageStreamController {
         ChatSession session = sessions.of(httpSession, login.tokens(), login.getPrincipal().id());
         SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
         MessageStream stream = new MessageStream(room, emitter, position, ClientTimeZone.of(request), fragments,
-                properties.streamQueueCapacity(), sessions.streamWriter(), sessions.closer(), sessions.stats())
+                properties.streamQueueCapacity(), sessions.streamWriter(), sessions.closer(), sessions.metrics())
                 .fromPage(pageId(page));
         if (newest >= 0) {
             // After a data reset the browser may be ahead of Directus; it then goes live without replay.
@@ -67,6 +71,10 @@ class MessageStreamController {
         emitter.onTimeout(() -> session.detach(stream));
         emitter.onError(error -> session.detach(stream));
         session.attach(stream);
+        if (!sessions.acceptsStreams()) {
+            // The drain started while this stream was being set up and may have missed it.
+            session.shutdown();
+        }
         // Rooms: the stream's own room instead of the default one.
         online.join(stream, emitter, login, room.id() == 0 ? null : room.id());
         return emitter;

@@ -140,7 +140,6 @@ final class RealtimeLink {
 
     private void onAuthenticated() {
         authFailures = 0;
-        session.authenticated();
         scheduleReauth();
         if (liveness == null) {
             liveness = new Liveness(properties.pingInterval(), timers.nanoTime());

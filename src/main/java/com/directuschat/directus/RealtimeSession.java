@@ -33,7 +33,7 @@ public final class RealtimeSession implements AutoCloseable {
     private final RealtimeListener listener;
     private final RealtimeTimers timers;
     private final Backoff backoff;
-    private final RealtimeStats stats;
+    private final RealtimeMetrics metrics;
     private final String uid = "messages-" + SEQUENCE.incrementAndGet();
 
     private RealtimeConnection connection;
@@ -48,14 +48,14 @@ public final class RealtimeSession implements AutoCloseable {
     private Cancellable reconnectTimer = Cancellable.NONE;
 
     RealtimeSession(RealtimeConnection.Opener opener, DirectusProperties properties, AccessTokenSource tokens,
-            RealtimeListener listener, RealtimeTimers timers, Backoff backoff, RealtimeStats stats) {
+            RealtimeListener listener, RealtimeTimers timers, Backoff backoff, RealtimeMetrics metrics) {
         this.opener = opener;
         this.properties = properties;
         this.tokens = tokens;
         this.listener = listener;
         this.timers = timers;
         this.backoff = backoff;
-        this.stats = stats;
+        this.metrics = metrics;
     }
 
     public synchronized State state() {
@@ -63,6 +63,7 @@ public final class RealtimeSession implements AutoCloseable {
     }
 
     synchronized void start() {
+        metrics.opened();
         lastProgressNanos = timers.nanoTime();
         armWatchdog();
         connect();
@@ -103,7 +104,7 @@ public final class RealtimeSession implements AutoCloseable {
             if (connectGeneration != generation || state == State.CLOSED) {
                 return;
             }
-            stats.attempted();
+            metrics.attempted(attempt > 0);
             opener.open(new Events()).whenComplete((c, error) -> opened(connectGeneration, c, error, token));
         }
     }
@@ -137,11 +138,6 @@ public final class RealtimeSession implements AutoCloseable {
         if (c == connection) {
             link.onText(text);
         }
-    }
-
-    /** The link is authenticated (first time or again). */
-    void authenticated() {
-        stats.authenticated();
     }
 
     /** The link's subscription is live: a new socket is up. */
@@ -258,6 +254,7 @@ public final class RealtimeSession implements AutoCloseable {
             return;
         }
         setState(State.CLOSED);
+        metrics.closed();
         watchdog.cancel();
         reconnectTimer.cancel();
         RealtimeConnection c = connection;

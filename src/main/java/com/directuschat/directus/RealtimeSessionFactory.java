@@ -7,6 +7,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.Random;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
@@ -23,10 +25,11 @@ public class RealtimeSessionFactory implements DisposableBean {
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, threads("realtime-timer-"));
     private final ExecutorService worker = Executors.newCachedThreadPool(threads("realtime-worker-"));
     private final RealtimeTimers timers = RealtimeTimers.shared(scheduler, worker);
-    private final RealtimeStats stats = new RealtimeStats();
+    private final RealtimeMetrics metrics;
 
-    public RealtimeSessionFactory(DirectusProperties properties) {
+    public RealtimeSessionFactory(DirectusProperties properties, MeterRegistry meters) {
         this.properties = properties;
+        this.metrics = new RealtimeMetrics(meters);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.requestTimeout()).build();
         this.opener = JdkRealtimeConnection.opener(http, properties.websocketUrl(), properties.requestTimeout());
@@ -34,13 +37,9 @@ public class RealtimeSessionFactory implements DisposableBean {
 
     public RealtimeSession open(AccessTokenSource tokens, RealtimeListener listener) {
         Backoff backoff = new Backoff(Duration.ofMillis(500), properties.reconnectMaxDelay(), new Random());
-        RealtimeSession session = new RealtimeSession(opener, properties, tokens, listener, timers, backoff, stats);
+        RealtimeSession session = new RealtimeSession(opener, properties, tokens, listener, timers, backoff, metrics);
         session.start();
         return session;
-    }
-
-    public RealtimeStats stats() {
-        return stats;
     }
 
     private static CustomizableThreadFactory threads(String prefix) {

@@ -7,17 +7,15 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.scheduling.annotation.EnableScheduling;
 
 import com.directuschat.directus.DirectusClient;
 
 /**
- * Presence runs on Boot's own pools: its timers on the {@code taskScheduler} (which {@code @EnableScheduling} makes
- * Boot create, next to the {@code applicationTaskExecutor}), its Directus calls on the application executor, one at
+ * Presence runs on Boot's own pools: its timers on the {@code taskScheduler} (which {@code @EnableScheduling} on the
+ * application makes Boot create, next to the {@code applicationTaskExecutor}), its Directus calls on the application executor, one at
  * a time, so it never takes more than one of that executor's threads.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableScheduling
 class PresenceConfiguration {
 
     @Bean(destroyMethod = "close")

@@ -112,7 +112,8 @@ public final class DirectusAdminClient {
 
     private JsonNode send(String method, String path, Object body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
-                .timeout(Duration.ofSeconds(30))
+                // Generous: creating users in one batch hashes every password (argon2), which takes minutes on a busy machine.
+                .timeout(Duration.ofSeconds(180))
                 .header("Accept", "application/json");
         if (token != null) {
             request.header("Authorization", "Bearer " + token);

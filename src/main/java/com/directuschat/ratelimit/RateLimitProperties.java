@@ -6,6 +6,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
+ * The limits on logins, sends and streams ({@code chat.rate-limit.*}).
+ *
  * @param loginPerIp login attempts per client IP per {@code loginPeriod}
  * @param loginPerEmail login attempts per email per {@code loginPeriod}
  * @param loginPeriod window of the login limits
@@ -13,8 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sendPeriod refill period of {@code sends}
  * @param sendBurst sends a session may make at once before the sustained rate applies
  * @param streamsPerSession open SSE streams (tabs) per HTTP session
- * @param redisUrl {@code redis://host:port} to share limits between instances; unset keeps them in memory
- * @param redisTimeout connect and command timeout for Redis; past it the request uses the in-memory limits
+ * @param redisTimeout how long a limit check waits for Redis (when {@code spring.data.redis.*} is configured);
+ *        past it the request uses the in-memory limits
  */
 @ConfigurationProperties("chat.rate-limit")
 public record RateLimitProperties(
@@ -25,6 +27,5 @@ public record RateLimitProperties(
         @DefaultValue("1s") Duration sendPeriod,
         @DefaultValue("20") int sendBurst,
         @DefaultValue("10") int streamsPerSession,
-        String redisUrl,
         @DefaultValue("500ms") Duration redisTimeout) {
 }

@@ -8,23 +8,31 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.servlet.Filter;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The limits: login attempts per client IP and per email, sends per session (token buckets, in Redis
- * when configured), and open streams per session (a count, kept here: a session lives on one instance).
+ * when configured), and open streams per session (a count, kept here: a stream lives on one instance).
+ * Refusals are counted by the {@code chat.rate-limit.refusals} meter, tagged with the limit.
  */
 @Component
 public final class RateLimits implements DisposableBean {
@@ -49,28 +57,44 @@ public final class RateLimits implements DisposableBean {
     private final BucketConfiguration loginPerEmail;
     private final BucketConfiguration sends;
     private final Map<String, AtomicInteger> openStreams = new ConcurrentHashMap<>();
-    private final java.util.concurrent.ScheduledExecutorService cleaner;
+    private final MeterRegistry meters;
 
+    /**
+     * Redis is used when it is configured ({@code spring.data.redis.host} or {@code url} set, the same rule as for
+     * the HTTP sessions), through Boot's Lettuce connection factory and so with all of its settings.
+     */
     @Autowired
-    RateLimits(RateLimitProperties properties) {
-        this(properties, TimeMeter.SYSTEM_NANOTIME);
+    RateLimits(RateLimitProperties properties, ObjectProvider<LettuceConnectionFactory> redis, Environment environment,
+            MeterRegistry meters, @Qualifier("applicationTaskExecutor") Executor connector) {
+        this(properties, redisConfigured(environment) ? redis.getIfAvailable() : null, meters, connector,
+                TimeMeter.SYSTEM_NANOTIME);
     }
 
-    /** With the clock of the in-memory buckets, for tests. */
-    RateLimits(RateLimitProperties properties, TimeMeter clock) {
+    /** {@code redis} null keeps the buckets in memory; {@code clock} times the in-memory buckets. */
+    RateLimits(RateLimitProperties properties, LettuceConnectionFactory redis, MeterRegistry meters, Executor connector,
+            TimeMeter clock) {
         this.properties = properties;
+        this.meters = meters;
         Duration idle = max(properties.loginPeriod(), properties.sendPeriod().multipliedBy(Math.max(1, properties.sendBurst())))
                 .plusMinutes(1);
         this.local = new LocalBucketStore(idle, clock);
-        this.store = properties.redisUrl() == null || properties.redisUrl().isBlank() ? local
-                : new RedisBucketStore(properties.redisUrl(), properties.redisTimeout(), local);
+        this.store = redis == null ? local
+                : new RedisBucketStore(redis, properties.redisTimeout(), local, Counter.builder("chat.rate-limit.redis.fallbacks")
+                        .description("Rate-limit checks that used this instance's memory because Redis was unreachable")
+                        .register(meters), connector);
         this.loginPerIp = perPeriod(properties.loginPerIp(), properties.loginPerIp(), properties.loginPeriod());
         this.loginPerEmail = perPeriod(properties.loginPerEmail(), properties.loginPerEmail(), properties.loginPeriod());
         this.sends = perPeriod(properties.sendBurst(), properties.sends(), properties.sendPeriod());
-        CustomizableThreadFactory threads = new CustomizableThreadFactory("rate-limit-cleaner-");
-        threads.setDaemon(true);
-        this.cleaner = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(threads);
-        cleaner.scheduleWithFixedDelay(local::evictIdle, 1, 1, TimeUnit.MINUTES);
+    }
+
+    static boolean redisConfigured(Environment environment) {
+        return environment.containsProperty("spring.data.redis.host") || environment.containsProperty("spring.data.redis.url");
+    }
+
+    /** Drops idle in-memory buckets, on Boot's task scheduler. */
+    @Scheduled(fixedDelay = 1, initialDelay = 1, timeUnit = TimeUnit.MINUTES)
+    void evictIdle() {
+        local.evictIdle();
     }
 
     /** The filter that applies the limits; it belongs in the security chain after the CSRF check. */
@@ -83,15 +107,16 @@ public final class RateLimits implements DisposableBean {
     }
 
     Verdict login(String clientIp, String email) {
-        Verdict byIp = Verdict.of(store.tryConsume(KEY_PREFIX + "login-ip:" + hash(clientIp), loginPerIp));
+        Verdict byIp = counted("login-ip", Verdict.of(store.tryConsume(KEY_PREFIX + "login-ip:" + hash(clientIp), loginPerIp)));
         if (!byIp.allowed() || email == null || email.isBlank()) {
             return byIp;
         }
-        return Verdict.of(store.tryConsume(KEY_PREFIX + "login-email:" + hash(email.trim().toLowerCase(Locale.ROOT)), loginPerEmail));
+        return counted("login-email", Verdict.of(store.tryConsume(
+                KEY_PREFIX + "login-email:" + hash(email.trim().toLowerCase(Locale.ROOT)), loginPerEmail)));
     }
 
     Verdict send(String sessionId) {
-        return Verdict.of(store.tryConsume(KEY_PREFIX + "send:" + hash(sessionId), sends));
+        return counted("send", Verdict.of(store.tryConsume(KEY_PREFIX + "send:" + hash(sessionId), sends)));
     }
 
     /** Counts a stream in; false when the session has its maximum open already. */
@@ -99,9 +124,22 @@ public final class RateLimits implements DisposableBean {
         AtomicInteger count = openStreams.computeIfAbsent(sessionId, id -> new AtomicInteger());
         if (count.incrementAndGet() > properties.streamsPerSession()) {
             closeStream(sessionId);
+            refused("streams");
             return false;
         }
         return true;
+    }
+
+    private Verdict counted(String limit, Verdict verdict) {
+        if (!verdict.allowed()) {
+            refused(limit);
+        }
+        return verdict;
+    }
+
+    private void refused(String limit) {
+        Counter.builder("chat.rate-limit.refusals").description("Requests refused with 429 by a rate limit")
+                .tag("limit", limit).register(meters).increment();
     }
 
     void closeStream(String sessionId) {
@@ -111,11 +149,6 @@ public final class RateLimits implements DisposableBean {
     int openStreams(String sessionId) {
         AtomicInteger count = openStreams.get(sessionId);
         return count == null ? 0 : count.get();
-    }
-
-    /** Checks that could not use Redis and fell back to this instance's memory (0 without Redis). */
-    public long redisFallbacks() {
-        return store instanceof RedisBucketStore redis ? redis.fallbacks() : 0;
     }
 
     private static BucketConfiguration perPeriod(int capacity, int refill, Duration period) {
@@ -141,7 +174,6 @@ public final class RateLimits implements DisposableBean {
 
     @Override
     public void destroy() {
-        cleaner.shutdownNow();
         store.close();
     }
 }

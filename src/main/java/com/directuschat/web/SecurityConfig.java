@@ -3,6 +3,7 @@ package com.directuschat.web;
 import jakarta.servlet.DispatcherType;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.ObjectPostProcessor;
@@ -14,10 +15,14 @@ import org.springframework.security.web.authentication.UsernamePasswordAuthentic
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.session.HttpSessionEventPublisher;
+import org.springframework.session.web.http.SessionRepositoryFilter;
 import org.springframework.util.unit.DataSize;
+import org.thymeleaf.ITemplateEngine;
 
+import com.directuschat.auth.LoginContextRepository;
 import com.directuschat.ratelimit.RateLimits;
 
+/** The chat's security chain: form login against Directus, CSRF, headers, body size and rate limits. */
 @Configuration
 @EnableWebSecurity
 class SecurityConfig {
@@ -28,8 +33,9 @@ class SecurityConfig {
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, AuthenticationFailureHandler loginFailureHandler,
-            SessionEndedResponses sessionEnded, RateLimits rateLimits,
+            SessionEndedResponses sessionEnded, RateLimits rateLimits, LoginContextRepository logins,
             @Value("${server.tomcat.max-http-form-post-size:64KB}") DataSize maxBody) throws Exception {
+        http.securityContext(context -> context.securityContextRepository(logins));
         http.authorizeHttpRequests(requests -> requests
                 .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                 .requestMatchers("/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/favicon.svg", "/error",
@@ -40,6 +46,15 @@ class SecurityConfig {
         http.logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout"));
         http.exceptionHandling(errors -> errors.authenticationEntryPoint(sessionEnded.entryPoint("/login"))
                 .accessDeniedHandler(sessionEnded.accessDeniedHandler()));
+        headers(http);
+        // Size first, before the CSRF filter reads the body; limits after it, so that forged posts cost nothing.
+        http.addFilterAfter(new BodySizeLimitFilter(maxBody), HeaderWriterFilter.class);
+        http.addFilterBefore(rateLimits.filter(), UsernamePasswordAuthenticationFilter.class);
+        return http.build();
+    }
+
+    /** The headers of every response, the actuator's included. */
+    static void headers(HttpSecurity http) throws Exception {
         http.headers(headers -> headers
                 .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                 .frameOptions(frame -> frame.deny())
@@ -53,10 +68,16 @@ class SecurityConfig {
                         return filter;
                     }
                 }));
-        // Size first, before the CSRF filter reads the body; limits after it, so that forged posts cost nothing.
-        http.addFilterAfter(new BodySizeLimitFilter(maxBody), HeaderWriterFilter.class);
-        http.addFilterBefore(rateLimits.filter(), UsernamePasswordAuthenticationFilter.class);
-        return http.build();
+    }
+
+    /** Outermost, around Spring Session's filter: a session store that is down is a 503, not a 500. */
+    @Bean
+    FilterRegistrationBean<SessionStoreDownFilter> sessionStoreDownFilter(ITemplateEngine templates) {
+        FilterRegistrationBean<SessionStoreDownFilter> registration = new FilterRegistrationBean<>(
+                new SessionStoreDownFilter(templates));
+        registration.setOrder(SessionRepositoryFilter.DEFAULT_ORDER - 1);
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
+        return registration;
     }
 
     /** Publishes session-destroyed events, which close realtime sessions and revoke tokens. */

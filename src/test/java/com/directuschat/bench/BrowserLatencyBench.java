@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import com.directuschat.testsupport.AppProcess;
 import com.directuschat.testsupport.ChatPage;
 import com.directuschat.testsupport.Browsers;
 import com.directuschat.testsupport.DirectusInstance;

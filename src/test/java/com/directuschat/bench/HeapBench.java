@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import com.directuschat.provision.ChatUser;
 import com.directuschat.provision.DirectusProvisioner;
+import com.directuschat.testsupport.AppProcess;
 import com.directuschat.testsupport.DirectusInstance;
 import com.directuschat.testsupport.TestDirectus;
 

@@ -3,12 +3,8 @@ package com.directuschat.bench;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -90,46 +86,6 @@ final class ProcStats {
 
     /** Established TCP connections owned by the process whose remote port is {@code remotePort}. */
     static int establishedTo(long pid, int remotePort) {
-        Set<String> inodes = socketInodes(pid);
-        int count = 0;
-        for (String table : List.of("tcp", "tcp6")) {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "net", table))) {
-                    String[] f = line.strip().split("\\s+");
-                    if (f.length < 10 || !f[3].equals("01")) { // 01 = ESTABLISHED
-                        continue;
-                    }
-                    int port = Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16);
-                    if (port == remotePort && inodes.contains(f[9])) {
-                        count++;
-                    }
-                }
-            }
-            catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return count;
-    }
-
-    private static Set<String> socketInodes(long pid) {
-        Set<String> inodes = new HashSet<>();
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
-            for (Path fd : fds) {
-                try {
-                    String target = Files.readSymbolicLink(fd).toString();
-                    if (target.startsWith("socket:[")) {
-                        inodes.add(target.substring(8, target.length() - 1));
-                    }
-                }
-                catch (IOException e) {
-                    // closed meanwhile
-                }
-            }
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return inodes;
+        return com.directuschat.testsupport.TcpConnections.establishedTo(pid, remotePort);
     }
 }

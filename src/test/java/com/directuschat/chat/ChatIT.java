@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
@@ -44,7 +46,7 @@ class ChatIT {
     ApplicationContext context;
 
     @Autowired
-    ChatSessions chatSessions;
+    MeterRegistry meters;
 
     String directus;
     String bobToken;
@@ -218,12 +220,12 @@ class ChatIT {
         String refresh = LoginInspector.refreshToken(context, alice.sessionId());
         try (SseConnection stream = alice.stream("since=0", null)) {
             stream.await(e -> "status".equals(e.name()) && e.data().contains("Connected"), WAIT);
-            int open = chatSessions.openRealtimeSessions();
+            double open = meters.get("directus.realtime.sessions").gauge().value();
             HttpResponse<String> logout = alice.logout();
             assertThat(logout.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("/login?logout"));
             stream.await(e -> "session-ended".equals(e.name()), WAIT);
             stream.awaitEnd(WAIT);
-            assertThat(chatSessions.openRealtimeSessions()).isEqualTo(open - 1);
+            assertThat(meters.get("directus.realtime.sessions").gauge().value()).isEqualTo(open - 1);
         }
         await().atMost(WAIT).until(() -> DirectusRest.refreshStatus(directus, refresh) != 200);
         assertThat(DirectusRest.refreshStatus(directus, refresh)).isBetween(400, 403);

@@ -61,7 +61,7 @@ class ChatSessionRoomsTest {
 
     private MessageStream tab(ChatRoom room, RecordingEmitter emitter, long since) {
         return new MessageStream(room, emitter, since, ZoneOffset.UTC, fragments(), 256, lanes, Runnable::run,
-                new MessageStream.StreamStats());
+                ChatTestSupport.metrics());
     }
 
     private void stored(long id, Long room, String authorId) {

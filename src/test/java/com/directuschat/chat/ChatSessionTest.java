@@ -51,7 +51,7 @@ class ChatSessionTest {
 
     private MessageStream stream(RecordingEmitter emitter, long since) {
         return new MessageStream(emitter, since, ZoneOffset.UTC, fragments, 256, lanes, Runnable::run,
-                new MessageStream.StreamStats());
+                ChatTestSupport.metrics());
     }
 
     /**

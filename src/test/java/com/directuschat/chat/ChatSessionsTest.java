@@ -40,7 +40,7 @@ class ChatSessionsTest {
         sessions[0] = new ChatSessions((tokens, listener) -> {
             listener.onAuthLost(); // synchronously, as a refused refresh does
             return closed::incrementAndGet;
-        }, new FakeMessages(), properties(Duration.ofMinutes(1)), workers, timer);
+        }, new FakeMessages(), properties(Duration.ofMinutes(1)), workers, timer, ChatTestSupport.metrics());
         MockHttpSession http = new MockHttpSession() {
             @Override
             public void invalidate() {
@@ -53,7 +53,7 @@ class ChatSessionsTest {
         ManualExecutor lane = new ManualExecutor();
         RecordingEmitter tab = new RecordingEmitter();
         session.attach(new MessageStream(tab, 0, ZoneOffset.UTC, fragments(), 16, lane, Runnable::run,
-                new MessageStream.StreamStats()));
+                ChatTestSupport.metrics()));
 
         assertThat(sessions[0].find(http.getId())).isNull();
         assertThat(closed.get()).isEqualTo(1);

@@ -35,6 +35,11 @@ final class ChatTestSupport {
         return new ChatProperties(100, 2000, Duration.ofMinutes(5), Duration.ofMinutes(10), 1000, 20, 256, idleTimeout, 50, Duration.ofSeconds(5));
     }
 
+    /** The chat's meters on a registry of their own. */
+    static ChatMetrics metrics() {
+        return new ChatMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
     static Fragments fragments() {
         ClassLoaderTemplateResolver resolver = new ClassLoaderTemplateResolver();
         resolver.setPrefix("templates/");

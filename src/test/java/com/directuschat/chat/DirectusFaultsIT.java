@@ -14,18 +14,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import com.directuschat.directus.RealtimeSessionFactory;
 import com.directuschat.testsupport.ChatClient;
 import com.directuschat.testsupport.DirectusInstance;
 import com.directuschat.testsupport.DirectusRest;
@@ -59,7 +65,58 @@ class DirectusFaultsIT {
     int port;
 
     @Autowired
-    RealtimeSessionFactory realtime;
+    ConnectTimes realtime;
+
+    /**
+     * The app's meter registry, which also notes when each realtime connect attempt was counted: the spread of
+     * reconnects over time is what the jitter is for.
+     */
+    static final class ConnectTimes extends SimpleMeterRegistry {
+
+        private final List<Instant> attempts = new CopyOnWriteArrayList<>();
+
+        @Override
+        protected Counter newCounter(Meter.Id id) {
+            Counter counter = super.newCounter(id);
+            if (!"directus.realtime.connects".equals(id.getName())) {
+                return counter;
+            }
+            return new Counter() {
+                @Override
+                public void increment(double amount) {
+                    attempts.add(Instant.now());
+                    counter.increment(amount);
+                }
+
+                @Override
+                public double count() {
+                    return counter.count();
+                }
+
+                @Override
+                public Meter.Id getId() {
+                    return counter.getId();
+                }
+            };
+        }
+
+        double attempts() {
+            return get("directus.realtime.connects").counter().count();
+        }
+
+        List<Instant> attemptTimes() {
+            return List.copyOf(attempts);
+        }
+    }
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class Meters {
+
+        @Bean
+        ConnectTimes connectTimes() {
+            return new ConnectTimes();
+        }
+    }
 
     private final List<SseConnection> open = new ArrayList<>();
 
@@ -156,13 +213,13 @@ class DirectusFaultsIT {
         ChatClient alice = login(ALICE_EMAIL, ALICE_PASSWORD);
         SseConnection stream = liveStream(alice);
         String bobToken = TestDirectus.loginToken(directus.url(), BOB_EMAIL, BOB_PASSWORD);
-        long attempts = realtime.stats().attempts();
+        double attempts = realtime.attempts();
 
         directus.proxy().blackhole();
         long missed = DirectusRest.createMessage(directus.url(), bobToken, "into the void");
         // No close frame ever arrives; two missed pongs take 1.8 s at a 1 s interval (RealtimeSessionTest proves the
         // bound), the rest is slack for a loaded machine.
-        await().atMost(Duration.ofSeconds(10)).until(() -> realtime.stats().attempts() > attempts);
+        await().atMost(Duration.ofSeconds(10)).until(() -> realtime.attempts() > attempts);
         directus.proxy().restore();
 
         stream.await(e -> String.valueOf(missed).equals(e.id()), WAIT);
@@ -231,7 +288,7 @@ class DirectusFaultsIT {
             throw e;
         }
 
-        List<Instant> reconnects = realtime.stats().attemptTimes().stream().filter(t -> t.isAfter(killedAt)).toList();
+        List<Instant> reconnects = realtime.attemptTimes().stream().filter(t -> t.isAfter(killedAt)).toList();
         assertThat(reconnects).hasSizeGreaterThanOrEqualTo(20);
         long distinctTenths = reconnects.stream().map(t -> t.toEpochMilli() / 100).distinct().count();
         assertThat(distinctTenths).as("reconnect attempts spread over 100 ms slots").isGreaterThanOrEqualTo(4);

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import com.directuschat.chat.ChatTestSupport.RecordingEmitter;
 
 class MessageStreamTest {
@@ -46,16 +48,16 @@ class MessageStreamTest {
     @Test
     void anOverflowingStreamIsClosedWhileItsWriteIsStillStalled() throws Exception {
         StalledEmitter emitter = new StalledEmitter();
-        MessageStream.StreamStats stats = new MessageStream.StreamStats();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         MessageStream stream = new MessageStream(emitter, 0, ZoneOffset.UTC, ChatTestSupport.fragments(), 4,
-                new SerialExecutor(pool), pool, stats);
+                new SerialExecutor(pool), pool, new ChatMetrics(meters));
         try {
             stream.heartbeat();
             assertThat(emitter.writing.await(10, TimeUnit.SECONDS)).isTrue();
             for (int i = 0; i < 5; i++) {
                 stream.heartbeat();
             }
-            assertThat(stats.overflows()).isEqualTo(1);
+            assertThat(meters.get("chat.stream.overflows").counter().count()).isEqualTo(1);
             assertThat(stream.isClosed()).isTrue();
             assertThat(stream.queued()).isZero();
             await().atMost(Duration.ofSeconds(10)).until(() -> emitter.completed);

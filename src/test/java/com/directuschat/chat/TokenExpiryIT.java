@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -21,7 +24,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import com.directuschat.auth.LoginInspector;
-import com.directuschat.directus.RealtimeSessionFactory;
 import com.directuschat.testsupport.SseEvent;
 import com.directuschat.testsupport.ChatClient;
 import com.directuschat.testsupport.DirectusInstance;
@@ -52,7 +54,7 @@ class TokenExpiryIT {
     ApplicationContext context;
 
     @Autowired
-    RealtimeSessionFactory realtime;
+    MeterRegistry meters;
 
     @Test
     void aRefreshTokenRevokedInDirectusSendsTheUserToLoginWithoutAReconnectLoop() {
@@ -72,10 +74,10 @@ class TokenExpiryIT {
         }
         assertThat(alice.get("/").headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login"));
         assertThat(alice.get("/login?expired").body()).contains("Your session has ended. Please log in again.");
-        long attempts = realtime.stats().attempts();
+        double attempts = meters.get("directus.realtime.connects").counter().count();
         // No reconnect loop: nothing tries to connect as the ended login for several token lifetimes.
         await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(12))
-                .until(() -> realtime.stats().attempts() == attempts);
+                .until(() -> meters.get("directus.realtime.connects").counter().count() == attempts);
     }
 
     @Test

@@ -11,6 +11,8 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import com.directuschat.directus.RealtimeSession.State;
 
 /** The supervision on a fake clock and a scripted Directus: every timing here is exact, nothing sleeps. */
@@ -22,6 +24,7 @@ class RealtimeSessionTest {
     private FakeDirectus directus;
     private Tokens tokens;
     private Recorder listener;
+    private SimpleMeterRegistry meters;
 
     RealtimeSessionTest() {
         reset();
@@ -32,13 +35,14 @@ class RealtimeSessionTest {
         directus = new FakeDirectus(timers);
         tokens = new Tokens();
         listener = new Recorder();
+        meters = new SimpleMeterRegistry();
     }
 
     private RealtimeSession open(Duration pingInterval) {
         DirectusProperties properties = new DirectusProperties(URI.create("http://directus.invalid"),
                 Duration.ofSeconds(10), pingInterval, Duration.ofSeconds(30), Duration.ofSeconds(2));
         RealtimeSession session = new RealtimeSession(directus, properties, tokens, listener, timers,
-                new Backoff(Duration.ofMillis(500), Duration.ofSeconds(2), new Random(7)), new RealtimeStats());
+                new Backoff(Duration.ofMillis(500), Duration.ofSeconds(2), new Random(7)), new RealtimeMetrics(meters));
         session.start();
         return session;
     }
@@ -206,12 +210,18 @@ class RealtimeSessionTest {
     @Test
     void aClosedSocketIsReportedAtOnceAndReconnected() {
         RealtimeSession session = live();
+        assertThat(meters.get("directus.realtime.sessions").gauge().value()).isEqualTo(1);
+        assertThat(meters.get("directus.realtime.reconnects").counter().count()).isZero();
         directus.last().end();
         assertThat(session.state()).isEqualTo(State.RECONNECTING);
         timers.advance(Duration.ofSeconds(1));
         assertThat(session.state()).isEqualTo(State.LIVE);
         assertThat(listener.lives).isEqualTo(2);
+        assertThat(meters.get("directus.realtime.connects").counter().count()).isEqualTo(2);
+        assertThat(meters.get("directus.realtime.reconnects").counter().count()).isEqualTo(1);
         session.close();
+        session.close();
+        assertThat(meters.get("directus.realtime.sessions").gauge().value()).isZero();
     }
 
     @Test

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
@@ -25,13 +28,15 @@ class RateLimitsTest {
         }
     };
 
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
     private static RateLimitProperties defaults() {
         return new Binder(new MapConfigurationPropertySource(Map.of())).bindOrCreate("chat.rate-limit", RateLimitProperties.class);
     }
 
     @Test
     void loginsAreLimitedPerIpAndPerEmail() {
-        RateLimits limits = new RateLimits(defaults(), clock);
+        RateLimits limits = new RateLimits(defaults(), null, meters, Runnable::run, clock);
         for (int i = 0; i < 5; i++) {
             assertThat(limits.login("10.0.0.1", "a@example.com").allowed()).isTrue();
         }
@@ -40,6 +45,8 @@ class RateLimitsTest {
         assertThat(refused.retryAfterSeconds()).isBetween(1L, 60L);
         assertThat(limits.login("10.0.0.2", "A@Example.com ").allowed()).as("same email, any case").isFalse();
         assertThat(limits.login("10.0.0.2", "b@example.com").allowed()).isTrue();
+        assertThat(meters.get("chat.rate-limit.refusals").tag("limit", "login-ip").counter().count()).isEqualTo(1);
+        assertThat(meters.get("chat.rate-limit.refusals").tag("limit", "login-email").counter().count()).isEqualTo(1);
         now.addAndGet(java.time.Duration.ofMinutes(1).toNanos());
         assertThat(limits.login("10.0.0.1", "a@example.com").allowed()).as("a minute later").isTrue();
         limits.destroy();
@@ -47,7 +54,7 @@ class RateLimitsTest {
 
     @Test
     void sendsAllowABurstOfTwentyThenFivePerSecond() {
-        RateLimits limits = new RateLimits(defaults(), clock);
+        RateLimits limits = new RateLimits(defaults(), null, meters, Runnable::run, clock);
         for (int i = 0; i < 20; i++) {
             assertThat(limits.send("session-1").allowed()).as("send %d", i).isTrue();
         }
@@ -65,11 +72,12 @@ class RateLimitsTest {
 
     @Test
     void atMostTenStreamsPerSession() {
-        RateLimits limits = new RateLimits(defaults(), clock);
+        RateLimits limits = new RateLimits(defaults(), null, meters, Runnable::run, clock);
         for (int i = 0; i < 10; i++) {
             assertThat(limits.openStream("s")).isTrue();
         }
         assertThat(limits.openStream("s")).isFalse();
+        assertThat(meters.get("chat.rate-limit.refusals").tag("limit", "streams").counter().count()).isEqualTo(1);
         assertThat(limits.openStreams("s")).isEqualTo(10);
         limits.closeStream("s");
         assertThat(limits.openStream("s")).isTrue();

@@ -6,6 +6,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import io.github.bucket4j.TimeMeter;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SocketOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -13,6 +21,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
@@ -34,7 +45,8 @@ class RedisDownRateLimitIT {
 
     @DynamicPropertySource
     static void deadRedis(DynamicPropertyRegistry registry) {
-        registry.add("chat.rate-limit.redis-url", () -> "redis://127.0.0.1:" + TestDirectus.freePort());
+        registry.add("spring.data.redis.host", () -> "127.0.0.1");
+        registry.add("spring.data.redis.port", TestDirectus::freePort);
     }
 
     @LocalServerPort
@@ -42,6 +54,9 @@ class RedisDownRateLimitIT {
 
     @Autowired
     RateLimits limits;
+
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void withRedisUnreachableTheChatWorksAndLimitsStillHoldInMemory(CapturedOutput output) {
@@ -61,7 +76,7 @@ class RedisDownRateLimitIT {
         client.get("/login");
         assertThat(client.postForm("/login", Map.of("email", email, "password", "x"), false).statusCode()).isEqualTo(429);
 
-        assertThat(limits.redisFallbacks()).isGreaterThanOrEqualTo(5);
+        assertThat(meters.get("chat.rate-limit.redis.fallbacks").counter().count()).isGreaterThanOrEqualTo(5);
         assertThat(output.getAll()).contains("Redis for rate limits is unreachable");
     }
 
@@ -70,31 +85,54 @@ class RedisDownRateLimitIT {
         try (TcpProxy proxy = new TcpProxy("127.0.0.1", 6379)) {
             RateLimitProperties base = limits.properties();
             RateLimitProperties viaProxy = new RateLimitProperties(base.loginPerIp(), 2, base.loginPeriod(), base.sends(),
-                    base.sendPeriod(), base.sendBurst(), base.streamsPerSession(), "redis://127.0.0.1:" + proxy.port(),
-                    Duration.ofMillis(300));
-            RateLimits instance = new RateLimits(viaProxy);
+                    base.sendPeriod(), base.sendBurst(), base.streamsPerSession(), Duration.ofMillis(300));
+            // As spring.data.redis.timeout / connect-timeout of 300 ms would make Boot's connection factory.
+            LettuceConnectionFactory redis = new LettuceConnectionFactory(
+                    new RedisStandaloneConfiguration("127.0.0.1", proxy.port()),
+                    LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(300))
+                            .clientOptions(ClientOptions.builder()
+                                    .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofMillis(300)).build())
+                                    .build())
+                            .build());
+            redis.afterPropertiesSet();
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            ExecutorService connector = Executors.newCachedThreadPool();
+            RateLimits instance = new RateLimits(viaProxy, redis, meters, connector, TimeMeter.SYSTEM_NANOTIME);
             try {
+                // Connected (it connects in the background from the start): a check that uses Redis counts nothing.
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+                    double before = fallbacks(meters);
+                    instance.send("warm-up-" + UUID.randomUUID());
+                    return fallbacks(meters) == before;
+                });
+                double fallbacksBefore = fallbacks(meters);
                 String email = "dying-" + UUID.randomUUID() + "@example.com";
                 assertThat(instance.login("192.0.2.7", email).allowed()).isTrue();
-                assertThat(instance.redisFallbacks()).isZero();
+                assertThat(fallbacks(meters)).isEqualTo(fallbacksBefore);
                 proxy.blackhole();
                 long started = System.nanoTime();
                 assertThat(instance.login("192.0.2.7", email).allowed()).as("fails open").isTrue();
                 assertThat(instance.login("192.0.2.7", email).allowed()).isTrue();
                 assertThat(instance.login("192.0.2.7", email).allowed()).as("in-memory limit").isFalse();
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no hang").isLessThan(Duration.ofSeconds(10));
-                assertThat(instance.redisFallbacks()).isGreaterThanOrEqualTo(3);
+                assertThat(fallbacks(meters) - fallbacksBefore).isGreaterThanOrEqualTo(3);
 
                 proxy.restore();
                 org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
-                    long before = instance.redisFallbacks();
+                    double before = fallbacks(meters);
                     instance.login("192.0.2.8", "back-" + UUID.randomUUID() + "@example.com");
-                    return instance.redisFallbacks() == before;
+                    return fallbacks(meters) == before;
                 });
             }
             finally {
                 instance.destroy();
+                redis.destroy();
+                connector.shutdownNow();
             }
         }
+    }
+
+    private static double fallbacks(MeterRegistry registry) {
+        return registry.get("chat.rate-limit.redis.fallbacks").counter().count();
     }
 }

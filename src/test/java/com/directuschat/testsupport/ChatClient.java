@@ -29,14 +29,20 @@ public final class ChatClient {
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
     private final String baseUrl;
-    private final CookieManager cookies = new CookieManager();
+    private final CookieManager cookies;
     private final HttpClient http;
     private final List<HttpResponse<String>> responses = new ArrayList<>();
     private final List<SseConnection> streams = new ArrayList<>();
     private String csrf;
 
     public ChatClient(String baseUrl) {
+        this(baseUrl, new CookieManager(), null);
+    }
+
+    private ChatClient(String baseUrl, CookieManager cookies, String csrf) {
         this.baseUrl = baseUrl;
+        this.cookies = cookies;
+        this.csrf = csrf;
         this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
@@ -124,6 +130,14 @@ public final class ChatClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The same browser talking to another server (another instance behind a balancer): its cookies, which are
+     * not per port, and its page's CSRF token.
+     */
+    public ChatClient sameBrowserAt(String otherBaseUrl) {
+        return new ChatClient(otherBaseUrl, cookies, csrf);
     }
 
     public String sessionId() {

@@ -31,9 +31,15 @@ public final class Processes {
 
     /** A new JVM running {@code mainClass} with this JVM's class path. */
     public static ProcessBuilder javaProcess(Class<?> mainClass, String... args) {
+        return javaProcess(mainClass, List.of(), args);
+    }
+
+    /** A new JVM with these JVM options running {@code mainClass} with this JVM's class path. */
+    public static ProcessBuilder javaProcess(Class<?> mainClass, List<String> jvmArgs, String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                mainClass.getName()));
+        List<String> command = new java.util.ArrayList<>(List.of(java));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true);
     }

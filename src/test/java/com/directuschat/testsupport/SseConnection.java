@@ -22,6 +22,9 @@ public final class SseConnection implements AutoCloseable {
     private final StringBuilder raw = new StringBuilder();
     private final Thread reader;
     private volatile boolean ended;
+    /** How the server's side broke off (a connection torn down mid-response), if it did. */
+    private volatile IOException broken;
+    private volatile boolean closing;
 
     SseConnection(HttpResponse<InputStream> response) {
         this.response = response;
@@ -63,6 +66,11 @@ public final class SseConnection implements AutoCloseable {
     public SseEvent await(Predicate<SseEvent> match, Duration timeout) {
         return Awaitility.await().atMost(timeout).until(
                 () -> events.stream().filter(match).findFirst().orElse(null), e -> e != null);
+    }
+
+    /** Ended by the server finishing the response, not by a torn connection (nor by our {@link #close()}). */
+    public boolean endedCleanly() {
+        return ended && broken == null && !closing;
     }
 
     public void awaitEnd(Duration timeout) {
@@ -118,7 +126,10 @@ public final class SseConnection implements AutoCloseable {
             }
         }
         catch (IOException e) {
-            // closed by us or by the server
+            // closed by us, or the connection broke off
+            if (!closing) {
+                broken = e;
+            }
         }
         finally {
             ended = true;
@@ -127,6 +138,7 @@ public final class SseConnection implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         try {
             response.body().close();
         }

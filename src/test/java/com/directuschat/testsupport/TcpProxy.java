@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP forwarder on 127.0.0.1 for network fault tests: {@link #cut()} drops every connection,
- * {@link #blackhole()} keeps sockets open but forwards nothing (a dead network), {@link #restore()} heals.
+ * {@link #blackhole()} keeps sockets open but forwards nothing (a dead network), {@link #down()} drops and refuses
+ * connections (a stopped server), {@link #restore()} heals.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -21,6 +22,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean blackholed;
+    private volatile boolean refusing;
     private volatile boolean closed;
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
@@ -50,9 +52,16 @@ public final class TcpProxy implements AutoCloseable {
         blackholed = true;
     }
 
+    /** The target is down: open connections are dropped and new ones refused until {@link #restore()}. */
+    public void down() {
+        refusing = true;
+        cut();
+    }
+
     /** Forward again (connections that were blackholed stay open but lost their bytes in between). */
     public void restore() {
         blackholed = false;
+        refusing = false;
     }
 
     @Override
@@ -66,6 +75,10 @@ public final class TcpProxy implements AutoCloseable {
         while (!closed) {
             try {
                 Socket client = server.accept();
+                if (refusing) {
+                    closeQuietly(client);
+                    continue;
+                }
                 Socket upstream;
                 try {
                     upstream = new Socket(targetHost, targetPort);

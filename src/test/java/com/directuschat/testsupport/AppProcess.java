@@ -1,4 +1,4 @@
-package com.directuschat.bench;
+package com.directuschat.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,39 +17,55 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import com.directuschat.DirectusChatApplication;
-import com.directuschat.testsupport.Processes;
-import com.directuschat.testsupport.TestDirectus;
 
 /**
- * directus-chat in its own JVM, so that its CPU, heap and RSS are its own: the packaged jar when the build made
- * one ({@code verify} runs after {@code package}), else the main class on this JVM's class path.
+ * directus-chat in its own JVM, so that its CPU, heap and RSS are its own and it can be stopped with a signal: the
+ * packaged jar when the build made one ({@code verify} runs after {@code package}), else the main class on this
+ * JVM's class path. Its output is appended to {@link #log}.
  */
-final class AppProcess implements AutoCloseable {
+public final class AppProcess implements AutoCloseable {
 
-    final int port = TestDirectus.freePort();
-    final Path log = TestDirectus.TARGET.resolve("bench-scale-app.log");
-    final String launchedAs;
+    public final int port;
+    public final Path log;
+    public final String launchedAs;
     private final Process process;
 
-    AppProcess(List<String> args) {
+    /** The benchmarks' app: a free port, log in target/bench-scale-app.log, JVM options from {@link #jvmArgs()}. */
+    public AppProcess(List<String> args) {
+        this(emptied(TestDirectus.TARGET.resolve("bench-scale-app.log")), TestDirectus.freePort(), jvmArgs(), args);
+    }
+
+    private static Path emptied(Path file) {
+        try {
+            Files.deleteIfExists(file);
+            return file;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public AppProcess(Path log, int port, List<String> jvmArgs, List<String> args) {
+        this.log = log;
+        this.port = port;
         List<String> all = new ArrayList<>(args);
         all.add("--server.port=" + port);
         Optional<Path> jar = jar();
         ProcessBuilder builder;
         if (jar.isPresent()) {
             List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-            command.addAll(jvmArgs());
+            command.addAll(jvmArgs);
             command.addAll(List.of("-jar", jar.get().toString()));
             command.addAll(all);
             builder = new ProcessBuilder(command).redirectErrorStream(true);
-            launchedAs = "java " + String.join(" ", jvmArgs()) + " -jar " + TestDirectus.TARGET.relativize(jar.get());
+            launchedAs = "java " + String.join(" ", jvmArgs) + " -jar " + TestDirectus.TARGET.relativize(jar.get());
         }
         else {
-            builder = Processes.javaProcess(DirectusChatApplication.class, all.toArray(String[]::new));
+            builder = Processes.javaProcess(DirectusChatApplication.class, jvmArgs, all.toArray(String[]::new));
             launchedAs = "java -cp <test class path> " + DirectusChatApplication.class.getName();
         }
         try {
-            process = builder.redirectOutput(log.toFile()).start();
+            process = builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -57,16 +73,20 @@ final class AppProcess implements AutoCloseable {
         awaitReady();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    ProcessHandle handle() {
+    public ProcessHandle handle() {
         return process.toHandle();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     private static Optional<Path> jar() {
@@ -105,13 +125,37 @@ final class AppProcess implements AutoCloseable {
     }
 
     /** Lines of our log at WARN or ERROR, and refusals (logged at INFO). */
-    List<String> warnings() {
+    public List<String> warnings() {
         try {
             return Files.readAllLines(log).stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
                     || l.contains("refused") || l.contains("nreachable")).toList();
         }
         catch (IOException e) {
             return List.of("cannot read " + log + ": " + e);
+        }
+    }
+
+    /** SIGTERM, as an orchestrator stops a container; see {@link #awaitExit}. */
+    public void sigterm() {
+        process.destroy();
+    }
+
+    /** SIGKILL, as a crash or an out-of-memory kill would end it; see {@link #awaitExit}. */
+    public void sigkill() {
+        process.destroyForcibly();
+    }
+
+    /** Waits for the process to end and returns its exit code. */
+    public int awaitExit(Duration wait) {
+        try {
+            if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("directus-chat (pid " + pid() + ") did not exit within " + wait);
+            }
+            return process.exitValue();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
@@ -133,7 +177,7 @@ final class AppProcess implements AutoCloseable {
      * JVM options for the app under test, from {@code -Dbench.app.jvm-args="…"} (space-separated), e.g. a JFR
      * recording: {@code -XX:StartFlightRecording=filename=target/app.jfr,settings=profile}. None by default.
      */
-    static List<String> jvmArgs() {
+    public static List<String> jvmArgs() {
         String value = System.getProperty("bench.app.jvm-args", "").strip();
         return value.isEmpty() ? List.of() : List.of(value.split("\\s+"));
     }

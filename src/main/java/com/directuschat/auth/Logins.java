@@ -1,0 +1,118 @@
+package com.directuschat.auth;
+
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.servlet.http.HttpSession;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.env.Environment;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.session.SessionRepository;
+import org.springframework.stereotype.Component;
+
+import com.directuschat.auth.TokenStore.StoredTokens;
+import com.directuschat.directus.AuthTokens;
+import com.directuschat.directus.DirectusClient;
+import com.directuschat.directus.DirectusProperties;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+/**
+ * The logins this instance acts for. The HTTP session holds only a login id; its token pair is in the token store
+ * (Redis when configured, else memory), and each instance keeps one {@link TokenHolder} per login while anything
+ * here uses it (weakly held: a login no request or stream here uses costs nothing and is rebuilt from the store).
+ */
+@Component
+public class Logins {
+
+    private final DirectusClient client;
+    private final DirectusProperties directus;
+    private final TokenStore store;
+    private final SessionRepository<?> sessionRepository;
+    private final AtomicLong refreshes = new AtomicLong();
+    private final Counter refreshFailures;
+    private final Cache<String, TokenHolder> holders = Caffeine.newBuilder().weakValues().build();
+
+    Logins(DirectusClient client, DirectusProperties directus, LoginProperties properties,
+            ObjectProvider<StringRedisTemplate> redis, ObjectProvider<SessionRepository<?>> sessionRepository,
+            Environment environment, MeterRegistry meters) {
+        this.client = client;
+        this.refreshFailures = Counter.builder("directus.token.refresh.failures")
+                .description("Token refreshes that Directus refused or did not answer").register(meters);
+        this.directus = directus;
+        StringRedisTemplate template = redis.getIfAvailable();
+        this.store = template == null ? new MemoryTokenStore()
+                : new RedisTokenStore(template,
+                        environment.getProperty("spring.session.data.redis.namespace", "spring:session"),
+                        properties.tokenTtl(), properties.refreshLockTimeout());
+        this.sessionRepository = sessionRepository.getIfAvailable();
+    }
+
+    /** A new login's tokens, stored for every instance. */
+    TokenHolder begin(AuthTokens tokens) {
+        String loginId = UUID.randomUUID().toString();
+        StoredTokens stored = new StoredTokens(tokens, Instant.now());
+        store.write(loginId, stored);
+        TokenHolder holder = holder(loginId, stored);
+        holders.put(loginId, holder);
+        return holder;
+    }
+
+    /** This instance's holder of a login's tokens, built from the store on first use; an ended login's refuses. */
+    TokenHolder holder(String loginId) {
+        TokenHolder holder = holders.get(loginId, id -> {
+            StoredTokens stored = store.read(id);
+            return stored == null ? null : holder(id, stored);
+        });
+        if (holder == null) {
+            TokenHolder ended = holder(loginId, null);
+            ended.markEnded();
+            return ended;
+        }
+        return holder;
+    }
+
+    /** Ends the login in Directus, once whichever instances call it. */
+    void revoke(DirectusAuthentication login) {
+        TokenHolder holder = holders.getIfPresent(login.loginId());
+        holders.invalidate(login.loginId());
+        if (holder != null) {
+            holder.revoke();
+        }
+        else {
+            TokenHolder.revoke(login.loginId(), client, store);
+        }
+    }
+
+    /**
+     * Ends an HTTP session from outside its requests (a refused token seen by a realtime session): through the
+     * session store when there is one, so that every instance hears of it, else the servlet container's session.
+     */
+    public void endSession(HttpSession session) {
+        if (sessionRepository != null) {
+            sessionRepository.deleteById(session.getId());
+            return;
+        }
+        try {
+            session.invalidate();
+        }
+        catch (IllegalStateException alreadyInvalid) {
+            // Ended meanwhile by another path; the session-end hook has run.
+        }
+    }
+
+    /** Refreshes this instance made in Directus (each one used, and killed, a refresh token). */
+    public long refreshes() {
+        return refreshes.get();
+    }
+
+    private TokenHolder holder(String loginId, StoredTokens stored) {
+        return new TokenHolder(loginId, stored, client, store, directus.refreshSkew(), refreshes,
+                refreshFailures::increment);
+    }
+}

@@ -1,0 +1,114 @@
+package com.directuschat.auth;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+import com.directuschat.directus.AuthTokens;
+
+/**
+ * Token pairs in Redis under {@code <namespace>:logins:<login id>}, one string per login (written whole, so it is
+ * never half-updated). The refresh lock is {@code SET NX PX} with a random value, released by a script only by its
+ * holder; a lock whose holder died lapses after its timeout.
+ */
+final class RedisTokenStore implements TokenStore {
+
+    private static final RedisScript<Long> RELEASE = RedisScript.of(
+            "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
+            Long.class);
+    private static final long POLL_NANOS = Duration.ofMillis(20).toNanos();
+
+    private final StringRedisTemplate redis;
+    private final String prefix;
+    private final Duration ttl;
+    private final Duration lockTimeout;
+
+    RedisTokenStore(StringRedisTemplate redis, String namespace, Duration ttl, Duration lockTimeout) {
+        this.redis = redis;
+        this.prefix = namespace + ":logins:";
+        this.ttl = ttl;
+        this.lockTimeout = lockTimeout;
+    }
+
+    @Override
+    public StoredTokens read(String loginId) {
+        try {
+            return decode(redis.opsForValue().get(prefix + loginId));
+        }
+        catch (DataAccessException e) {
+            throw new SessionStoreDown(e);
+        }
+    }
+
+    @Override
+    public void write(String loginId, StoredTokens tokens) {
+        try {
+            redis.opsForValue().set(prefix + loginId, encode(tokens), ttl);
+        }
+        catch (DataAccessException e) {
+            throw new SessionStoreDown(e);
+        }
+    }
+
+    @Override
+    public StoredTokens remove(String loginId) {
+        try {
+            return decode(redis.opsForValue().getAndDelete(prefix + loginId));
+        }
+        catch (DataAccessException e) {
+            throw new SessionStoreDown(e);
+        }
+    }
+
+    @Override
+    public <T> T locked(String loginId, Supplier<T> action) {
+        String lock = prefix + loginId + ":lock";
+        String holder = UUID.randomUUID().toString();
+        long deadline = System.nanoTime() + 2 * lockTimeout.toNanos();
+        try {
+            while (!Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(lock, holder, lockTimeout))) {
+                // Another instance is refreshing this login; its lock lapses after lockTimeout at worst.
+                if (System.nanoTime() > deadline) {
+                    throw new SessionStoreDown(new IllegalStateException("Refresh lock of a login stays taken"));
+                }
+                LockSupport.parkNanos(POLL_NANOS);
+            }
+        }
+        catch (DataAccessException e) {
+            throw new SessionStoreDown(e);
+        }
+        try {
+            return action.get();
+        }
+        finally {
+            try {
+                redis.execute(RELEASE, List.of(lock), holder);
+            }
+            catch (DataAccessException e) {
+                // Lapses by itself after lockTimeout.
+            }
+        }
+    }
+
+    static String encode(StoredTokens stored) {
+        AuthTokens tokens = stored.tokens();
+        return tokens.expiresAt().toEpochMilli() + " " + stored.obtainedAt().toEpochMilli() + " "
+                + tokens.accessToken() + " " + tokens.refreshToken();
+    }
+
+    static StoredTokens decode(String value) {
+        if (value == null) {
+            return null;
+        }
+        String[] parts = value.split(" ", 4);
+        return new StoredTokens(new AuthTokens(parts[2], parts[3], Instant.ofEpochMilli(Long.parseLong(parts[0]))),
+                Instant.ofEpochMilli(Long.parseLong(parts[1])));
+    }
+}

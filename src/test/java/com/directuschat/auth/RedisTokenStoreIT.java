@@ -1,0 +1,87 @@
+package com.directuschat.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import com.directuschat.auth.TokenStore.StoredTokens;
+import com.directuschat.directus.AuthTokens;
+
+/** The Redis token store on the real Redis: pairs round-trip, and a login's lock excludes a second holder. */
+class RedisTokenStoreIT {
+
+    private final String namespace = "test-token-store-" + UUID.randomUUID();
+    private LettuceConnectionFactory connections;
+    private StringRedisTemplate redis;
+    private RedisTokenStore store;
+
+    @BeforeEach
+    void connect() {
+        connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
+        connections.afterPropertiesSet();
+        connections.start();
+        redis = new StringRedisTemplate(connections);
+        store = new RedisTokenStore(redis, namespace, Duration.ofMinutes(5), Duration.ofSeconds(20));
+    }
+
+    @AfterEach
+    void disconnect() {
+        redis.delete(redis.keys(namespace + ":*"));
+        connections.destroy();
+    }
+
+    @Test
+    void aPairRoundTripsAndIsRemovedOnce() {
+        StoredTokens pair = new StoredTokens(new AuthTokens("access.jwt-part", "refresh_token-1", instant(900)), instant(0));
+        store.write("login-1", pair);
+        assertThat(store.read("login-1")).isEqualTo(pair);
+        assertThat(redis.getExpire(namespace + ":logins:login-1", TimeUnit.SECONDS)).isBetween(1L, 300L);
+        assertThat(store.remove("login-1")).isEqualTo(pair);
+        assertThat(store.remove("login-1")).isNull();
+        assertThat(store.read("login-1")).isNull();
+    }
+
+    @Test
+    void aSecondCallerWaitsForTheLockAndOnlyTheHolderReleasesIt() throws Exception {
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> store.locked("login-2", () -> {
+            holding.countDown();
+            await().atMost(Duration.ofSeconds(30)).until(() -> release.getCount() == 0);
+            return null;
+        }));
+        assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+        AtomicBoolean secondRan = new AtomicBoolean();
+        CompletableFuture<Boolean> second = CompletableFuture.supplyAsync(() -> store.locked("login-2", () -> {
+            secondRan.set(true);
+            return true;
+        }));
+        // The second caller keeps waiting while the first holds the lock; another login is not held up.
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> !secondRan.get());
+        assertThat(store.locked("login-3", () -> "free")).isEqualTo("free");
+        assertThat(second).isNotDone();
+        release.countDown();
+        first.get(30, TimeUnit.SECONDS);
+        assertThat(second.get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(redis.hasKey(namespace + ":logins:login-2:lock")).isFalse();
+    }
+
+    private static Instant instant(long seconds) {
+        return Instant.parse("2026-01-01T00:00:00Z").plus(seconds, ChronoUnit.SECONDS);
+    }
+}

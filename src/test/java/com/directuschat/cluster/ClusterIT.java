@@ -1,0 +1,252 @@
+package com.directuschat.cluster;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.directuschat.provision.ChatUser;
+import com.directuschat.testsupport.AppProcess;
+import com.directuschat.testsupport.ChatPage;
+import com.directuschat.testsupport.Chromium;
+import com.directuschat.testsupport.Nginx;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+
+/**
+ * Issue 10: two chat instances and two Directus instances, nginx in front, PostgreSQL and Redis behind, as
+ * processes ({@link Cluster}), driven through real Chromium. Run: {@code ./mvnw -Pcluster verify}. The scenarios
+ * run in order on one cluster, each with users of its own.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+    /** Reconnects after a stop wait for backoffs (the browser's and the realtime session's) on a busy machine. */
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @RegisterExtension
+    static final Chromium chromium = new Chromium();
+
+    private final Cluster cluster = new Cluster();
+    private final List<BrowserContext> contexts = new ArrayList<>();
+    private final List<String> problems = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    void startCluster() {
+        Assumptions.assumeTrue(Nginx.available(), "nginx is not installed at " + Nginx.BINARY);
+        PlaywrightAssertions.setDefaultAssertionTimeout(WAIT.toMillis());
+        cluster.start();
+    }
+
+    @AfterAll
+    void stopCluster() {
+        cluster.close();
+    }
+
+    @AfterEach
+    void closeBrowsers() {
+        contexts.forEach(BrowserContext::close);
+        contexts.clear();
+    }
+
+    @Test
+    @Order(1)
+    void usersOnDifferentChatInstancesAndDifferentDirectusInstancesSeeEachOthersMessagesLive() {
+        Map<String, String> ids = cluster.users(List.of(Cluster.user("alice1"), Cluster.user("bob1")));
+        String aliceId = ids.get(Cluster.user("alice1").email());
+        String bobId = ids.get(Cluster.user("bob1").email());
+
+        Page alice = open(cluster.bridgeUrl(0), Cluster.user("alice1"));
+        int aliceDirectus = awaitSocket(aliceId);
+        Page bob = open(cluster.bridgeUrl(1), Cluster.user("bob1"));
+        int bobDirectus = awaitSocket(bobId);
+        // nginx's least_conn upstream for /websocket put the second socket on the other Directus.
+        assertThat(bobDirectus).as("Bob's Directus").isNotEqualTo(aliceDirectus);
+
+        String fromAlice = "from Alice through chat 1 " + UUID.randomUUID();
+        ChatPage.send(alice, fromAlice);
+        assertThat(ChatPage.message(bob, fromAlice)).hasCount(1);
+        String fromBob = "from Bob through chat 2 " + UUID.randomUUID();
+        ChatPage.send(bob, fromBob);
+        assertThat(ChatPage.message(alice, fromBob)).hasCount(1);
+        assertOnce(alice, fromAlice, fromBob);
+        assertOnce(bob, fromAlice, fromBob);
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void whenADirectusStopsItsSessionsReconnectThroughTheOtherAndBackfill() {
+        ChatUser annUser = Cluster.user("ann3");
+        ChatUser benUser = Cluster.user("ben3");
+        Map<String, String> ids = cluster.users(List.of(annUser, benUser));
+        Page ann = open(cluster.bridgeUrl(0), annUser);
+        int stopped = awaitSocket(ids.get(annUser.email()));
+        Page ben = open(cluster.bridgeUrl(1), benUser);
+        awaitSocket(ids.get(benUser.email()));
+        int other = 1 - stopped;
+
+        cluster.directus(stopped).stop();
+        try {
+            List<String> sent = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                sent.add(sendAndAwaitAccepted(ben, "while Directus " + (stopped + 1) + " is down, " + i));
+            }
+            await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.directusOf(ids.get(annUser.email())))
+                    .as("Ann's socket").containsExactly(other));
+            String after = "after Ann reconnected " + UUID.randomUUID();
+            ChatPage.send(ann, after);
+            sent.add(after);
+            for (String text : sent) {
+                assertThat(ChatPage.message(ann, text)).hasCount(1);
+                assertThat(ChatPage.message(ben, text)).hasCount(1);
+            }
+            assertOnce(ann, sent.toArray(String[]::new));
+            assertOnce(ben, sent.toArray(String[]::new));
+            assertThat(problems).isEmpty();
+        }
+        finally {
+            cluster.directus(stopped).start();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void whenTheChatInstanceHoldingAStreamGetsSigtermTheBrowserCarriesOnThroughTheOtherStillLoggedIn() {
+        chatInstanceStops("term", AppProcess::sigterm);
+    }
+
+    @Test
+    @Order(4)
+    void whenTheChatInstanceHoldingAStreamIsKilledTheBrowserCarriesOnThroughTheOtherStillLoggedIn() {
+        chatInstanceStops("kill", AppProcess::sigkill);
+    }
+
+    /**
+     * Dee's browser goes through nginx; Eve's straight to the instance that stays. The instance holding Dee's
+     * stream stops mid-conversation; every message sent meanwhile, by either, reaches both once, in order, and Dee
+     * never logs in again.
+     */
+    private void chatInstanceStops(String how, Consumer<AppProcess> stop) {
+        ChatUser deeUser = Cluster.user("dee-" + how);
+        ChatUser eveUser = Cluster.user("eve-" + how);
+        cluster.users(List.of(deeUser, eveUser));
+        Page dee = open(cluster.url(), deeUser);
+        int stopped = awaitStreamInstance();
+        int other = 1 - stopped;
+        Page eve = open(cluster.bridgeUrl(other), eveUser);
+        List<String> sent = new ArrayList<>();
+        sent.add(sendAndAwaitAccepted(dee, "before, from Dee through nginx"));
+        sent.add(sendAndAwaitAccepted(eve, "before, from Eve"));
+        assertThat(ChatPage.message(eve, sent.get(0))).hasCount(1);
+        assertThat(ChatPage.message(dee, sent.get(1))).hasCount(1);
+
+        AppProcess instance = cluster.bridge(stopped);
+        try {
+            stop.accept(instance);
+            sent.add(sendAndAwaitAccepted(eve, "while chat " + (stopped + 1) + " stops, from Eve"));
+            sent.add(sendAndAwaitAccepted(dee, "while chat " + (stopped + 1) + " stops, from Dee"));
+            instance.awaitExit(Cluster.STOP_WAIT);
+            sent.add(sendAndAwaitAccepted(eve, "after chat " + (stopped + 1) + " stopped, from Eve"));
+            sent.add(sendAndAwaitAccepted(dee, "after chat " + (stopped + 1) + " stopped, from Dee"));
+
+            for (String text : sent) {
+                assertThat(ChatPage.message(dee, text)).hasCount(1);
+                assertThat(ChatPage.message(eve, text)).hasCount(1);
+            }
+            assertOnce(dee, sent.toArray(String[]::new));
+            assertOnce(eve, sent.toArray(String[]::new));
+            assertThat(dee.locator("#connection-status")).containsText("Connected");
+            assertThat(dee.locator("#session-ended")).isHidden();
+            assertThat(dee.url()).doesNotContain("/login");
+            await().atMost(WAIT).until(() -> cluster.nginx().connectionsTo(cluster.bridgePort(other)) == 1);
+        }
+        finally {
+            if (!instance.isAlive()) {
+                cluster.startBridge(stopped);
+            }
+        }
+    }
+
+    /** Waits until the browser's one long request through nginx, its stream, is on one instance; returns which. */
+    private int awaitStreamInstance() {
+        int[] on = new int[1];
+        await().atMost(WAIT).until(() -> {
+            int first = cluster.nginx().connectionsTo(cluster.bridgePort(0));
+            int second = cluster.nginx().connectionsTo(cluster.bridgePort(1));
+            on[0] = first == 1 ? 0 : 1;
+            return first + second == 1;
+        });
+        return on[0];
+    }
+
+    /** Logs in through {@code url} and waits until the chat is live. */
+    private Page open(String url, ChatUser user) {
+        BrowserContext context = chromium.browser().newContext();
+        contexts.add(context);
+        Page page = ChatPage.watched(context.newPage(), problems);
+        page.setDefaultTimeout(WAIT.toMillis());
+        page.navigate(url + "/");
+        ChatPage.logIn(page, user.email(), user.password());
+        return page;
+    }
+
+    /** Waits until the user has a realtime socket on exactly one Directus, and returns which. */
+    private int awaitSocket(String userId) {
+        List<List<Integer>> seen = new ArrayList<>();
+        await().atMost(WAIT).until(() -> {
+            List<Integer> on = cluster.directusOf(userId);
+            seen.add(on);
+            return on.size() == 1;
+        });
+        return seen.get(seen.size() - 1).get(0);
+    }
+
+    /**
+     * Sends a unique text and waits until the text box is empty again, which it is only after a 204 (stored in
+     * Directus); returns the text.
+     */
+    private static String sendAndAwaitAccepted(Page page, String text) {
+        String unique = text + " " + UUID.randomUUID();
+        ChatPage.send(page, unique);
+        assertThat(page.getByLabel("Message", ChatPage.EXACT)).hasValue("");
+        return unique;
+    }
+
+    /** Each text is on the page exactly once, in the order given (the order the messages were created in). */
+    private static void assertOnce(Page page, String... texts) {
+        List<String> shown = page.locator("#messages li.message").allInnerTexts();
+        int previous = -1;
+        for (String text : texts) {
+            List<Integer> at = new ArrayList<>();
+            for (int i = 0; i < shown.size(); i++) {
+                if (shown.get(i).contains(text)) {
+                    at.add(i);
+                }
+            }
+            assertThat(at).as("positions of '%s'", text).hasSize(1);
+            assertThat(at.get(0)).as("position of '%s'", text).isGreaterThan(previous);
+            previous = at.get(0);
+        }
+    }
+}
