@@ -36,8 +36,9 @@ class StaticResources implements WebMvcConfigurer {
                 .addResourceLocations("classpath:/META-INF/resources/webjars/")
                 .setCacheControl(IMMUTABLE);
         for (String type : new String[] {"css", "js"}) {
-            // The md5 that ContentVersionStrategy puts before the extension: chat-<32 hex>.js.
-            own(registry.addResourceHandler("/" + type + "/{name:[^/]+-[0-9a-f]{32}\\." + type + "}"), type)
+            // The md5 that ContentVersionStrategy puts before the extension: chat-<32 hex>.js (spelled out: path
+            // patterns take no {32} quantifier).
+            own(registry.addResourceHandler("/" + type + "/{name:.+-" + "[0-9a-f]".repeat(32) + "\\." + type + "}"), type)
                     .setCacheControl(IMMUTABLE);
             // The plain names still answer (a page rendered without the URL rewriting), but revalidate every time.
             own(registry.addResourceHandler("/" + type + "/**"), type).setCacheControl(CacheControl.noCache());

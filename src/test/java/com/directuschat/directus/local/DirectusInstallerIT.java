@@ -41,7 +41,8 @@ class DirectusInstallerIT {
 
         ProcessBuilder install = Processes.javaProcess(InstallDirectusMain.class, cache.toString());
         install.environment().put("PATH", path);
-        install.environment().keySet().removeIf(name -> name.startsWith("npm_") || name.startsWith("NODE"));
+        // Settings a parent npm would pass on; NODE_EXTRA_CA_CERTS stays (a TLS-inspecting proxy needs it).
+        install.environment().keySet().removeIf(name -> name.startsWith("npm_"));
         Path log = temp.resolve("install-output.log");
         Process process = install.redirectOutput(log.toFile()).start();
         boolean ended = process.waitFor(30, TimeUnit.MINUTES);
