@@ -15,7 +15,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * The class or method needs these services: skipped locally when one is missing, failed in CI ({@link TestService}).
- * On a class it is checked before a Spring context is started.
+ * On a class, put it before {@code @DirectusTest}: extensions run in the order they are declared, so the check comes
+ * before the app and its Directus start.
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
