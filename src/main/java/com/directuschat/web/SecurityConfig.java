@@ -13,8 +13,11 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.header.HeaderWriterFilter;
+import org.springframework.security.web.header.writers.CacheControlHeadersWriter;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.session.HttpSessionEventPublisher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.session.web.http.SessionRepositoryFilter;
 import org.springframework.util.unit.DataSize;
 import org.thymeleaf.ITemplateEngine;
@@ -59,6 +62,10 @@ class SecurityConfig {
                 .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                 .frameOptions(frame -> frame.deny())
                 .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
+                // no-store on everything but scripts and styles, whose handlers set a long cache (StaticResources).
+                .cacheControl(cache -> cache.disable())
+                .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+                        new NegatedRequestMatcher(StaticResources.PATHS), new CacheControlHeadersWriter()))
                 .withObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
                     @Override
                     public <O extends HeaderWriterFilter> O postProcess(O filter) {

@@ -25,7 +25,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import com.directuschat.testsupport.AppProcess;
@@ -33,6 +32,7 @@ import com.directuschat.testsupport.ChatPage;
 import com.directuschat.testsupport.Browsers;
 import com.directuschat.testsupport.DirectusInstance;
 import com.directuschat.testsupport.TestDirectus;
+import com.directuschat.testsupport.TestService;
 import com.directuschat.testsupport.TestUsers;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -125,7 +125,7 @@ class BrowserLatencyBench {
                 "--directus.local.enabled=false", "--logging.level.root=WARN",
                 // Each block logs both users in anew (see Side): more logins than the default 5/min allows.
                 "--chat.rate-limit.login-per-ip=1000", "--chat.rate-limit.login-per-email=1000");
-        Assumptions.assumeTrue(Browsers.available(), "Chromium is not installed at " + Browsers.CHROMIUM);
+        TestService.CHROMIUM.require();
         Process app = startApp(appArgs);
         try (Playwright playwright = Browsers.playwright()) {
             String appUrl = "http://127.0.0.1:" + appPort;

@@ -8,7 +8,9 @@ import java.util.concurrent.TimeUnit;
 
 import com.directuschat.directus.local.LocalDirectus;
 import com.directuschat.directus.local.LocalDirectusProperties;
+import com.directuschat.testsupport.Requires;
 import com.directuschat.testsupport.TestDirectus;
+import com.directuschat.testsupport.TestService;
 import com.directuschat.testsupport.TestUsers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * A dedicated Directus on PostgreSQL (127.0.0.1:5432, user postgres), bootstrapped and provisioned from scratch, then
  * seeded with the demo history.
  */
+@Requires(TestService.POSTGRES)
 class PostgresProvisionIT {
 
     private final String database = "directus_chat_it_" + ProcessHandle.current().pid();

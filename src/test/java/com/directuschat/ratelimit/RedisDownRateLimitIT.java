@@ -30,8 +30,10 @@ import org.springframework.test.context.TestPropertySource;
 
 import com.directuschat.testsupport.ChatClient;
 import com.directuschat.testsupport.DirectusTest;
+import com.directuschat.testsupport.Requires;
 import com.directuschat.testsupport.TcpProxy;
 import com.directuschat.testsupport.TestDirectus;
+import com.directuschat.testsupport.TestService;
 import com.directuschat.testsupport.TestUsers;
 
 /**
@@ -81,6 +83,7 @@ class RedisDownRateLimitIT {
     }
 
     @Test
+    @Requires(TestService.REDIS)
     void redisDyingWhileInUseFallsBackAndRecovers() throws Exception {
         try (TcpProxy proxy = new TcpProxy("127.0.0.1", 6379)) {
             RateLimitProperties base = limits.properties();

@@ -24,8 +24,11 @@ import org.springframework.test.context.TestPropertySource;
 
 import com.directuschat.testsupport.ChatClient;
 import com.directuschat.testsupport.DirectusTest;
+import com.directuschat.testsupport.Requires;
+import com.directuschat.testsupport.TestService;
 
 /** With Redis configured ({@code spring.data.redis.*}), limits are shared: another instance sees what this one counted. */
+@Requires(TestService.REDIS) // before @DirectusTest: checked before the app starts
 @DirectusTest
 @TestPropertySource(properties = {"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=6379",
         "chat.rate-limit.login-per-email=2"})

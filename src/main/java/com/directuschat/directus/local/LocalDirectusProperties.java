@@ -1,5 +1,6 @@
 package com.directuschat.directus.local;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -19,6 +20,8 @@ public record LocalDirectusProperties(
         @DefaultValue("8055") int port,
         @DefaultValue("12.4.0") String version,
         @DefaultValue("22") String nodeVersion,
+        @DefaultValue("10") String npmVersion,
+        @DefaultValue("https://registry.npmjs.org/") URI npmRegistry,
         @DefaultValue("120s") Duration startupTimeout,
         @DefaultValue("admin@example.com") String adminEmail,
         @DefaultValue("admin-password") String adminPassword,
@@ -62,6 +65,8 @@ public record LocalDirectusProperties(
         dataDir = dataDir == null ? Path.of(".directus") : dataDir;
         version = version == null ? "12.4.0" : version;
         nodeVersion = nodeVersion == null ? "22" : nodeVersion;
+        npmVersion = npmVersion == null ? "10" : npmVersion;
+        npmRegistry = npmRegistry == null ? URI.create("https://registry.npmjs.org/") : npmRegistry;
         startupTimeout = startupTimeout == null ? Duration.ofSeconds(120) : startupTimeout;
         adminEmail = adminEmail == null ? "admin@example.com" : adminEmail;
         adminPassword = adminPassword == null ? "admin-password" : adminPassword;
@@ -71,37 +76,38 @@ public record LocalDirectusProperties(
 
     /** All defaults, as when nothing is configured. */
     public static LocalDirectusProperties defaults() {
-        return new LocalDirectusProperties(null, null, null, 8055, null, null, null, null, null, null, null, true);
+        return new LocalDirectusProperties(null, null, null, 8055, null, null, null, null, null, null, null, null, null,
+                true);
     }
 
     public LocalDirectusProperties withPort(int newPort) {
-        return new LocalDirectusProperties(enabled, cacheDir, dataDir, newPort, version, nodeVersion, startupTimeout,
-                adminEmail, adminPassword, db, extraEnv, seedHistory);
+        return new LocalDirectusProperties(enabled, cacheDir, dataDir, newPort, version, nodeVersion,
+                npmVersion, npmRegistry, startupTimeout, adminEmail, adminPassword, db, extraEnv, seedHistory);
     }
 
     public LocalDirectusProperties withDataDir(Path newDataDir) {
-        return new LocalDirectusProperties(enabled, cacheDir, newDataDir, port, version, nodeVersion, startupTimeout,
-                adminEmail, adminPassword, db, extraEnv, seedHistory);
+        return new LocalDirectusProperties(enabled, cacheDir, newDataDir, port, version, nodeVersion,
+                npmVersion, npmRegistry, startupTimeout, adminEmail, adminPassword, db, extraEnv, seedHistory);
     }
 
     public LocalDirectusProperties withCacheDir(Path newCacheDir) {
-        return new LocalDirectusProperties(enabled, newCacheDir, dataDir, port, version, nodeVersion, startupTimeout,
-                adminEmail, adminPassword, db, extraEnv, seedHistory);
+        return new LocalDirectusProperties(enabled, newCacheDir, dataDir, port, version, nodeVersion,
+                npmVersion, npmRegistry, startupTimeout, adminEmail, adminPassword, db, extraEnv, seedHistory);
     }
 
     public LocalDirectusProperties withDb(Db newDb) {
-        return new LocalDirectusProperties(enabled, cacheDir, dataDir, port, version, nodeVersion, startupTimeout,
-                adminEmail, adminPassword, newDb, extraEnv, seedHistory);
+        return new LocalDirectusProperties(enabled, cacheDir, dataDir, port, version, nodeVersion,
+                npmVersion, npmRegistry, startupTimeout, adminEmail, adminPassword, newDb, extraEnv, seedHistory);
     }
 
     public LocalDirectusProperties withExtraEnv(Map<String, String> newExtraEnv) {
-        return new LocalDirectusProperties(enabled, cacheDir, dataDir, port, version, nodeVersion, startupTimeout,
-                adminEmail, adminPassword, db, newExtraEnv, seedHistory);
+        return new LocalDirectusProperties(enabled, cacheDir, dataDir, port, version, nodeVersion,
+                npmVersion, npmRegistry, startupTimeout, adminEmail, adminPassword, db, newExtraEnv, seedHistory);
     }
 
     public LocalDirectusProperties withStartupTimeout(Duration timeout) {
-        return new LocalDirectusProperties(enabled, cacheDir, dataDir, port, version, nodeVersion, timeout,
-                adminEmail, adminPassword, db, extraEnv, seedHistory);
+        return new LocalDirectusProperties(enabled, cacheDir, dataDir, port, version, nodeVersion,
+                npmVersion, npmRegistry, timeout, adminEmail, adminPassword, db, extraEnv, seedHistory);
     }
 
     @Override

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import com.directuschat.testsupport.Processes;
@@ -81,8 +80,7 @@ class LocalDirectusFaultsIT {
     void halfFinishedInstallIsRedoneAndAFinishedOneReused(@org.junit.jupiter.api.io.TempDir Path cache) throws Exception {
         Path dir = cache.resolve("tiny");
         Files.createDirectories(dir.resolve("app/node_modules/half-written"));
-        DirectusInstaller installer = new DirectusInstaller(dir,
-                List.of(new DirectusInstaller.InstallStep("app", "is-number@7.0.0", false)));
+        DirectusInstaller installer = installer(dir, "is-number@7.0.0");
 
         installer.ensureInstalled();
 
@@ -98,8 +96,7 @@ class LocalDirectusFaultsIT {
     @Test
     void failingNpmInstallGivesOneClearLineAndNoMarker(@org.junit.jupiter.api.io.TempDir Path cache) {
         Path dir = cache.resolve("broken");
-        DirectusInstaller installer = new DirectusInstaller(dir,
-                List.of(new DirectusInstaller.InstallStep("app", "is-number@999.999.999", false)));
+        DirectusInstaller installer = installer(dir, "is-number@999.999.999");
 
         assertThatThrownBy(installer::ensureInstalled)
                 .isInstanceOf(LocalDirectusException.class)
@@ -146,6 +143,13 @@ class LocalDirectusFaultsIT {
             second.stop();
         }
         assertThat(Processes.runningIn(props.dataDir())).isEmpty();
+    }
+
+    /** Node and npm as the app gets them, with a tiny package in place of Directus. */
+    private static DirectusInstaller installer(Path dir, String appPackage) {
+        LocalDirectusProperties defaults = LocalDirectusProperties.defaults();
+        return new DirectusInstaller(dir, new NpmRegistry(defaults.npmRegistry()), NodePlatform.current(),
+                defaults.nodeVersion(), defaults.npmVersion(), appPackage);
     }
 
     private static long awaitReady(Process jvm) throws Exception {
