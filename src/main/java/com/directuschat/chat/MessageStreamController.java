@@ -49,13 +49,15 @@ class MessageStreamController {
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId, DirectusAuthentication login,
             HttpServletRequest request, HttpSession httpSession) {
         long position = Math.max(position(since, "since"), position(lastEventId, "Last-Event-ID"));
+        // Every parameter is checked before anything is opened for the stream.
+        String pageId = pageId(page);
         ChatRoom room = room(login, slug == null ? Rooms.DEFAULT_SLUG : slug);
         long newest = newestReadableId(login, room);
         ChatSession session = sessions.of(httpSession, login.tokens(), login.getPrincipal().id());
         SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
         MessageStream stream = new MessageStream(room, emitter, position, ClientTimeZone.of(request), fragments,
                 properties.streamQueueCapacity(), sessions.streamWriter(), sessions.closer(), sessions.stats())
-                .fromPage(pageId(page));
+                .fromPage(pageId);
         if (newest >= 0) {
             // After a data reset the browser may be ahead of Directus; it then goes live without replay.
             stream.clampTo(newest);
