@@ -5,28 +5,27 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
+import jakarta.validation.Valid;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
+import org.springframework.validation.BindingResult;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
-import com.directuschat.auth.CurrentLogin;
 import com.directuschat.auth.DirectusAuthentication;
 import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.ChatRoom;
 import com.directuschat.directus.DirectusClient;
 import com.directuschat.directus.DirectusException;
 
-import io.github.wimdeblauwe.htmx.spring.boot.mvc.HtmxRequest;
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 
-/** The rooms' pages, older history, and the send endpoint. */
+/** The rooms' pages and the send endpoint; a page and its htmx part share a URL, with a handler each. */
 @Controller
 class ChatController {
 
@@ -50,23 +49,27 @@ class ChatController {
         this.online = online;
     }
 
-    @GetMapping("/")
-    ModelAndView home(HttpServletRequest request, HttpServletResponse response, HttpSession httpSession,
-            HtmxRequest htmx) {
-        return room(Rooms.DEFAULT_SLUG, request, response, httpSession, htmx);
+    /**
+     * A room's page. Opening a room reads it: its unread count clears, and the "unread" line marks where the reader
+     * had left off. {@code /} is the default room's.
+     */
+    @GetMapping({ "/", "/rooms/{slug}" })
+    ModelAndView room(@PathVariable(required = false) String slug, DirectusAuthentication login,
+            HttpServletRequest request, HttpSession httpSession) {
+        return room("chat/page", slug, login, request, httpSession);
     }
 
-    /**
-     * A room's page; htmx (a click in the room list) gets the app element alone, which it swaps in and whose URL
-     * it pushes. Opening a room reads it: its unread count clears, and the "unread" line marks where the reader
-     * had left off.
-     */
-    @GetMapping("/rooms/{slug}")
-    ModelAndView room(@PathVariable String slug, HttpServletRequest request, HttpServletResponse response,
-            HttpSession httpSession, HtmxRequest htmx) {
-        DirectusAuthentication login = CurrentLogin.get();
-        ModelAndView page = new ModelAndView(htmx.isHtmxRequest() && !htmx.isHistoryRestoreRequest()
-                ? "chat/page :: app" : "chat/page");
+    /** The same for htmx (a click in the room list): the app element alone, which it swaps in and whose URL it pushes. */
+    @HxRequest
+    @GetMapping({ "/", "/rooms/{slug}" })
+    ModelAndView roomApp(@PathVariable(required = false) String slug, DirectusAuthentication login,
+            HttpServletRequest request, HttpSession httpSession) {
+        return room("chat/page :: app", slug, login, request, httpSession);
+    }
+
+    private ModelAndView room(String view, String slug, DirectusAuthentication login, HttpServletRequest request,
+            HttpSession httpSession) {
+        ModelAndView page = new ModelAndView(view);
         page.addObject("user", login.getPrincipal());
         ChatSession session = sessions.of(httpSession, login.tokens(), login.getPrincipal().id());
         ChatRoom room;
@@ -75,7 +78,7 @@ class ChatController {
         Map<Long, Long> positions;
         Map<Long, Integer> unread;
         try {
-            room = room(login, slug);
+            room = rooms.bySlug(login.tokens(), slug == null ? Rooms.DEFAULT_SLUG : slug);
             all = rooms.all(login.tokens());
             // One more than shown: whether there is anything older decides between the button and "the beginning".
             history = directus.latestMessages(login.tokens(), room, properties.historySize() + 1);
@@ -85,7 +88,7 @@ class ChatController {
             unread = directus.unreadCounts(login.tokens(), all, positions);
         }
         catch (DirectusException e) {
-            return unavailable(e, request, response);
+            return unavailable(e, request);
         }
         boolean older = history.size() > properties.historySize();
         if (older) {
@@ -113,122 +116,63 @@ class ChatController {
                 .map(ChatMessage::id).findFirst().orElse(null);
     }
 
-    /**
-     * "Load earlier messages": the {@code chat.history-page-size} messages below {@code before} (an id), oldest
-     * first, inserted above the list out of band, and the history line again, pointing further back or saying
-     * that this is the beginning. Keyset paging by id, so nothing is skipped or repeated however much is posted
-     * meanwhile. A plain browser GET (no htmx) goes to the page.
-     */
-    @GetMapping({ "/messages", "/rooms/{slug}/messages" })
-    ModelAndView earlier(@PathVariable(required = false) String slug, HttpServletRequest request,
-            HttpServletResponse response, HtmxRequest htmx) {
-        long before = before(request.getParameterValues("before"));
-        String roomSlug = slug == null ? Rooms.DEFAULT_SLUG : slug;
-        if (!htmx.isHtmxRequest()) {
-            return new ModelAndView("redirect:" + roomPath(roomSlug));
-        }
-        int pageSize = properties.historyPageSize();
-        List<ChatMessage> found;
-        ChatRoom room;
-        try {
-            room = room(CurrentLogin.get(), roomSlug);
-            found = directus.messagesBefore(CurrentLogin.get().tokens(), room, before, pageSize + 1);
-        }
-        catch (DirectusException e) {
-            ModelAndView failed = new ModelAndView("chat/fragments :: history", failureStatus(e));
-            failed.addObject("room", new ChatRoom(0, roomSlug, roomSlug, null, false));
-            failed.addObject("historyBefore", before);
-            failed.addObject("historyError", historyFailureMessage(e));
-            return failed;
-        }
-        boolean older = found.size() > pageSize;
-        List<ChatMessage> page = older ? found.subList(found.size() - pageSize, found.size()) : found;
-        ZoneId zone = ClientTimeZone.of(request);
-        ModelAndView answer = new ModelAndView("chat/fragments :: earlier");
-        answer.addObject("room", room);
-        answer.addObject("messages", page.stream().map(m -> MessageFormatter.view(m, zone)).toList());
-        answer.addObject("historyBefore", older ? page.get(0).id() : null);
-        return answer;
-    }
-
-    /** The room with this slug; a slug that cannot be one is a 400, one that names no room a 404. */
-    private ChatRoom room(DirectusAuthentication login, String slug) {
-        if (slug == null || !Rooms.SLUG.matcher(slug).matches()) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
-                    "A room address is made of lowercase letters, digits and dashes (up to 64).");
-        }
-        return rooms.find(login.tokens(), slug).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
-                "There is no room called \"" + slug + "\". Pick one from the list of rooms."));
-    }
-
     static String roomPath(String slug) {
         return Rooms.DEFAULT_SLUG.equals(slug) ? "/" : "/rooms/" + slug;
-    }
-
-    /** The {@code before} parameter: exactly one, a whole number from 1 to {@link #MAX_MESSAGE_ID}. */
-    static long before(String[] values) {
-        if (values != null && values.length > 1) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "before must be given once.");
-        }
-        String value = values == null ? null : values[0];
-        if (value != null && value.matches("[0-9]{1,16}")) {
-            long id = Long.parseLong(value);
-            if (id >= 1 && id <= MAX_MESSAGE_ID) {
-                return id;
-            }
-        }
-        throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
-                "before must be a message id: a whole number from 1 to " + MAX_MESSAGE_ID + ".");
-    }
-
-    private static String historyFailureMessage(DirectusException e) {
-        if (e.isUnreachable() || e.status() >= 500) {
-            return "Directus is unreachable, so older messages could not be loaded. Try again in a moment.";
-        }
-        if (e.isTokenRefused()) {
-            return "Your session has ended. Reload the page to log in again.";
-        }
-        return "Directus does not allow you to read older messages.";
     }
 
     /**
      * htmx gets 204 when Directus stored the message, or the error line with a 4xx/5xx; the composer is never
      * replaced, so text typed while the post is under way stays (chat.js removes only what was sent).
      */
+    @HxRequest
     @PostMapping({ "/messages", "/rooms/{slug}/messages" })
-    ModelAndView send(@PathVariable(required = false) String slug, HttpServletRequest request, HtmxRequest htmx,
-            RedirectAttributes redirect) {
-        String roomSlug = slug == null ? Rooms.DEFAULT_SLUG : slug;
-        String[] values = request.getParameterValues("content");
-        String content = values == null ? null : values[0];
-        String problem = values != null && values.length > 1 ? "Send one message at a time."
-                : MessageDraft.problem(content, properties.maxMessageLength());
-        HttpStatus status = HttpStatus.UNPROCESSABLE_CONTENT;
-        if (problem == null) {
-            try {
-                // The sender sees the message once, from the subscription, like everyone else; its event then
-                // needs no read, since the create's answer is the message.
-                String text = content.strip();
-                ChatRoom room = room(CurrentLogin.get(), roomSlug);
-                cache.create(() -> directus.createMessage(CurrentLogin.get().tokens(), room, text));
-                return htmx.isHtmxRequest() ? new ModelAndView("chat/fragments :: sent", HttpStatus.NO_CONTENT)
-                        : new ModelAndView("redirect:" + roomPath(roomSlug));
-            }
-            catch (DirectusException e) {
-                status = failureStatus(e);
-                problem = sendFailureMessage(e);
-                sessions.metrics().sendFailed(status == HttpStatus.SERVICE_UNAVAILABLE ? "unavailable"
-                        : status == HttpStatus.UNAUTHORIZED ? "session-ended" : "refused");
-            }
+    ModelAndView send(@PathVariable(required = false) String slug, @Valid MessageForm form, BindingResult errors,
+            DirectusAuthentication login, HttpServletRequest request) {
+        Refusal refusal = post(slug, form, errors, request, login);
+        if (refusal == null) {
+            return new ModelAndView("chat/fragments :: sent", HttpStatus.NO_CONTENT);
         }
-        if (!htmx.isHtmxRequest()) {
-            redirect.addFlashAttribute("draft", content);
-            redirect.addFlashAttribute("sendError", problem);
-            return new ModelAndView("redirect:" + roomPath(roomSlug));
-        }
-        ModelAndView error = new ModelAndView("chat/fragments :: send-error", status);
-        error.addObject("sendError", problem);
+        ModelAndView error = new ModelAndView("chat/fragments :: send-error", refusal.status());
+        error.addObject("sendError", refusal.problem());
         return error;
+    }
+
+    /** Without JavaScript: back to the room, with the problem and the text kept in the box. */
+    @PostMapping({ "/messages", "/rooms/{slug}/messages" })
+    ModelAndView sendForm(@PathVariable(required = false) String slug, @Valid MessageForm form, BindingResult errors,
+            DirectusAuthentication login, HttpServletRequest request, RedirectAttributes redirect) {
+        Refusal refusal = post(slug, form, errors, request, login);
+        if (refusal != null) {
+            redirect.addFlashAttribute("draft", request.getParameter("content"));
+            redirect.addFlashAttribute("sendError", refusal.problem());
+        }
+        return new ModelAndView("redirect:" + roomPath(slug == null ? Rooms.DEFAULT_SLUG : slug));
+    }
+
+    /** Why a post was not stored, or null when it was. */
+    private Refusal post(String slug, MessageForm form, BindingResult errors, HttpServletRequest request,
+            DirectusAuthentication login) {
+        String problem = MessageForm.problem(request, errors, "Send one message at a time.");
+        if (problem != null) {
+            return new Refusal(HttpStatus.UNPROCESSABLE_CONTENT, problem);
+        }
+        try {
+            // The sender sees the message once, from the subscription, like everyone else; its event then needs no
+            // read, since the create's answer is the message.
+            ChatRoom room = rooms.bySlug(login.tokens(), slug == null ? Rooms.DEFAULT_SLUG : slug);
+            String text = form.text();
+            cache.create(() -> directus.createMessage(login.tokens(), room, text));
+            return null;
+        }
+        catch (DirectusException e) {
+            HttpStatus status = failureStatus(e);
+            sessions.metrics().sendFailed(status == HttpStatus.SERVICE_UNAVAILABLE ? "unavailable"
+                    : status == HttpStatus.UNAUTHORIZED ? "session-ended" : "refused");
+            return new Refusal(status, sendFailureMessage(e));
+        }
+    }
+
+    private record Refusal(HttpStatus status, String problem) {
     }
 
     /** Status of a Directus failure, for a send, an edit, a delete or older history. */
@@ -252,7 +196,7 @@ class ChatController {
         return "Directus refused the message: " + e.getMessage();
     }
 
-    private ModelAndView unavailable(DirectusException e, HttpServletRequest request, HttpServletResponse response) {
+    private static ModelAndView unavailable(DirectusException e, HttpServletRequest request) {
         if (e.isTokenRefused()) {
             request.getSession().invalidate();
             return new ModelAndView("redirect:/login?expired");

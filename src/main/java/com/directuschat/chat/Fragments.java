@@ -3,34 +3,33 @@ package com.directuschat.chat;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import jakarta.servlet.ServletContext;
 
 import org.springframework.stereotype.Component;
-import org.thymeleaf.ITemplateEngine;
-import org.thymeleaf.context.Context;
+import org.springframework.web.servlet.ModelAndView;
 
 import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.RealtimeSession;
+import com.directuschat.web.HtmlRenderer;
+import com.directuschat.web.SessionEndedResponses;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
- * Renders the same Thymeleaf fragments the pages use, for SSE events. A live message goes to every open tab:
+ * The fragments of SSE events: the views the pages and htmx answers use, rendered by {@link HtmlRenderer} with the
+ * model {@link ViewerModel} gives them in a request. A live message goes to every open tab:
  * it is rendered once per time zone (and day, since "today" shows the time only) and per "is it the viewer's own"
  * (which decides the Edit and Delete buttons), not once per tab.
  */
 @Component
 class Fragments {
 
-    private final ITemplateEngine templates;
-    private final String loginUrl;
+    private final HtmlRenderer renderer;
     private final String contextPath;
     private final String messagesUrl;
     private final Cache<RenderKey, String> rendered = Caffeine.newBuilder()
@@ -38,11 +37,10 @@ class Fragments {
     private final Cache<List<Rooms.RoomLink>, String> roomLists = Caffeine.newBuilder()
             .maximumSize(1_000).expireAfterAccess(Duration.ofMinutes(5)).build();
 
-    Fragments(ITemplateEngine templates, ServletContext servletContext) {
-        this.templates = templates;
+    Fragments(HtmlRenderer renderer, ServletContext servletContext) {
+        this.renderer = renderer;
         this.contextPath = servletContext.getContextPath();
-        this.loginUrl = contextPath + "/login?expired";
-        this.messagesUrl = contextPath + "/messages";
+        this.messagesUrl = ViewerModel.messagesUrl(contextPath);
     }
 
     String message(ChatMessage message, ZoneId zone) {
@@ -74,13 +72,13 @@ class Fragments {
     }
 
     private String message(MessageView message, boolean own, boolean oob) {
-        Map<String, Object> variables = new HashMap<>();
-        variables.put("m", message);
+        ModelAndView view = new ModelAndView("chat/fragments :: message");
+        view.addObject("m", message);
         // The author's id as the viewer's when it is theirs: the fragment compares the two.
-        variables.put("viewerId", own ? message.authorId() : null);
-        variables.put("messagesUrl", messagesUrl);
-        variables.put("oob", oob ? "true" : null);
-        return render("chat/fragments", "message", variables);
+        view.addObject("viewerId", own ? message.authorId() : null);
+        view.addObject("messagesUrl", messagesUrl);
+        view.addObject("oob", oob ? "true" : null);
+        return renderer.render(view);
     }
 
     private static boolean own(ChatMessage message, String viewerId) {
@@ -89,7 +87,7 @@ class Fragments {
 
     /** The room list's entries (the items of the sidebar's list), rendered once per distinct list. */
     String roomList(List<Rooms.RoomLink> links) {
-        return roomLists.get(links, key -> render("chat/fragments", "room-items", Map.of("rooms", key)));
+        return roomLists.get(links, key -> render("room-items", Map.of("rooms", key)));
     }
 
     String contextPath() {
@@ -97,21 +95,19 @@ class Fragments {
     }
 
     String status(RealtimeSession.State state) {
-        return render("chat/fragments", "status", Map.of("state", state.name()));
+        return render("status", Map.of("state", state.name()));
     }
 
     String online(List<String> names) {
-        return render("chat/fragments", "online", Map.of("online", names));
+        return render("online", Map.of("online", names));
     }
 
     String sessionEnded() {
-        return render("chat/fragments", "session-ended", Map.of("loginUrl", loginUrl));
+        return renderer.render(SessionEndedResponses.notice(contextPath));
     }
 
-    private String render(String template, String fragment, Map<String, Object> variables) {
-        Context context = new Context();
-        context.setVariables(variables);
-        return templates.process(template, Set.of(fragment), context).strip();
+    private String render(String fragment, Map<String, ?> model) {
+        return renderer.render(new ModelAndView("chat/fragments :: " + fragment, model));
     }
 
     /**

@@ -4,15 +4,16 @@ import java.time.ZoneId;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
+import org.springframework.validation.BindingResult;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.servlet.ModelAndView;
 
-import com.directuschat.auth.CurrentLogin;
 import com.directuschat.auth.DirectusAuthentication;
 import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.DirectusClient;
@@ -34,29 +35,24 @@ class MessageEditController {
 
     private final DirectusClient directus;
     private final MessageCache cache;
-    private final ChatProperties properties;
 
-    MessageEditController(DirectusClient directus, MessageCache cache, ChatProperties properties) {
+    MessageEditController(DirectusClient directus, MessageCache cache) {
         this.directus = directus;
         this.cache = cache;
-        this.properties = properties;
     }
 
     @PatchMapping("/messages/{id}")
-    ModelAndView edit(@PathVariable("id") String idText, HttpServletRequest request) {
+    ModelAndView edit(@PathVariable("id") String idText, @Valid MessageForm form, BindingResult errors,
+            DirectusAuthentication login, HttpServletRequest request) {
         long id = id(idText);
         if (id < 0) {
             return refused(HttpStatus.BAD_REQUEST, badId());
         }
-        String[] values = request.getParameterValues("content");
-        String content = values == null ? null : values[0];
-        String problem = values != null && values.length > 1 ? "Give the new text once."
-                : MessageDraft.problem(content, properties.maxMessageLength());
+        String problem = MessageForm.problem(request, errors, "Give the new text once.");
         if (problem != null) {
             return refused(HttpStatus.UNPROCESSABLE_CONTENT, problem);
         }
-        DirectusAuthentication login = CurrentLogin.get();
-        String text = content.strip();
+        String text = form.text();
         try {
             ChatMessage current = own(login, id, "edit");
             // The same text again changes nothing, and would only mark the message as edited.
@@ -76,12 +72,11 @@ class MessageEditController {
     }
 
     @DeleteMapping("/messages/{id}")
-    ModelAndView delete(@PathVariable("id") String idText) {
+    ModelAndView delete(@PathVariable("id") String idText, DirectusAuthentication login) {
         long id = id(idText);
         if (id < 0) {
             return refused(HttpStatus.BAD_REQUEST, badId());
         }
-        DirectusAuthentication login = CurrentLogin.get();
         try {
             own(login, id, "delete");
             directus.deleteMessage(login.tokens(), id);

@@ -15,7 +15,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-import com.directuschat.auth.CurrentLogin;
 import com.directuschat.auth.DirectusAuthentication;
 import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.ChatRoom;
@@ -47,26 +46,27 @@ class MessageStreamController {
     @GetMapping(path = { "/messages/stream", "/rooms/{slug}/stream" }, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter stream(@PathVariable(required = false) String slug, @RequestParam(required = false) String since,
             @RequestParam(required = false) String page,
-            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request,
-            HttpSession httpSession) {
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId, DirectusAuthentication login,
+            HttpServletRequest request, HttpSession httpSession) {
         if (!sessions.acceptsStreams()) {
             // This instance is stopping: the browser's reconnect goes to another one (or to this one restarted).
             throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "This server is restarting; reconnecting.");
         }
         long position = Math.max(position(since, "since"), position(lastEventId, "Last-Event-ID"));
-        DirectusAuthentication login = CurrentLogin.get();
+        // Every parameter is checked before anything is opened for the stream.
+        String pageId = pageId(page);
         ChatRoom room = room(login, slug == null ? Rooms.DEFAULT_SLUG : slug);
         long newest = newestReadableId(login, room);
         ChatSession session = sessions.of(httpSession, login.tokens(), login.getPrincipal().id());
         SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
         MessageStream stream = new MessageStream(room, emitter, position, ClientTimeZone.of(request), fragments,
                 properties.streamQueueCapacity(), sessions.streamWriter(), sessions.closer(), sessions.metrics())
-                .fromPage(pageId(page));
+                .fromPage(pageId);
         if (newest >= 0) {
             // After a data reset the browser may be ahead of Directus; it then goes live without replay.
             stream.clampTo(newest);
         }
-        stream.viewer(CurrentLogin.get().getPrincipal().id());
+        stream.viewer(login.getPrincipal().id());
         emitter.onCompletion(() -> session.detach(stream));
         emitter.onTimeout(() -> session.detach(stream));
         emitter.onError(error -> session.detach(stream));

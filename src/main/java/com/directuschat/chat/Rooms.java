@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import org.springframework.web.server.ResponseStatusException;
 
 import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.ChatMessage;
@@ -55,6 +57,16 @@ class Rooms {
     Optional<ChatRoom> find(AccessTokenSource tokens, String slug) {
         Optional<ChatRoom> found = find(all(tokens), slug);
         return found.isPresent() ? found : find(load(tokens).rooms(), slug);
+    }
+
+    /** The room with this slug; a slug that cannot be one is a 400, one that names no room a 404. */
+    ChatRoom bySlug(AccessTokenSource tokens, String slug) {
+        if (slug == null || !SLUG.matcher(slug).matches()) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
+                    "A room address is made of lowercase letters, digits and dashes (up to 64).");
+        }
+        return find(tokens, slug).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+                "There is no room called \"" + slug + "\". Pick one from the list of rooms."));
     }
 
     ChatRoom defaultRoom(AccessTokenSource tokens) {

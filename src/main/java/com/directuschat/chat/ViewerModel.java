@@ -2,12 +2,11 @@ package com.directuschat.chat;
 
 import jakarta.servlet.http.HttpServletRequest;
 
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 
-import com.directuschat.auth.DirectusAuthentication;
+import com.directuschat.auth.ChatUser;
 
 /**
  * What the message fragment needs to know about the viewer, for every page and fragment of the chat package:
@@ -18,13 +17,17 @@ import com.directuschat.auth.DirectusAuthentication;
 class ViewerModel {
 
     @ModelAttribute("viewerId")
-    String viewerId() {
-        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        return authentication instanceof DirectusAuthentication login ? login.getPrincipal().id() : null;
+    String viewerId(@AuthenticationPrincipal ChatUser user) {
+        return user == null ? null : user.id();
     }
 
     @ModelAttribute("messagesUrl")
     String messagesUrl(HttpServletRequest request) {
-        return request.getContextPath() + "/messages";
+        return messagesUrl(request.getContextPath());
+    }
+
+    /** Where a message is edited or deleted ({@code <messagesUrl>/<id>}). */
+    static String messagesUrl(String contextPath) {
+        return contextPath + "/messages";
     }
 }

@@ -2,7 +2,7 @@ package com.directuschat.web;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
+import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,8 +14,7 @@ import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.stereotype.Component;
-import org.thymeleaf.ITemplateEngine;
-import org.thymeleaf.context.Context;
+import org.springframework.web.servlet.ModelAndView;
 
 import io.github.wimdeblauwe.htmx.spring.boot.mvc.HtmxRequestHeader;
 import io.github.wimdeblauwe.htmx.spring.boot.mvc.HtmxResponseHeader;
@@ -26,12 +25,17 @@ import io.github.wimdeblauwe.htmx.spring.boot.mvc.HtmxResponseHeader;
  * in its error slot. Either way the page keeps what the user typed.
  */
 @Component
-class SessionEndedResponses {
+public class SessionEndedResponses {
 
-    private final ITemplateEngine templates;
+    private final HtmlRenderer renderer;
 
-    SessionEndedResponses(ITemplateEngine templates) {
-        this.templates = templates;
+    SessionEndedResponses(HtmlRenderer renderer) {
+        this.renderer = renderer;
+    }
+
+    /** The notice, for a page under {@code contextPath}: the same for these answers and for a stream's last event. */
+    public static ModelAndView notice(String contextPath) {
+        return new ModelAndView("chat/fragments :: session-ended", Map.of("loginUrl", contextPath + "/login?expired"));
     }
 
     AuthenticationEntryPoint entryPoint(String loginPage) {
@@ -79,8 +83,6 @@ class SessionEndedResponses {
     }
 
     private String fragment(HttpServletRequest request) {
-        Context context = new Context();
-        context.setVariable("loginUrl", request.getContextPath() + "/login?expired");
-        return templates.process("chat/fragments", Set.of("session-ended"), context).strip();
+        return renderer.render(notice(request.getContextPath()));
     }
 }

@@ -24,6 +24,7 @@ import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
 import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.ChatRoom;
+import com.directuschat.web.HtmlRenderer;
 
 /** Fakes for unit tests of the chat package: executors the test drives, an emitter that records, a message store. */
 final class ChatTestSupport {
@@ -46,7 +47,7 @@ final class ChatTestSupport {
         resolver.setSuffix(".html");
         SpringTemplateEngine engine = new SpringTemplateEngine();
         engine.setTemplateResolver(resolver);
-        return new Fragments(engine, new MockServletContext());
+        return new Fragments(new HtmlRenderer(engine), new MockServletContext());
     }
 
     static ChatMessage message(long id) {
