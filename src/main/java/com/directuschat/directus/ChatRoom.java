@@ -11,11 +11,11 @@ public record ChatRoom(long id, String slug, String name, String description, bo
         return message.room() == null ? isDefault : message.room() == id;
     }
 
-    /** The Directus filter (query-string form, under {@code prefix}) that selects this room's messages. */
-    String filter(String prefix) {
+    /** The Directus filter (query parameters, under {@code prefix}) that selects this room's messages. */
+    java.util.Map<String, Object> filter(String prefix) {
         if (isDefault) {
-            return prefix + "[_or][0][room][_eq]=" + id + "&" + prefix + "[_or][1][room][_null]=true";
+            return java.util.Map.of(prefix + "[_or][0][room][_eq]", id, prefix + "[_or][1][room][_null]", true);
         }
-        return prefix + "[room][_eq]=" + id;
+        return java.util.Map.of(prefix + "[room][_eq]", id);
     }
 }
