@@ -18,7 +18,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
-import com.directuschat.auth.LoginEndedListener;
+import com.directuschat.auth.LoginEnded;
 import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.ChatRoom;
@@ -28,7 +28,7 @@ import com.directuschat.directus.RealtimeSessionFactory;
 
 /** The chat sessions of all logged-in HTTP sessions, by session id; each lives and dies with its session. */
 @Component
-class ChatSessions implements LoginEndedListener, DisposableBean {
+class ChatSessions implements DisposableBean {
 
     private final Map<String, ChatSession> sessions = new ConcurrentHashMap<>();
     private final RealtimeLease.Opener opener;
@@ -115,8 +115,12 @@ class ChatSessions implements LoginEndedListener, DisposableBean {
         return sessions.get(sessionId);
     }
 
-    @Override
-    public void loginEnded(String sessionId) {
+    @EventListener
+    void loginEnded(LoginEnded ended) {
+        loginEnded(ended.sessionId());
+    }
+
+    void loginEnded(String sessionId) {
         ChatSession session = sessions.remove(sessionId);
         if (session != null) {
             session.close();

@@ -1,9 +1,12 @@
 package com.directuschat.directus;
 
+import org.springframework.modulith.NamedInterface;
+
 /**
  * One row of the {@code rooms} collection. The default room also holds the messages that have no room, as a
  * Directus set up by the seed tutorial stores them.
  */
+@NamedInterface("rest")
 public record ChatRoom(long id, String slug, String name, String description, boolean isDefault) {
 
     /** Whether {@code message} is posted in this room. */

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
+import org.springframework.modulith.NamedInterface;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.UriBuilder;
 
@@ -29,6 +30,7 @@ import com.directuschat.directus.DirectusRows.Version;
  * {@link AccessTokenSource} are repeated once with a refreshed token when Directus refuses the token: a refused
  * token means Directus did nothing. Presence rows are {@link DirectusPresence}'s.
  */
+@NamedInterface("rest")
 @Component
 public class DirectusClient {
 
@@ -81,7 +83,7 @@ public class DirectusClient {
                 .build(), new ParameterizedTypeReference<List<Room>>() {
                 }));
         List<ChatRoom> rooms = new ArrayList<>();
-        for (Room row : rows) {
+        for (Room row : orEmpty(rows)) {
             if (row.slug() != null && row.id() != null) {
                 String name = row.name() == null || row.name().isBlank() ? row.slug() : row.name();
                 rooms.add(new ChatRoom(row.id(), row.slug(), name, row.description(), row.slug().equals(defaultSlug)));
@@ -159,7 +161,7 @@ public class DirectusClient {
         }, new ParameterizedTypeReference<List<Version>>() {
         }));
         List<MessageVersion> versions = new ArrayList<>();
-        rows.stream().filter(row -> row.id() != null)
+        orEmpty(rows).stream().filter(row -> row.id() != null)
                 .forEach(row -> versions.add(new MessageVersion(row.id(), row.updatedAt())));
         return versions;
     }
@@ -186,7 +188,7 @@ public class DirectusClient {
         }));
         ChatRoom defaultRoom = rooms.stream().filter(ChatRoom::isDefault).findFirst().orElse(null);
         Map<Long, Integer> counts = new HashMap<>();
-        for (RoomCount group : groups) {
+        for (RoomCount group : orEmpty(groups)) {
             if (group.room() == null && defaultRoom == null) {
                 continue;
             }
@@ -202,7 +204,7 @@ public class DirectusClient {
                 .build(userId), new ParameterizedTypeReference<List<ReadPosition>>() {
                 }));
         Map<Long, Long> positions = new HashMap<>();
-        rows.stream().filter(row -> row.room() != null && row.lastRead() != null)
+        orEmpty(rows).stream().filter(row -> row.room() != null && row.lastRead() != null)
                 .forEach(row -> positions.merge(row.room(), row.lastRead(), Math::max));
         return positions;
     }
@@ -237,13 +239,13 @@ public class DirectusClient {
                 .queryParam("fields", "id").queryParam("limit", 1).queryParam("filter[slug][_eq]", "{slug}")
                 .build(slug), new ParameterizedTypeReference<List<Room>>() {
                 }));
-        return rows.isEmpty() ? null : rows.get(0).id();
+        return orEmpty(rows).isEmpty() ? null : rows.get(0).id();
     }
 
     private List<ChatMessage> messages(AccessTokenSource tokens, Function<UriBuilder, UriBuilder> query) {
         List<Message> rows = asUser(tokens, token -> rest.get(token,
                 uri -> query.apply(uri.path("/items/messages").queryParam("fields", MESSAGE_FIELDS)).build(), MESSAGES));
-        return rows.stream().map(Message::toMessage).collect(Collectors.toCollection(ArrayList::new));
+        return orEmpty(rows).stream().map(Message::toMessage).collect(Collectors.toCollection(ArrayList::new));
     }
 
     private ChatMessage writeMessage(AccessTokenSource tokens, HttpMethod method, String path, Map<String, Object> body) {
@@ -255,6 +257,10 @@ public class DirectusClient {
             throw new DirectusException(502, "INVALID_PAYLOAD", "Directus answered without the message");
         }
         return row.toMessage();
+    }
+
+    private static <T> List<T> orEmpty(List<T> rows) {
+        return rows == null ? List.of() : rows;
     }
 
     private static UriBuilder inRoom(UriBuilder uri, ChatRoom room, String prefix) {

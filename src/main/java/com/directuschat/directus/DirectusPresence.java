@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
+import org.springframework.modulith.NamedInterface;
 import org.springframework.stereotype.Component;
 
 import com.directuschat.directus.DirectusRows.Presence;
@@ -16,6 +17,7 @@ import com.directuschat.directus.DirectusRows.Presence;
  * Presence rows (collection {@code presence}), always as the user whose row it is; see the presence package. A
  * refused token is retried with a fresh one, as in {@link DirectusClient}; nothing else is.
  */
+@NamedInterface("rest")
 @Component
 public class DirectusPresence {
 

@@ -16,6 +16,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import org.springframework.modulith.NamedInterface;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
@@ -35,6 +36,7 @@ import com.directuschat.directus.DirectusRows.Errors;
  * keep-alive connection after 5 s just as we reuse it, is prevented instead: pooled connections are dropped sooner
  * ({@link KeepAlive}).
  */
+@NamedInterface("rest")
 public final class DirectusRest {
 
     static {
@@ -42,6 +44,9 @@ public final class DirectusRest {
         KeepAlive.apply();
         ClientBuffers.apply();
     }
+
+    /** A connection that takes longer will not come: fail fast even where answers may take long (provisioning). */
+    private static final Duration MAX_CONNECT = Duration.ofSeconds(10);
 
     private final RestClient rest;
     private final URI url;
@@ -51,10 +56,11 @@ public final class DirectusRest {
         this.url = url;
     }
 
-    /** On Boot's builder (observations, customizers); a bean of the app. */
+    /** On Boot's builder (observations, customizers); a bean of the app. {@code timeout}: of connecting and answering. */
     public static DirectusRest create(RestClient.Builder builder, URI url, Duration timeout) {
         // HTTP/1.1 only: an h2c upgrade header would be taken by Directus's WebSocket upgrade handler and hang.
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout.compareTo(MAX_CONNECT) < 0 ? timeout : MAX_CONNECT).build();
         JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(http);
         requests.setReadTimeout(timeout);
         String base = url.toString();

@@ -14,7 +14,6 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,9 +32,9 @@ import tools.jackson.databind.JsonNode;
  * {@code user-created}) on every create, also for an admin who sends them, and stamps {@code date_updated}
  * (special {@code date-updated}) on every update, also when the update sets it to null. So the history is created
  * in one bulk request with those two specials taken off the fields for that request and put back exactly as they
- * were right after (other specials, e.g. SQLite's {@code cast-timestamp}, stay on all along): the messages get
- * their dates and authors, and {@code date_updated} stays null (never edited). A start that died in between is
- * repaired by the next one, before anything else.
+ * were right after ({@link StampedFields}; other specials, e.g. SQLite's {@code cast-timestamp}, stay on): the
+ * messages get their dates and authors, and {@code date_updated} stays null (never edited). A start that died in
+ * between is repaired by the next one, before anything else.
  */
 public final class DemoHistory {
 

@@ -23,7 +23,8 @@ import com.directuschat.directus.DirectusRest;
 public final class DirectusAdminClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    // Long: one bulk POST /users hashes every new password (argon2), minutes for the test fixtures on a busy machine.
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
     // One client (one JDK connection pool) per Directus: tests make an admin client per user and call.
     private static final Map<String, DirectusRest> BY_URL = new ConcurrentHashMap<>();
 
