@@ -17,10 +17,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
-import com.directuschat.auth.LoginEndedListener;
+import com.directuschat.auth.LoginEnded;
 import com.directuschat.auth.Logins;
 import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.ChatMessage;
@@ -36,7 +37,7 @@ import com.directuschat.directus.RealtimeSessionFactory;
  * logged out.
  */
 @Component
-class ChatSessions implements LoginEndedListener, SmartLifecycle, DisposableBean {
+class ChatSessions implements SmartLifecycle, DisposableBean {
 
     private final Map<String, ChatSession> sessions = new ConcurrentHashMap<>();
     private final RealtimeLease.Opener opener;
@@ -130,8 +131,12 @@ class ChatSessions implements LoginEndedListener, SmartLifecycle, DisposableBean
         return sessions.get(sessionId);
     }
 
-    @Override
-    public void loginEnded(String sessionId) {
+    @EventListener
+    void loginEnded(LoginEnded ended) {
+        loginEnded(ended.sessionId());
+    }
+
+    void loginEnded(String sessionId) {
         ChatSession session = sessions.remove(sessionId);
         if (session != null) {
             session.close();

@@ -15,7 +15,6 @@ import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.DirectusClient;
 import com.directuschat.directus.DirectusException;
 import com.directuschat.presence.Presence;
-import com.directuschat.provision.DirectusProvisioner;
 
 /**
  * The "Online" list of each tab: a tab's stream puts its user in {@link Presence} for the stream's room while it is

@@ -1,9 +1,12 @@
 package com.directuschat.directus;
 
+import org.springframework.modulith.NamedInterface;
+
 /**
  * Directus refused a request or could not be reached. {@link #code()} is Directus's error code
  * ({@code INVALID_CREDENTIALS}, {@code TOKEN_EXPIRED}…), or {@code UNREACHABLE} when no answer came.
  */
+@NamedInterface({ "rest", "realtime" })
 public class DirectusException extends RuntimeException {
 
     public static final String UNREACHABLE = "UNREACHABLE";

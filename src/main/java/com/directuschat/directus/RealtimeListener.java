@@ -3,7 +3,10 @@ package com.directuschat.directus;
 import java.time.Instant;
 import java.util.List;
 
+import org.springframework.modulith.NamedInterface;
+
 /** Receives what one {@link RealtimeSession} sees. Called from the WebSocket's thread; do not block. */
+@NamedInterface("realtime")
 public interface RealtimeListener {
 
     /** Authenticated and subscribed (first time, after a reconnect, after a re-auth): time to backfill. */

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -15,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class RealtimeProtocol {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = DirectusJson.MAPPER;
     // Ids only: joining the author makes Directus spend ~2.4x the CPU per subscriber per message.
     private static final Map<String, Object> SUBSCRIPTION_QUERY = Map.of("fields", List.of("id"));
     // Updates carry their version too (plain columns, no join), so that a cache can tell a copy it has from one
@@ -82,101 +84,98 @@ final class RealtimeProtocol {
     private RealtimeProtocol() {
     }
 
+    /** Any frame, as Directus sends it; {@code data} differs by event, so it stays a tree until the event is known. */
+    private record Frame(String type, String status, String uid, String event, FrameError error, JsonNode data) {
+    }
+
+    /** Directus's {@code error}: an object with a code, or (from some code paths) just a message. */
+    private record FrameError(String code, String message) {
+
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+        FrameError {
+        }
+
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static FrameError of(String message) {
+            return new FrameError(null, message);
+        }
+    }
+
     static Inbound parse(String text) {
-        JsonNode frame;
+        Frame frame;
         try {
-            frame = JSON.readTree(text);
+            frame = JSON.readValue(text, Frame.class);
         }
         catch (JacksonException e) {
             return new Unreadable();
         }
-        if (frame == null || !frame.isObject()) {
+        if (frame == null) {
             return new Unreadable();
         }
-        String type = Json.text(frame, "type");
-        boolean error = "error".equals(Json.text(frame, "status"));
-        String code = Json.text(frame.path("error"), "code");
-        String uid = Json.text(frame, "uid");
-        if (type == null) {
-            type = "";
-        }
+        boolean error = "error".equals(frame.status());
+        String code = frame.error() == null ? null : frame.error().code();
+        String type = frame.type() == null ? "" : frame.type();
         return switch (type) {
             case "auth" -> error ? new AuthRefused(code) : new AuthOk();
             case "ping" -> new Ping();
-            case "pong" -> new Pong(uid);
-            case "subscribe" -> error ? new SubscribeRefused(uid, code) : new Other(type);
-            case "subscription" -> subscription(frame, uid);
-            default -> error ? new Error(type, code, Json.text(frame.path("error"), "message")) : new Other(type);
+            case "pong" -> new Pong(frame.uid());
+            case "subscribe" -> error ? new SubscribeRefused(frame.uid(), code) : new Other(type);
+            case "subscription" -> subscription(frame);
+            default -> error ? new Error(type, code, frame.error() == null ? null : frame.error().message())
+                    : new Other(type);
         };
     }
 
-    private static Inbound subscription(JsonNode frame, String uid) {
-        String event = Json.text(frame, "event");
-        if ("init".equals(event)) {
-            return new Subscribed(uid);
-        }
-        if ("update".equals(event)) {
-            return updated(frame, uid);
-        }
-        if ("delete".equals(event)) {
-            return deleted(frame, uid);
-        }
-        if (!"create".equals(event)) {
-            return new Other("subscription");
-        }
-        List<Long> ids = new ArrayList<>();
-        int unreadable = 0;
-        for (JsonNode item : frame.path("data")) {
-            try {
-                ids.add(Json.id(item));
+    private static Inbound subscription(Frame frame) {
+        String uid = frame.uid();
+        return switch (frame.event() == null ? "" : frame.event()) {
+            case "init" -> new Subscribed(uid);
+            case "create" -> {
+                List<Long> ids = new ArrayList<>();
+                int unreadable = items(frame.data(), item -> ids.add(id(JSON.treeToValue(item, DirectusRows.Version.class).id())));
+                yield new Created(uid, List.copyOf(ids), unreadable);
             }
-            catch (RuntimeException e) {
-                unreadable++;
+            case "update" -> {
+                List<Version> versions = new ArrayList<>();
+                int unreadable = items(frame.data(), item -> {
+                    DirectusRows.Version row = JSON.treeToValue(item, DirectusRows.Version.class);
+                    versions.add(new Version(id(row.id()), row.updatedAt()));
+                });
+                yield new Updated(uid, List.copyOf(versions), unreadable);
             }
-        }
-        return new Created(uid, List.copyOf(ids), unreadable);
+            // The keys themselves, e.g. ["12","13"] or [12]; an object with an id is taken too.
+            case "delete" -> {
+                List<Long> ids = new ArrayList<>();
+                int unreadable = items(frame.data(), key -> ids.add(id(key.isObject()
+                        ? JSON.treeToValue(key, DirectusRows.Version.class).id()
+                        : key.isNumber() || key.isString() ? JSON.treeToValue(key, Long.class) : null)));
+                yield new Deleted(uid, List.copyOf(ids), unreadable);
+            }
+            default -> new Other("subscription");
+        };
     }
 
-    private static Updated updated(JsonNode frame, String uid) {
-        List<Version> items = new ArrayList<>();
+    /** Each item of {@code data} (a list, or one value) to {@code reader}; returns how many it could not read. */
+    private static int items(JsonNode data, java.util.function.Consumer<JsonNode> reader) {
+        Iterable<JsonNode> items = data == null || data.isNull() || data.isMissingNode() ? List.of()
+                : data.isArray() ? data : List.of(data);
         int unreadable = 0;
-        for (JsonNode item : frame.path("data")) {
+        for (JsonNode item : items) {
             try {
-                Instant updatedAt;
-                try {
-                    updatedAt = Json.instant(Json.text(item, "date_updated"));
-                }
-                catch (RuntimeException e) {
-                    updatedAt = null;
-                }
-                items.add(new Version(Json.id(item), updatedAt));
+                reader.accept(item);
             }
             catch (RuntimeException e) {
                 unreadable++;
             }
         }
-        return new Updated(uid, List.copyOf(items), unreadable);
+        return unreadable;
     }
 
-    /** {@code data} is a list of keys, e.g. {@code ["12","13"]} or {@code [12]}; an object with an id is taken too. */
-    private static Deleted deleted(JsonNode frame, String uid) {
-        List<Long> ids = new ArrayList<>();
-        int unreadable = 0;
-        JsonNode data = frame.path("data");
-        Iterable<JsonNode> keys = data.isArray() ? data : data.isMissingNode() || data.isNull() ? List.of() : List.of(data);
-        for (JsonNode key : keys) {
-            try {
-                Long id = Json.optionalId(key);
-                if (id == null) {
-                    throw new IllegalArgumentException("no key");
-                }
-                ids.add(id);
-            }
-            catch (RuntimeException e) {
-                unreadable++;
-            }
+    private static long id(Long id) {
+        if (id == null) {
+            throw new IllegalArgumentException("no id");
         }
-        return new Deleted(uid, List.copyOf(ids), unreadable);
+        return id;
     }
 
     static String auth(String accessToken) {

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.modulith.NamedInterface;
 
 import com.directuschat.directus.RealtimeTimers.Cancellable;
 
@@ -14,6 +15,7 @@ import com.directuschat.directus.RealtimeTimers.Cancellable;
  * {@link RealtimeLink} (auth, subscribe, pings, re-auth); when the link dies, drops it and reconnects with
  * backoff, and reports the state. Time and timers come from {@link RealtimeTimers}, so tests can fake them.
  */
+@NamedInterface("realtime")
 public final class RealtimeSession implements AutoCloseable {
 
     /**

@@ -10,6 +10,7 @@ import java.util.Random;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.modulith.NamedInterface;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
@@ -17,6 +18,7 @@ import org.springframework.stereotype.Component;
  * Opens realtime sessions. All of them share one JDK {@link HttpClient}, whose WebSockets are driven by
  * a single selector thread, and one small scheduler for timers: no thread per connection.
  */
+@NamedInterface("realtime")
 @Component
 public class RealtimeSessionFactory implements DisposableBean {
 

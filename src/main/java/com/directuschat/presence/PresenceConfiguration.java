@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.TaskScheduler;
 
-import com.directuschat.directus.DirectusClient;
+import com.directuschat.directus.DirectusPresence;
 
 /**
  * Presence runs on Boot's own pools: its timers on the {@code taskScheduler} (which {@code @EnableScheduling} on the
@@ -19,7 +19,7 @@ import com.directuschat.directus.DirectusClient;
 class PresenceConfiguration {
 
     @Bean(destroyMethod = "close")
-    Presence presence(DirectusClient directus, PresenceProperties properties, TaskScheduler taskScheduler,
+    Presence presence(DirectusPresence directus, PresenceProperties properties, TaskScheduler taskScheduler,
             @Qualifier("applicationTaskExecutor") Executor executor) {
         Presence presence = new Presence(PresenceStore.of(directus), properties, taskScheduler, executor,
                 Clock.systemUTC());

@@ -5,7 +5,7 @@ import java.util.Collection;
 import java.util.List;
 
 import com.directuschat.directus.AccessTokenSource;
-import com.directuschat.directus.DirectusClient;
+import com.directuschat.directus.DirectusPresence;
 import com.directuschat.directus.PresenceRow;
 
 /** The presence rows in Directus, always as the user whose row it is (or, to read, as any user online here). */
@@ -26,7 +26,7 @@ interface PresenceStore {
     /** Rows of these rooms refreshed within {@code age}. */
     List<PresenceRow> live(AccessTokenSource tokens, Collection<Long> rooms, Duration age);
 
-    static PresenceStore of(DirectusClient directus) {
+    static PresenceStore of(DirectusPresence directus) {
         return new PresenceStore() {
 
             @Override

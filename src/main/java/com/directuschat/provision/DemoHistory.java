@@ -14,7 +14,6 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,9 +32,9 @@ import tools.jackson.databind.JsonNode;
  * {@code user-created}) on every create, also for an admin who sends them, and stamps {@code date_updated}
  * (special {@code date-updated}) on every update, also when the update sets it to null. So the history is created
  * in one bulk request with those two specials taken off the fields for that request and put back exactly as they
- * were right after (other specials, e.g. SQLite's {@code cast-timestamp}, stay on all along): the messages get
- * their dates and authors, and {@code date_updated} stays null (never edited). A start that died in between is
- * repaired by the next one, before anything else.
+ * were right after ({@link StampedFields}; other specials, e.g. SQLite's {@code cast-timestamp}, stay on): the
+ * messages get their dates and authors, and {@code date_updated} stays null (never edited). A start that died in
+ * between is repaired by the next one, before anything else.
  */
 public final class DemoHistory {
 
@@ -59,10 +58,6 @@ public final class DemoHistory {
             new Room("random", "Random", "Off topic: links, pets, books and weekend plans."),
             new Room("dev", "Dev", "Builds, bugs and code review of the chat itself."));
 
-    /** Specials that Directus applies on create, whatever the request says; off during the seed. */
-    static final Map<String, String> STAMPED_ON_CREATE = Map.of("date_created", "date-created",
-            "user_created", "user-created");
-
     static final Duration SPAN = Duration.ofDays(4);
     private static final LocalTime DAY_START = LocalTime.of(7, 30);
     private static final LocalTime DAY_END = LocalTime.of(23, 0);
@@ -83,8 +78,8 @@ public final class DemoHistory {
 
     /** Rooms and history when there are no messages yet; returns how many messages were created (0: none). */
     int seed(DirectusProvisioner provisioner, Instant now, ZoneId zone) {
-        Map<String, List<String>> specials = stampedFieldSpecials();
-        repairSpecials(specials);
+        StampedFields stamps = new StampedFields(client);
+        Map<String, List<String>> specials = stamps.currentRepaired();
         if (client.get("/items/" + DirectusProvisioner.MESSAGES + "?fields=id&limit=1").size() > 0) {
             return 0;
         }
@@ -99,13 +94,8 @@ public final class DemoHistory {
                     "user_created", authors.get(seed.author().email().toLowerCase(Locale.ROOT)),
                     "date_created", seed.at().toString()));
         }
-        patchSpecials(withoutStamps(specials));
-        JsonNode created;
-        try {
-            created = client.post("/items/" + DirectusProvisioner.MESSAGES + "?fields=id", items);
-        } finally {
-            patchSpecials(specials);
-        }
+        JsonNode created = stamps.offDuring(specials,
+                () -> client.post("/items/" + DirectusProvisioner.MESSAGES + "?fields=id", items));
         log.info("Seeded the demo history: {} messages in rooms {}", created.size(),
                 ROOMS.stream().map(Room::slug).toList());
         return created.size();
@@ -254,56 +244,5 @@ public final class DemoHistory {
             }
         }
         return ids;
-    }
-
-    /** The specials of date_created and user_created as they are now. */
-    private Map<String, List<String>> stampedFieldSpecials() {
-        Map<String, List<String>> specials = new LinkedHashMap<>();
-        for (JsonNode field : client.get("/fields/" + DirectusProvisioner.MESSAGES)) {
-            String name = field.path("field").asString();
-            if (STAMPED_ON_CREATE.containsKey(name)) {
-                List<String> list = new ArrayList<>();
-                field.path("meta").path("special").forEach(s -> list.add(s.asString()));
-                specials.put(name, list);
-            }
-        }
-        if (!specials.keySet().equals(STAMPED_ON_CREATE.keySet())) {
-            throw new ProvisionException("messages lacks date_created or user_created; provision first");
-        }
-        return specials;
-    }
-
-    /** Puts back a stamp that a seed which died half way left off (updates {@code specials} to match). */
-    private void repairSpecials(Map<String, List<String>> specials) {
-        boolean repaired = false;
-        for (Map.Entry<String, String> stamp : STAMPED_ON_CREATE.entrySet()) {
-            List<String> list = specials.get(stamp.getKey());
-            if (!list.contains(stamp.getValue())) {
-                list.add(0, stamp.getValue());
-                repaired = true;
-            }
-        }
-        if (repaired) {
-            log.warn("Putting back the specials of messages.date_created and user_created (a demo history seed"
-                    + " did not finish)");
-            patchSpecials(specials);
-        }
-    }
-
-    private static Map<String, List<String>> withoutStamps(Map<String, List<String>> specials) {
-        Map<String, List<String>> stripped = new LinkedHashMap<>();
-        specials.forEach((field, list) -> stripped.put(field,
-                list.stream().filter(s -> !s.equals(STAMPED_ON_CREATE.get(field))).toList()));
-        return stripped;
-    }
-
-    private void patchSpecials(Map<String, List<String>> specials) {
-        List<Map<String, Object>> body = new ArrayList<>();
-        specials.forEach((field, list) -> {
-            Map<String, Object> meta = new HashMap<>();
-            meta.put("special", list.isEmpty() ? null : list);
-            body.add(Map.of("field", field, "meta", meta));
-        });
-        client.patch("/fields/" + DirectusProvisioner.MESSAGES, body);
     }
 }

@@ -1,45 +1,53 @@
 package com.directuschat.provision;
 
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.http.HttpMethod;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Minimal Directus REST client with admin rights, for provisioning and test fixtures. */
+import com.directuschat.directus.DirectusException;
+import com.directuschat.directus.DirectusRest;
+
+/**
+ * Directus's REST API with admin rights, for provisioning and test fixtures: schema answers are read as trees (their
+ * shape is Directus's, not ours). Runs on the app's {@link DirectusRest}, so errors are {@link DirectusException}s
+ * and only GETs are ever repeated.
+ */
 public final class DirectusAdminClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    // HTTP/1.1 only: an h2c upgrade header would be taken by Directus' WebSocket upgrade handler and hang.
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    // Long: one bulk POST /users hashes every new password (argon2), minutes for the test fixtures on a busy machine.
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    // One client (one JDK connection pool) per Directus: tests make an admin client per user and call.
+    private static final Map<String, DirectusRest> BY_URL = new ConcurrentHashMap<>();
 
-    private final String url;
+    private final DirectusRest rest;
     private final String token;
 
-    private DirectusAdminClient(String url, String token) {
-        this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    private DirectusAdminClient(DirectusRest rest, String token) {
+        this.rest = rest;
         this.token = token;
     }
 
     /** For any access token, unchecked (tests use it to act as a user). */
     public static DirectusAdminClient forToken(String url, String token) {
-        return new DirectusAdminClient(url, token);
+        return new DirectusAdminClient(BY_URL.computeIfAbsent(url, u -> DirectusRest.create(u, TIMEOUT)), token);
     }
 
     /** With a static admin token; checked at once with {@code GET /users/me}. */
     public static DirectusAdminClient withToken(String url, String token) {
-        DirectusAdminClient client = new DirectusAdminClient(url, token);
+        DirectusAdminClient client = forToken(url, token);
         try {
             client.get("/users/me?fields=id");
-        } catch (DirectusApiException e) {
+        }
+        catch (DirectusException e) {
             throw refused(url, e);
         }
         return client;
@@ -48,20 +56,20 @@ public final class DirectusAdminClient {
     /** Logs in with {@code POST /auth/login}. */
     public static DirectusAdminClient login(String url, String email, String password) {
         try {
-            return new DirectusAdminClient(url, accessToken(url, email, password));
-        } catch (DirectusApiException e) {
+            return forToken(url, accessToken(url, email, password));
+        }
+        catch (DirectusException e) {
             throw refused(url, e);
         }
     }
 
-    /** An access token for any user, from {@code POST /auth/login}; a 401 is a {@link DirectusApiException}. */
+    /** An access token for any user, from {@code POST /auth/login}; a 401 is a {@link DirectusException}. */
     public static String accessToken(String url, String email, String password) {
-        DirectusAdminClient anonymous = new DirectusAdminClient(url, null);
-        return anonymous.post("/auth/login", Map.of("email", email, "password", password))
+        return forToken(url, null).post("/auth/login", Map.of("email", email, "password", password))
                 .path("access_token").asString();
     }
 
-    private static RuntimeException refused(String url, DirectusApiException e) {
+    private static RuntimeException refused(String url, DirectusException e) {
         if (e.status() != 401 && e.status() != 400 && e.status() != 403) {
             return e;
         }
@@ -70,7 +78,7 @@ public final class DirectusAdminClient {
     }
 
     public String url() {
-        return url;
+        return rest.url().toString();
     }
 
     public String token() {
@@ -78,14 +86,15 @@ public final class DirectusAdminClient {
     }
 
     public JsonNode get(String path) {
-        return send("GET", path, null);
+        return send(HttpMethod.GET, path, null);
     }
 
     /** Empty when Directus says the item does not exist (it answers 403 for unknown collections). */
     public Optional<JsonNode> find(String path) {
         try {
             return Optional.of(get(path));
-        } catch (DirectusApiException e) {
+        }
+        catch (DirectusException e) {
             if (e.status() == 403 || e.status() == 404) {
                 return Optional.empty();
             }
@@ -94,15 +103,15 @@ public final class DirectusAdminClient {
     }
 
     public JsonNode post(String path, Object body) {
-        return send("POST", path, body);
+        return send(HttpMethod.POST, path, body);
     }
 
     public JsonNode patch(String path, Object body) {
-        return send("PATCH", path, body);
+        return send(HttpMethod.PATCH, path, body);
     }
 
     public void delete(String path) {
-        send("DELETE", path, null);
+        send(HttpMethod.DELETE, path, null);
     }
 
     /** {@code ?filter=<json>&limit=-1} for a filter given as nested maps. */
@@ -110,45 +119,17 @@ public final class DirectusAdminClient {
         return "filter=" + URLEncoder.encode(JSON.writeValueAsString(filter), StandardCharsets.UTF_8) + "&limit=-1";
     }
 
-    private JsonNode send(String method, String path, Object body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
-                // Generous: creating users in one batch hashes every password (argon2), which takes minutes on a busy machine.
-                .timeout(Duration.ofSeconds(180))
-                .header("Accept", "application/json");
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        if (body != null) {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        HttpResponse<String> response;
+    /** The answer's {@code data}; a refusal names the request, for the provisioning log. */
+    private JsonNode send(HttpMethod method, String path, Object body) {
         try {
-            response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new ProvisionException("Cannot reach Directus at " + url + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProvisionException("Interrupted while calling Directus at " + url, e);
+            return rest.tree(method, token, path, body);
         }
-        JsonNode json = response.body().isBlank() ? JSON.missingNode() : parse(response);
-        if (response.statusCode() >= 400) {
-            JsonNode error = json.path("errors").path(0);
-            throw new DirectusApiException(response.statusCode(), error.path("extensions").path("code").asString("?"),
-                    method + " " + path + " -> " + response.statusCode() + ": " + error.path("message").asString(""));
-        }
-        return json.path("data");
-    }
-
-    private static JsonNode parse(HttpResponse<String> response) {
-        try {
-            return JSON.readTree(response.body());
-        } catch (RuntimeException e) {
-            throw new DirectusApiException(response.statusCode(), "NOT_JSON",
-                    "Directus answered " + response.statusCode() + " with non-JSON: "
-                            + response.body().substring(0, Math.min(200, response.body().length())));
+        catch (DirectusException e) {
+            if (e.status() == 0) {
+                throw e;
+            }
+            throw new DirectusException(e.status(), e.code(),
+                    method + " " + path + " -> " + e.status() + ": " + e.getMessage());
         }
     }
 }

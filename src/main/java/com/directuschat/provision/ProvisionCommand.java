@@ -2,6 +2,7 @@ package com.directuschat.provision;
 
 import java.util.Arrays;
 
+import com.directuschat.directus.DirectusException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
@@ -37,7 +38,7 @@ public class ProvisionCommand implements ApplicationListener<ApplicationEnvironm
             new DirectusProvisioner(props.adminClient()).provision();
             log.info("Provisioning of {} done", props.url());
             return 0;
-        } catch (ProvisionException | DirectusApiException e) {
+        } catch (ProvisionException | DirectusException e) {
             log.error("Provisioning failed: {}", e.getMessage());
             return 1;
         }

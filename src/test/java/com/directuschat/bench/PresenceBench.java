@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
 import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.AuthTokens;
 import com.directuschat.directus.DirectusClient;
-import com.directuschat.directus.DirectusProperties;
+import com.directuschat.directus.DirectusPresence;
+import com.directuschat.directus.DirectusRest;
 import com.directuschat.provision.DirectusProvisioner;
 import com.directuschat.testsupport.DirectusInstance;
 import com.directuschat.testsupport.TestDirectus;
 import com.directuschat.testsupport.TestUsers;
 
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What presence costs Directus: the CPU of the Directus process (user + system, from /proc, children included) per
@@ -52,9 +52,8 @@ class PresenceBench {
         // No "Under pressure" 503s on a busy machine: we measure CPU per request, not how Directus sheds load.
         try (DirectusInstance instance = TestDirectus.dedicated(Map.of("PRESSURE_LIMITER_ENABLED", "false"))) {
             ProcessHandle process = instance.directus().process().orElseThrow();
-            DirectusClient client = new DirectusClient(new DirectusProperties(URI.create(instance.url()),
-                    Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30)),
-                    JsonMapper.builder().build());
+            DirectusClient client = DirectusClient.of(URI.create(instance.url()), Duration.ofSeconds(30));
+            DirectusPresence presenceRows = new DirectusPresence(DirectusRest.create(instance.url(), Duration.ofSeconds(30)));
             List<Login> users = new ArrayList<>();
             for (int n = 1; n <= USERS; n++) {
                 users.add(Login.of(client, TestUsers.userEmail(n), TestUsers.USER_PASSWORD));
@@ -62,13 +61,13 @@ class PresenceBench {
             long room = client.roomId(users.get(0), DirectusProvisioner.DEFAULT_ROOM);
             // One row per user on "instance" bench; more rows for the polls are made on further "instances".
             for (Login user : users) {
-                client.createPresence(user, user.row(room, "bench"), room);
+                presenceRows.createPresence(user, user.row(room, "bench"), room);
             }
             List<Result> results = new ArrayList<>();
 
-            measure(process, "warm-up", WARMUP, i -> client.touchPresence(users.get(i % USERS), users.get(i % USERS).row(room, "bench")));
+            measure(process, "warm-up", WARMUP, i -> presenceRows.touchPresence(users.get(i % USERS), users.get(i % USERS).row(room, "bench")));
             results.add(measure(process, "heartbeat: `PATCH /items/presence/<key>` (own row)", ROUNDS,
-                    i -> client.touchPresence(users.get(i % USERS), users.get(i % USERS).row(room, "bench"))));
+                    i -> presenceRows.touchPresence(users.get(i % USERS), users.get(i % USERS).row(room, "bench"))));
 
             results.add(measure(process, "for comparison: `GET /users/me` (the cheapest authenticated read)", ROUNDS / 4,
                     i -> client.currentUser(users.get(i % USERS))));
@@ -113,25 +112,25 @@ class PresenceBench {
                 // More live rows in the room: the same users on further "instances".
                 while (created < rows) {
                     Login user = users.get(created % USERS);
-                    client.createPresence(user, user.row(room, "i" + created / USERS), room);
+                    presenceRows.createPresence(user, user.row(room, "i" + created / USERS), room);
                     created++;
                 }
-                measure(process, "warm-up", WARMUP / 4, i -> client.presence(users.get(0), List.of(room), WINDOW));
-                int answer = client.presence(users.get(0), List.of(room), WINDOW).size();
+                measure(process, "warm-up", WARMUP / 4, i -> presenceRows.presence(users.get(0), List.of(room), WINDOW));
+                int answer = presenceRows.presence(users.get(0), List.of(room), WINDOW).size();
                 if (answer != rows) {
                     throw new IllegalStateException("expected " + rows + " live rows, read " + answer);
                 }
                 results.add(measure(process, "poll: `GET /items/presence` of a room, names joined, " + answer
-                        + " live rows", Math.max(100, ROUNDS / 4), i -> client.presence(users.get(i % USERS), List.of(room), WINDOW)));
+                        + " live rows", Math.max(100, ROUNDS / 4), i -> presenceRows.presence(users.get(i % USERS), List.of(room), WINDOW)));
             }
 
             int enters = Math.max(100, ROUNDS / 4);
             results.add(measure(process, "enter: `DELETE /items/presence` (own stale rows, by query)", enters,
-                    i -> client.deleteStalePresence(users.get(i % USERS), EXPIRY)));
+                    i -> presenceRows.deleteStalePresence(users.get(i % USERS), EXPIRY)));
             results.add(measure(process, "enter: `POST /items/presence`", enters,
-                    i -> client.createPresence(users.get(i % USERS), users.get(i % USERS).row(room, "e" + i), room)));
+                    i -> presenceRows.createPresence(users.get(i % USERS), users.get(i % USERS).row(room, "e" + i), room)));
             results.add(measure(process, "leave: `DELETE /items/presence/<key>`", enters,
-                    i -> client.deletePresence(users.get(i % USERS), users.get(i % USERS).row(room, "e" + i))));
+                    i -> presenceRows.deletePresence(users.get(i % USERS), users.get(i % USERS).row(room, "e" + i))));
 
             double heartbeatMs = results.get(0).cpuMsPerRequest();
             double poll100 = results.get(4).cpuMsPerRequest();

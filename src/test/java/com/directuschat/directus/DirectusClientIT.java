@@ -16,14 +16,12 @@ import com.directuschat.testsupport.DirectusRest;
 import com.directuschat.testsupport.TestDirectus;
 import com.directuschat.testsupport.TestUsers;
 
-import tools.jackson.databind.json.JsonMapper;
 
 /** DirectusClient against the real Directus: reads by id, and POSTs after Node dropped the idle connection. */
 class DirectusClientIT {
 
-    private final DirectusClient client = new DirectusClient(new DirectusProperties(
-            URI.create(TestDirectus.shared().url()), Duration.ofSeconds(10), Duration.ofSeconds(5),
-            Duration.ofSeconds(30), Duration.ofSeconds(30)), JsonMapper.builder().build());
+    private final DirectusClient client = DirectusClient.of(
+            URI.create(TestDirectus.shared().url()), Duration.ofSeconds(10));
 
     private AccessTokenSource login() {
         return login(TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD);

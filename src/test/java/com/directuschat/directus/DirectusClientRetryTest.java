@@ -21,15 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import tools.jackson.databind.json.JsonMapper;
 
 /** What DirectusClient repeats after a broken connection, against a local server that counts requests. */
 class DirectusClientRetryTest {
 
     private final FakeServer server = new FakeServer();
-    private final DirectusClient client = new DirectusClient(new DirectusProperties(
-            URI.create("http://127.0.0.1:" + server.port()), Duration.ofSeconds(10), Duration.ofSeconds(5),
-            Duration.ofSeconds(30), Duration.ofSeconds(30)), JsonMapper.builder().build());
+    private final DirectusClient client = DirectusClient.of(
+            URI.create("http://127.0.0.1:" + server.port()), Duration.ofSeconds(10));
     private final AccessTokenSource tokens = new AccessTokenSource() {
         @Override
         public String accessToken() {

@@ -28,14 +28,14 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.AuthTokens;
 import com.directuschat.directus.DirectusClient;
-import com.directuschat.directus.DirectusProperties;
+import com.directuschat.directus.DirectusPresence;
+import com.directuschat.directus.DirectusRest;
 import com.directuschat.provision.DirectusAdminClient;
 import com.directuschat.provision.DirectusProvisioner;
 import com.directuschat.testsupport.DirectusInstance;
 import com.directuschat.testsupport.TestDirectus;
 
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Two {@link Presence} instances, as two chat servers, against the same real Directus, with short intervals. Each
@@ -94,12 +94,11 @@ class PresenceIT {
     }
 
     static DirectusClient client(String url) {
-        return new DirectusClient(new DirectusProperties(URI.create(url), Duration.ofSeconds(10), Duration.ofSeconds(5),
-                Duration.ofSeconds(30), Duration.ofSeconds(30)), JsonMapper.builder().build());
+        return DirectusClient.of(URI.create(url), Duration.ofSeconds(10));
     }
 
     private Presence instance() {
-        Presence presence = new Presence(PresenceStore.of(directus), FAST, scheduler, scheduler, Clock.systemUTC());
+        Presence presence = new Presence(PresenceStore.of(new DirectusPresence(DirectusRest.create(url, Duration.ofSeconds(10)))), FAST, scheduler, scheduler, Clock.systemUTC());
         presence.start();
         instances.add(presence);
         return presence;
@@ -231,15 +230,16 @@ class PresenceIT {
 
             // What the chat does, as a chat user, works on the upgraded Directus.
             DirectusClient client = client(older.url());
+            DirectusPresence presenceRows = new DirectusPresence(DirectusRest.create(older.url(), Duration.ofSeconds(30)));
             Login carol = Login.of(client, com.directuschat.testsupport.TestUsers.userEmail(3),
                     com.directuschat.testsupport.TestUsers.USER_PASSWORD);
             long general = client.roomId(carol, DirectusProvisioner.DEFAULT_ROOM);
             String key = carol.userId() + ":" + general + ":it";
-            client.createPresence(carol, key, general);
-            client.touchPresence(carol, key);
-            assertThat(client.presence(carol, List.of(general), Duration.ofMinutes(1)))
+            presenceRows.createPresence(carol, key, general);
+            presenceRows.touchPresence(carol, key);
+            assertThat(presenceRows.presence(carol, List.of(general), Duration.ofMinutes(1)))
                     .anySatisfy(row -> assertThat(row.firstName()).isEqualTo("User"));
-            client.deletePresence(carol, key);
+            presenceRows.deletePresence(carol, key);
             assertThat(olderAdmin.get("/activity?fields=id&" + DirectusAdminClient.filter(Map.of("collection",
                     Map.of("_eq", DirectusProvisioner.PRESENCE))))).isEmpty();
         }

@@ -57,10 +57,10 @@ class DemoHistoryIT {
             List<Map<String, Object>> stripped = new ArrayList<>();
             for (JsonNode field : admin.get("/fields/messages")) {
                 String name = field.path("field").asString();
-                if (DemoHistory.STAMPED_ON_CREATE.containsKey(name)) {
+                if (StampedFields.STAMPED_ON_CREATE.containsKey(name)) {
                     List<String> special = new ArrayList<>();
                     field.path("meta").path("special").forEach(s -> special.add(s.asString()));
-                    special.remove(DemoHistory.STAMPED_ON_CREATE.get(name));
+                    special.remove(StampedFields.STAMPED_ON_CREATE.get(name));
                     Map<String, Object> meta = new HashMap<>();
                     meta.put("special", special.isEmpty() ? null : special);
                     stripped.add(Map.of("field", name, "meta", meta));

@@ -1,5 +1,6 @@
 package com.directuschat.provision;
 
+import com.directuschat.directus.DirectusException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,12 +30,12 @@ class DemoUsersLoginIT {
         DirectusAdminClient noAccess = DirectusAdminClient.withToken(url,
                 TestDirectus.loginToken(TestUsers.NOACCESS_EMAIL, TestUsers.NOACCESS_PASSWORD));
         assertThatThrownBy(() -> noAccess.get("/items/messages"))
-                .isInstanceOfSatisfying(DirectusApiException.class, e -> assertThat(e.status()).isEqualTo(403));
+                .isInstanceOfSatisfying(DirectusException.class, e -> assertThat(e.status()).isEqualTo(403));
     }
 
     @Test
     void wrongPasswordIsRefused() {
         assertThatThrownBy(() -> TestDirectus.loginToken(TestUsers.ALICE_EMAIL, "wrong"))
-                .isInstanceOfSatisfying(DirectusApiException.class, e -> assertThat(e.code()).isEqualTo("INVALID_CREDENTIALS"));
+                .isInstanceOfSatisfying(DirectusException.class, e -> assertThat(e.code()).isEqualTo("INVALID_CREDENTIALS"));
     }
 }

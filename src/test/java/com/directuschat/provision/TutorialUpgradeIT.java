@@ -1,5 +1,6 @@
 package com.directuschat.provision;
 
+import com.directuschat.directus.DirectusException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -107,7 +108,7 @@ class TutorialUpgradeIT {
         try {
             admin.post("/permissions", Map.of("policy", publicPolicy, "collection", "directus_users", "action", "read",
                     "fields", List.of("first_name", "last_name")));
-        } catch (DirectusApiException e) {
+        } catch (DirectusException e) {
             // Unlicensed Directus 12 refuses field restrictions (see the README).
             assertThat(e.code()).isEqualTo("RESOURCE_RESTRICTED");
             admin.post("/permissions", Map.of("policy", publicPolicy, "collection", "directus_users", "action", "read",

@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import com.directuschat.provision.DirectusAdminClient;
-import com.directuschat.provision.DirectusApiException;
+import com.directuschat.directus.DirectusException;
 import org.junit.jupiter.api.Test;
 
 class DedicatedInstanceIT {
@@ -50,7 +50,7 @@ class DedicatedInstanceIT {
             }
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                     assertThatThrownBy(() -> me(directus.url(), token))
-                            .isInstanceOfSatisfying(DirectusApiException.class, e -> assertThat(e.status()).isEqualTo(401)));
+                            .isInstanceOfSatisfying(DirectusException.class, e -> assertThat(e.status()).isEqualTo(401)));
         }
     }
 
