@@ -48,15 +48,15 @@ class MessageStreamController {
             @RequestParam(required = false) String page,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId, DirectusAuthentication login,
             HttpServletRequest request, HttpSession httpSession) {
-        if (!sessions.acceptsStreams()) {
-            // This instance is stopping: the browser's reconnect goes to another one (or to this one restarted).
-            throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "This server is restarting; reconnecting.");
-        }
         long position = Math.max(position(since, "since"), position(lastEventId, "Last-Event-ID"));
         // Every parameter is checked before anything is opened for the stream.
         String pageId = pageId(page);
         ChatRoom room = room(login, slug == null ? Rooms.DEFAULT_SLUG : slug);
         long newest = newestReadableId(login, room);
+        if (!sessions.acceptsStreams()) {
+            // This instance is stopping (checked after the parameters, which are refused alike): the browser's reconnect goes to another one (or to this one restarted).
+            throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "This server is restarting; reconnecting.");
+        }
         ChatSession session = sessions.of(httpSession, login.tokens(), login.getPrincipal().id());
         SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
         MessageStream stream = new MessageStream(room, emitter, position, ClientTimeZone.of(request), fragments,

@@ -3,7 +3,7 @@
  * into SSE fragments. The only module that uses both sides of {@code directus}: REST and the realtime socket.
  */
 @ApplicationModule(displayName = "Chat",
-        allowedDependencies = { "auth", "directus :: rest", "directus :: realtime", "presence" })
+        allowedDependencies = { "auth", "directus :: rest", "directus :: realtime", "presence", "web" })
 package com.directuschat.chat;
 
 import org.springframework.modulith.ApplicationModule;

@@ -1,5 +1,5 @@
 /** The security chain, CSP and headers, error pages and session-ended responses. */
-@ApplicationModule(displayName = "Web", allowedDependencies = "ratelimit")
+@ApplicationModule(displayName = "Web", allowedDependencies = { "auth", "ratelimit" })
 package com.directuschat.web;
 
 import org.springframework.modulith.ApplicationModule;

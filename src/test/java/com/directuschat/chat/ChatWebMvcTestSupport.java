@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -67,6 +68,10 @@ abstract class ChatWebMvcTestSupport {
     void directusWithTwoRooms() {
         when(directus.rooms(any(AccessTokenSource.class), anyString())).thenReturn(List.of(GENERAL, DEV));
         when(sessions.of(any(), any(), any())).thenReturn(mock(ChatSession.class));
+        when(sessions.metrics()).thenReturn(new ChatMetrics(new SimpleMeterRegistry()));
+        when(sessions.acceptsStreams()).thenReturn(true);
+        // ChatSessions is a lifecycle bean: the context's start asked the mock whether it starts by itself.
+        org.mockito.Mockito.clearInvocations(sessions);
         // The cache runs what it is given, as the real one does on a create or an edit.
         when(cache.create(any())).thenAnswer(call -> ((Supplier<ChatMessage>) call.getArgument(0)).get());
         when(cache.edit(org.mockito.ArgumentMatchers.anyLong(), any()))

@@ -25,6 +25,8 @@ import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import com.directuschat.auth.LoginContextRepository;
+import com.directuschat.auth.Logins;
 import com.directuschat.ratelimit.RateLimits;
 
 /**
@@ -33,7 +35,8 @@ import com.directuschat.ratelimit.RateLimits;
  */
 @WebMvcTest(controllers = SecurityChainTest.Probe.class)
 // Classes nested in a test are left out of scanning: the probe is imported.
-@Import({ SecurityConfig.class, SessionEndedResponses.class, HtmlRenderer.class, SecurityChainTest.Limits.class,
+@Import({ SecurityConfig.class, SessionEndedResponses.class, HtmlRenderer.class, LoginContextRepository.class,
+        SecurityChainTest.Limits.class,
         SecurityChainTest.Probe.class })
 class SecurityChainTest {
 
@@ -42,6 +45,9 @@ class SecurityChainTest {
 
     @MockitoBean
     AuthenticationFailureHandler loginFailures;
+
+    @MockitoBean
+    Logins logins;
 
     @RestController
     static class Probe {
