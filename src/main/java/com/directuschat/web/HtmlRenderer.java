@@ -4,10 +4,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.ModelAndView;
 import org.thymeleaf.ITemplateEngine;
+import org.thymeleaf.context.AbstractContext;
 import org.thymeleaf.context.Context;
+import org.thymeleaf.context.WebContext;
+import org.thymeleaf.web.servlet.JakartaServletWebApplication;
 
 /**
  * Renders a {@link ModelAndView} to a string, as Thymeleaf's view resolver renders one into a response: the same
@@ -28,11 +34,20 @@ public class HtmlRenderer {
 
     /** The view's HTML, without leading and trailing white space (an SSE event's data is the fragment alone). */
     public String render(ModelAndView view) {
+        return render(view, new Context(Locale.ENGLISH));
+    }
+
+    /** A whole page for a request, outside a handler: its links ({@code @{/...}}) resolve against the request. */
+    public String render(ModelAndView view, HttpServletRequest request, HttpServletResponse response) {
+        return render(view, new WebContext(JakartaServletWebApplication.buildApplication(request.getServletContext())
+                .buildExchange(request, response), Locale.ENGLISH));
+    }
+
+    private String render(ModelAndView view, AbstractContext context) {
         String name = view.getViewName();
         if (name == null) {
             throw new IllegalArgumentException("A view to render needs a view name");
         }
-        Context context = new Context(Locale.ENGLISH);
         Map<String, Object> model = view.getModel();
         context.setVariables(model);
         int split = name.indexOf(FRAGMENT);

@@ -20,7 +20,6 @@ import org.springframework.security.web.session.HttpSessionEventPublisher;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.session.web.http.SessionRepositoryFilter;
 import org.springframework.util.unit.DataSize;
-import org.thymeleaf.ITemplateEngine;
 
 import com.directuschat.auth.LoginContextRepository;
 import com.directuschat.ratelimit.RateLimits;
@@ -79,9 +78,9 @@ class SecurityConfig {
 
     /** Outermost, around Spring Session's filter: a session store that is down is a 503, not a 500. */
     @Bean
-    FilterRegistrationBean<SessionStoreDownFilter> sessionStoreDownFilter(ITemplateEngine templates) {
+    FilterRegistrationBean<SessionStoreDownFilter> sessionStoreDownFilter(HtmlRenderer renderer) {
         FilterRegistrationBean<SessionStoreDownFilter> registration = new FilterRegistrationBean<>(
-                new SessionStoreDownFilter(templates));
+                new SessionStoreDownFilter(renderer));
         registration.setOrder(SessionRepositoryFilter.DEFAULT_ORDER - 1);
         registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
         return registration;

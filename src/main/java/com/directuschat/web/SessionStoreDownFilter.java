@@ -2,7 +2,7 @@ package com.directuschat.web;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
+import java.util.Map;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -14,10 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.thymeleaf.ITemplateEngine;
-import org.thymeleaf.context.Context;
-import org.thymeleaf.context.WebContext;
-import org.thymeleaf.web.servlet.JakartaServletWebApplication;
+import org.springframework.web.servlet.ModelAndView;
 
 import com.directuschat.auth.SessionStoreDown;
 
@@ -35,10 +32,10 @@ class SessionStoreDownFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(SessionStoreDownFilter.class);
 
-    private final ITemplateEngine templates;
+    private final HtmlRenderer renderer;
 
-    SessionStoreDownFilter(ITemplateEngine templates) {
-        this.templates = templates;
+    SessionStoreDownFilter(HtmlRenderer renderer) {
+        this.renderer = renderer;
     }
 
     @Override
@@ -72,17 +69,14 @@ class SessionStoreDownFilter extends OncePerRequestFilter {
         String accept = request.getHeader("Accept");
         boolean htmx = "true".equals(request.getHeader(HtmxRequestHeader.HX_REQUEST.getValue()));
         if (htmx) {
-            Context context = new Context();
-            context.setVariable("sendError", MESSAGE);
             response.setContentType(MediaType.TEXT_HTML_VALUE);
-            response.getWriter().write(templates.process("chat/fragments", Set.of("send-error"), context));
+            response.getWriter().write(renderer.render(new ModelAndView("chat/fragments :: send-error",
+                    Map.of("sendError", MESSAGE))));
         }
         else if (accept != null && accept.contains(MediaType.TEXT_HTML_VALUE)) {
-            WebContext context = new WebContext(JakartaServletWebApplication.buildApplication(request.getServletContext())
-                    .buildExchange(request, response));
-            context.setVariable("problem", MESSAGE);
             response.setContentType(MediaType.TEXT_HTML_VALUE);
-            response.getWriter().write(templates.process("chat/unavailable", context));
+            response.getWriter().write(renderer.render(new ModelAndView("chat/unavailable", Map.of("problem", MESSAGE)),
+                    request, response));
         }
         else {
             response.setContentType(MediaType.TEXT_PLAIN_VALUE);
