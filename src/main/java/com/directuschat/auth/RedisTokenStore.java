@@ -39,32 +39,20 @@ final class RedisTokenStore implements TokenStore {
 
     @Override
     public StoredTokens read(String loginId) {
-        try {
-            return decode(redis.opsForValue().get(prefix + loginId));
-        }
-        catch (DataAccessException e) {
-            throw new SessionStoreDown(e);
-        }
+        return call(() -> decode(redis.opsForValue().get(prefix + loginId)));
     }
 
     @Override
     public void write(String loginId, StoredTokens tokens) {
-        try {
+        call(() -> {
             redis.opsForValue().set(prefix + loginId, encode(tokens), ttl);
-        }
-        catch (DataAccessException e) {
-            throw new SessionStoreDown(e);
-        }
+            return null;
+        });
     }
 
     @Override
     public StoredTokens remove(String loginId) {
-        try {
-            return decode(redis.opsForValue().getAndDelete(prefix + loginId));
-        }
-        catch (DataAccessException e) {
-            throw new SessionStoreDown(e);
-        }
+        return call(() -> decode(redis.opsForValue().getAndDelete(prefix + loginId)));
     }
 
     @Override
@@ -94,6 +82,16 @@ final class RedisTokenStore implements TokenStore {
             catch (DataAccessException e) {
                 // Lapses by itself after lockTimeout.
             }
+        }
+    }
+
+    /** A Redis command; Redis unreachable is {@link SessionStoreDown}, a 503 for requests and a retry for sockets. */
+    private static <T> T call(Supplier<T> command) {
+        try {
+            return command.get();
+        }
+        catch (DataAccessException e) {
+            throw new SessionStoreDown(e);
         }
     }
 
