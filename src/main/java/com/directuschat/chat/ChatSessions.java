@@ -41,7 +41,7 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
 
     private final Map<String, ChatSession> sessions = new ConcurrentHashMap<>();
     private final RealtimeLease.Opener opener;
-    private final ChatSession.MessageSource source;
+    private final MessageSource source;
     private final ChatProperties properties;
     private final ChatMetrics metrics;
     private final ExecutorService workers;
@@ -49,7 +49,7 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
     private volatile boolean running;
     private volatile boolean draining;
     /** Makes a login's reader (unread counts, read positions, rooms); null in tests of delivery alone. */
-    private BiFunction<AccessTokenSource, String, ChatSession.Reader> readers;
+    private BiFunction<AccessTokenSource, String, Reader> readers;
     /** Ends an HTTP session from outside its requests; through the shared session store when there is one. */
     private Consumer<HttpSession> ender = ChatSessions::invalidate;
 
@@ -61,7 +61,7 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
             return session::close;
         }, cache, properties, Executors.newCachedThreadPool(threads("chat-session-")),
                 Executors.newSingleThreadScheduledExecutor(threads("chat-timer-")), new ChatMetrics(meters));
-        ChatSession.RoomDirectory directory = new ChatSession.RoomDirectory() {
+        RoomDirectory directory = new RoomDirectory() {
             @Override
             public long roomOf(ChatMessage message) {
                 return rooms.roomOf(message);
@@ -73,13 +73,13 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
             }
         };
         this.ender = logins::endSession;
-        this.readers = (tokens, userId) -> new ChatSession.Reader(userId,
+        this.readers = (tokens, userId) -> new Reader(userId,
                 new Unread((room, lastRead) -> directus.saveReadPosition(tokens, userId, room, lastRead),
                         properties.readPositionSaveDelay(), workers, timer),
                 directory);
     }
 
-    ChatSessions(RealtimeLease.Opener opener, ChatSession.MessageSource source, ChatProperties properties,
+    ChatSessions(RealtimeLease.Opener opener, MessageSource source, ChatProperties properties,
             ExecutorService workers, ScheduledExecutorService timer, ChatMetrics metrics) {
         this.opener = opener;
         this.metrics = metrics;

@@ -44,7 +44,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  * (one read per instance per version), and an edit made through this instance is its own answer. A delete evicts.
  */
 @Component
-class MessageCache implements ChatSession.MessageSource {
+class MessageCache implements MessageSource {
 
     /** The two Directus reads this cache makes (as the user whose token is given). */
     interface Reads {

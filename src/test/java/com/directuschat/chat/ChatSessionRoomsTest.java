@@ -41,7 +41,7 @@ class ChatSessionRoomsTest {
     }
 
     private ChatSession session() {
-        ChatSession.RoomDirectory rooms = new ChatSession.RoomDirectory() {
+        RoomDirectory rooms = new RoomDirectory() {
             @Override
             public long roomOf(ChatMessage message) {
                 return message.room() == null ? GENERAL.id() : message.room();
@@ -53,7 +53,7 @@ class ChatSessionRoomsTest {
             }
         };
         Unread unread = new Unread((room, id) -> saved.add(room + "@" + id), Duration.ofHours(1), Runnable::run, timer);
-        return new ChatSession(null, new ChatSession.Reader("alice-id", unread, rooms), (tokens, listener) -> {
+        return new ChatSession(null, new Reader("alice-id", unread, rooms), (tokens, listener) -> {
             listeners.add(listener);
             return () -> { };
         }, directus, properties(Duration.ofMinutes(1)), lanes, Runnable::run, timer, () -> { });

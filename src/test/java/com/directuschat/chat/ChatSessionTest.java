@@ -42,7 +42,7 @@ class ChatSessionTest {
         timer.shutdownNow();
     }
 
-    private ChatSession session(ChatSession.MessageSource directus, Duration idleTimeout) {
+    private ChatSession session(MessageSource directus, Duration idleTimeout) {
         return new ChatSession(null, (tokens, listener) -> {
             listeners.add(listener);
             return closedHandles::incrementAndGet;
@@ -97,7 +97,7 @@ class ChatSessionTest {
         FakeMessages directus = new FakeMessages().upTo(10);
         Map<Long, CompletableFuture<Map<Long, ChatMessage>>> pending =
                 new HashMap<>();
-        ChatSession.MessageSource slow = new ChatSession.MessageSource() {
+        MessageSource slow = new MessageSource() {
             @Override
             public CompletableFuture<Map<Long, ChatMessage>> read(
                     List<Long> ids, AccessTokenSource tokens) {
@@ -194,7 +194,7 @@ class ChatSessionTest {
     void editsAndDeletesFollowTheCreateTheyChange() {
         java.time.Instant edited = java.time.Instant.parse("2026-11-28T10:05:00Z");
         CompletableFuture<Map<Long, ChatMessage>> createRead = new CompletableFuture<>();
-        ChatSession.MessageSource source = new ChatSession.MessageSource() {
+        MessageSource source = new MessageSource() {
             @Override
             public CompletableFuture<Map<Long, ChatMessage>> read(List<Long> ids, AccessTokenSource tokens) {
                 return createRead;
@@ -252,7 +252,7 @@ class ChatSessionTest {
     @Test
     void changesDuringAReplayWaitForItAndItsWindow() {
         FakeMessages stored = new FakeMessages().upTo(12);
-        ChatSession.MessageSource source = new ChatSession.MessageSource() {
+        MessageSource source = new MessageSource() {
             @Override
             public CompletableFuture<Map<Long, ChatMessage>> read(List<Long> ids, AccessTokenSource tokens) {
                 return stored.read(ids, tokens);

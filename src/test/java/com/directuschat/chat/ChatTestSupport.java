@@ -78,7 +78,7 @@ final class ChatTestSupport {
     }
 
     /** Directus's messages: reads by id and replays after an id, both answered at once. */
-    static final class FakeMessages implements ChatSession.MessageSource {
+    static final class FakeMessages implements MessageSource {
         final TreeMap<Long, ChatMessage> stored = new TreeMap<>();
         final List<Long> replaysFrom = new ArrayList<>();
 
