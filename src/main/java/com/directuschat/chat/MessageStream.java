@@ -1,13 +1,7 @@
 package com.directuschat.chat;
 
-import java.io.IOException;
 import java.time.ZoneId;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.function.LongFunction;
 import java.util.stream.Collectors;
@@ -26,33 +20,25 @@ import com.directuschat.directus.RealtimeSession;
  * Writes go through a bounded queue drained on the stream's own serial executor, so a stalled tab blocks
  * nobody else; when the queue overflows the stream is closed, and the browser reconnects and is replayed.
  * That close runs on {@code closer}, not behind the stalled write on the writer lane.
+ * <p>
+ * One lock, this object's, guards the whole state, including that of its {@link SentIds}, {@link ReplayHold} and
+ * {@link WriterLane}; {@link StreamReplay} runs the replays.
  */
 final class MessageStream {
 
-    private static final int RECENT_IDS = 512;
-
-    private final SseEmitter emitter;
     /** The room this tab shows; null takes every message (tests). */
     private final ChatRoom room;
     /** The page (document) that opened this stream, when it says; a page has one stream at a time. */
     private volatile String page;
     private final ZoneId zone;
     private final Fragments fragments;
-    private final int capacity;
-    private final Executor writer;
-    private final Executor closer;
     private final ChatMetrics metrics;
-    private final Deque<SseEmitter.SseEventBuilder> queue = new ArrayDeque<>();
-    private final RecentIds recent = new RecentIds(RECENT_IDS);
-    private final TreeMap<Long, ChatMessage> held = new TreeMap<>();
-    /** Edits and deletes that came during a replay, in event order: they go out after the held messages. */
-    private final List<SseEmitter.SseEventBuilder> heldChanges = new ArrayList<>();
+    private final WriterLane lane;
+    private final SentIds sent;
+    private final ReplayHold hold;
+    private final StreamReplay replays;
     /** The Directus user id of the login this tab belongs to: its own messages get Edit and Delete. */
     private String viewerId;
-    private int backfills;
-    private long floor;
-    private long highest;
-    private boolean closed;
 
     MessageStream(SseEmitter emitter, long since, ZoneId zone, Fragments fragments, int capacity, Executor writer,
             Executor closer, ChatMetrics metrics) {
@@ -62,15 +48,13 @@ final class MessageStream {
     MessageStream(ChatRoom room, SseEmitter emitter, long since, ZoneId zone, Fragments fragments, int capacity,
             Executor writer, Executor closer, ChatMetrics metrics) {
         this.room = room;
-        this.emitter = emitter;
-        this.floor = since;
-        this.highest = since;
         this.zone = zone;
         this.fragments = fragments;
-        this.capacity = capacity;
-        this.writer = writer;
-        this.closer = closer;
         this.metrics = metrics;
+        this.lane = new WriterLane(this, emitter, capacity, writer, closer, metrics);
+        this.sent = new SentIds(since);
+        this.hold = new ReplayHold(capacity);
+        this.replays = new StreamReplay(this, lane, hold, metrics);
     }
 
     ChatRoom room() {
@@ -99,7 +83,7 @@ final class MessageStream {
 
     /** The highest id sent: where a backfill for this stream starts (minus the overlap). */
     synchronized long position() {
-        return highest;
+        return sent.highest();
     }
 
     /** Whose tab this is (a Directus user id): that user's messages are rendered with Edit and Delete. */
@@ -107,26 +91,25 @@ final class MessageStream {
         this.viewerId = userId;
     }
 
+    /** Whose tab this is; the caller holds this stream's lock. */
+    String viewer() {
+        return viewerId;
+    }
+
     /** After a data reset the browser may be ahead of Directus; it then goes live without replay. */
     synchronized void clampTo(long newest) {
-        if (highest > newest) {
-            floor = newest;
-            highest = newest;
-        }
+        sent.clampTo(newest);
     }
 
     synchronized boolean isClosed() {
-        return closed;
+        return lane.closed();
     }
 
     synchronized void deliver(ChatMessage message) {
-        if (backfills > 0) {
+        if (hold.holding()) {
             // Held until the replay is done, then merged in id order.
-            if (held.size() >= capacity) {
+            if (!hold.message(message)) {
                 overflow();
-            }
-            else {
-                held.put(message.id(), message);
             }
             return;
         }
@@ -138,7 +121,7 @@ final class MessageStream {
 
     /** Holds live messages back until {@link #replay} has run: they must not move the replay's starting point. */
     synchronized void hold() {
-        backfills++;
+        hold.hold();
     }
 
     /**
@@ -157,251 +140,98 @@ final class MessageStream {
      * while it was not listening).
      */
     void replay(LongFunction<List<ChatMessage>> messagesAfter, LongFunction<Window> window) {
-        writer.execute(() -> {
-            try {
-                long from;
-                synchronized (this) {
-                    if (closed) {
-                        return;
-                    }
-                    from = highest;
-                }
-                TreeMap<Long, ChatMessage> merged = new TreeMap<>();
-                messagesAfter.apply(from).forEach(m -> merged.put(m.id(), m));
-                sendInOrder(merged, true);
-                Window present = window.apply(from);
-                if (present != null) {
-                    sendWindow(present);
-                }
-            }
-            finally {
-                releaseHeld();
-            }
-        });
-    }
-
-    private void sendWindow(Window window) {
-        String viewer;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            viewer = viewerId;
-        }
-        for (ChatMessage edited : window.edited()) {
-            if (!sendNow(changeEvent(fragments.changed(edited, zone, viewer)))) {
-                return;
-            }
-        }
-        sendNow(SseEmitter.event().name("message-window").data(window.json()));
-    }
-
-    /** {@code replayed}: read from Directus by a replay, not held back live ones. */
-    private void sendInOrder(SortedMap<Long, ChatMessage> messages, boolean replayed) {
-        for (ChatMessage message : messages.values()) {
-            SseEmitter.SseEventBuilder event;
-            synchronized (this) {
-                event = claim(message);
-            }
-            if (event == null) {
-                continue;
-            }
-            if (replayed) {
-                metrics.backfilled();
-            }
-            if (!sendNow(event)) {
-                return;
-            }
-        }
-    }
-
-    /**
-     * The last replay is done: live events held meanwhile go out, in id order, minus what the replay sent; then
-     * the edits and deletes held meanwhile, in the order they came. (An edit or delete of a held message thus
-     * follows the message itself.)
-     */
-    private void releaseHeld() {
-        TreeMap<Long, ChatMessage> release = null;
-        List<SseEmitter.SseEventBuilder> changes = List.of();
-        synchronized (this) {
-            if (--backfills == 0) {
-                if (!held.isEmpty()) {
-                    release = new TreeMap<>(held);
-                    held.clear();
-                }
-                if (!heldChanges.isEmpty()) {
-                    changes = List.copyOf(heldChanges);
-                    heldChanges.clear();
-                }
-            }
-        }
-        if (release != null) {
-            sendInOrder(release, false);
-        }
-        for (SseEmitter.SseEventBuilder change : changes) {
-            if (!sendNow(change)) {
-                return;
-            }
-        }
+        replays.run(messagesAfter, window);
     }
 
     /** A message was edited: the page replaces it where it shows it (out of band). */
     synchronized void update(ChatMessage message) {
-        if (!closed) {
-            change(changeEvent(fragments.changed(message, zone, viewerId)));
+        if (!lane.closed()) {
+            change(changed(message, viewerId));
         }
     }
 
     /** Messages were deleted: the page removes them where it shows them. */
     synchronized void deleted(List<Long> ids) {
-        if (!closed) {
-            held.keySet().removeAll(ids);
-            change(changeEvent(fragments.deleted(ids)));
+        if (!lane.closed()) {
+            hold.forget(ids);
+            change(StreamEvents.change(fragments.deleted(ids)));
         }
     }
 
+    /** The event that shows {@code message} edited, as {@code viewer} sees it. */
+    SseEmitter.SseEventBuilder changed(ChatMessage message, String viewer) {
+        return StreamEvents.change(fragments.changed(message, zone, viewer));
+    }
+
     private void change(SseEmitter.SseEventBuilder event) {
-        if (backfills > 0) {
-            if (held.size() + heldChanges.size() >= capacity) {
+        if (hold.holding()) {
+            if (!hold.change(event)) {
                 overflow();
-            }
-            else {
-                heldChanges.add(event);
             }
             return;
         }
         enqueue(event);
     }
 
-    /** No {@code id:}: the browser's Last-Event-ID must stay the highest message id it has. */
-    private static SseEmitter.SseEventBuilder changeEvent(String html) {
-        return SseEmitter.event().name("message-change").data(html);
-    }
-
-    /** Marks the message as sent to this tab and renders it, or returns null if the tab has it already. */
-    private SseEmitter.SseEventBuilder claim(ChatMessage message) {
+    /**
+     * Marks the message as sent to this tab and renders it, or returns null if the tab has it already; the caller
+     * holds this stream's lock.
+     */
+    SseEmitter.SseEventBuilder claim(ChatMessage message) {
         long id = message.id();
-        if (closed || id <= floor || recent.contains(id)) {
+        if (lane.closed() || !sent.claim(id)) {
             return null;
         }
-        long evicted = recent.add(id);
-        if (evicted >= 0) {
-            floor = evicted;
-        }
-        highest = Math.max(highest, id);
         metrics.relayed();
-        String html = fragments.message(message, zone, viewerId);
-        return SseEmitter.event().id(Long.toString(id)).name("message").data(html);
+        return StreamEvents.message(id, fragments.message(message, zone, viewerId));
     }
 
     synchronized void status(RealtimeSession.State state) {
-        enqueue(SseEmitter.event().name("status").data(fragments.status(state)));
+        enqueue(StreamEvents.named("status", fragments.status(state)));
     }
 
     /** A named event whose HTML the page swaps in where {@code sse-swap} names it (the room list, for one). */
     synchronized void event(String name, String html) {
-        enqueue(SseEmitter.event().name(name).data(html));
+        enqueue(StreamEvents.named(name, html));
     }
 
     /** The room's online list, replacing the one on the page. */
     synchronized void online(String html) {
-        enqueue(SseEmitter.event().name("online").data(html));
+        enqueue(StreamEvents.named("online", html));
     }
 
     synchronized void heartbeat() {
-        enqueue(SseEmitter.event().comment("heartbeat"));
+        enqueue(StreamEvents.heartbeat());
     }
 
     /** Tells the page its login is over, then ends the stream; the page stops reconnecting. */
     synchronized void sessionEnded() {
-        enqueue(SseEmitter.event().name("session-ended").data(fragments.sessionEnded()));
-        writer.execute(this::complete);
+        enqueue(StreamEvents.named("session-ended", fragments.sessionEnded()));
+        lane.run(this::complete);
     }
 
     synchronized int queued() {
-        return queue.size();
+        return lane.queued();
     }
 
     void complete() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            queue.clear();
-        }
-        completeQuietly();
-    }
-
-    /** The emitter may not be started yet, or already gone with its request; either way it is over. */
-    private void completeQuietly() {
-        try {
-            emitter.complete();
-        }
-        catch (IllegalStateException alreadyOver) {
-            // nothing left to release
-        }
+        lane.complete();
     }
 
     /** The container saw the stream end (timeout, client gone, error). */
     synchronized void markClosed() {
-        closed = true;
-        queue.clear();
+        lane.markClosed();
     }
 
     private void enqueue(SseEmitter.SseEventBuilder event) {
-        if (closed) {
-            return;
-        }
-        if (queue.size() >= capacity) {
+        if (!lane.enqueue(event)) {
             overflow();
-            return;
         }
-        queue.add(event);
-        metrics.queued(queue.size());
-        writer.execute(this::drainOne);
     }
 
     private void overflow() {
-        metrics.overflowed();
-        closed = true;
-        queue.clear();
-        held.clear();
-        heldChanges.clear();
-        // Not on the writer lane: that lane is stuck in the very write this close is meant to cut off.
-        closer.execute(this::completeQuietly);
-    }
-
-    private void drainOne() {
-        SseEmitter.SseEventBuilder event;
-        synchronized (this) {
-            event = queue.poll();
-            if (event == null || closed) {
-                return;
-            }
-        }
-        sendNow(event);
-    }
-
-    /** Writes on the writer lane; false when the tab is gone. */
-    private boolean sendNow(SseEmitter.SseEventBuilder event) {
-        try {
-            emitter.send(event);
-            return true;
-        }
-        catch (IOException | IllegalStateException e) {
-            synchronized (this) {
-                closed = true;
-                queue.clear();
-            }
-            try {
-                emitter.completeWithError(e);
-            }
-            catch (IllegalStateException alreadyOver) {
-                // the request is gone already
-            }
-            return false;
-        }
+        hold.clear();
+        lane.overflow();
     }
 
     /**

@@ -1,0 +1,46 @@
+package com.directuschat.chat;
+
+/**
+ * Which message ids one stream has sent, so that each goes out once: backfill overlaps live events on purpose.
+ * Not thread-safe: its {@link MessageStream} guards it with its own lock.
+ */
+final class SentIds {
+
+    private static final int RECENT_IDS = 512;
+
+    private final RecentIds recent = new RecentIds(RECENT_IDS);
+    /** Ids at or below it count as sent. */
+    private long floor;
+    private long highest;
+
+    SentIds(long since) {
+        this.floor = since;
+        this.highest = since;
+    }
+
+    /** The highest id sent: where a backfill for this stream starts (minus the overlap). */
+    long highest() {
+        return highest;
+    }
+
+    /** After a data reset the browser may be ahead of Directus; it then goes live without replay. */
+    void clampTo(long newest) {
+        if (highest > newest) {
+            floor = newest;
+            highest = newest;
+        }
+    }
+
+    /** Marks {@code id} as sent; false if it was sent already (or lies at or below the floor). */
+    boolean claim(long id) {
+        if (id <= floor || recent.contains(id)) {
+            return false;
+        }
+        long evicted = recent.add(id);
+        if (evicted >= 0) {
+            floor = evicted;
+        }
+        highest = Math.max(highest, id);
+        return true;
+    }
+}

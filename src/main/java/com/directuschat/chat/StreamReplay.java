@@ -1,0 +1,109 @@
+package com.directuschat.chat;
+
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.LongFunction;
+
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import com.directuschat.directus.ChatMessage;
+
+/**
+ * Runs one stream's replays on its writer lane, at the tab's own pace and outside the stream's lock, so a long
+ * replay neither fills the bounded queue nor blocks whoever delivers live events; those wait in the
+ * {@link ReplayHold} meanwhile.
+ */
+final class StreamReplay {
+
+    /** Its lock guards the hold and the lane's state. */
+    private final MessageStream stream;
+    private final WriterLane lane;
+    private final ReplayHold hold;
+    private final ChatMetrics metrics;
+
+    StreamReplay(MessageStream stream, WriterLane lane, ReplayHold hold, ChatMetrics metrics) {
+        this.stream = stream;
+        this.lane = lane;
+        this.hold = hold;
+        this.metrics = metrics;
+    }
+
+    /** See {@link MessageStream#replay(LongFunction, LongFunction)}. */
+    void run(LongFunction<List<ChatMessage>> messagesAfter, LongFunction<MessageStream.Window> window) {
+        lane.run(() -> {
+            try {
+                long from;
+                synchronized (stream) {
+                    if (lane.closed()) {
+                        return;
+                    }
+                    from = stream.position();
+                }
+                TreeMap<Long, ChatMessage> merged = new TreeMap<>();
+                messagesAfter.apply(from).forEach(m -> merged.put(m.id(), m));
+                sendInOrder(merged, true);
+                MessageStream.Window present = window.apply(from);
+                if (present != null) {
+                    sendWindow(present);
+                }
+            }
+            finally {
+                releaseHeld();
+            }
+        });
+    }
+
+    private void sendWindow(MessageStream.Window window) {
+        String viewer;
+        synchronized (stream) {
+            if (lane.closed()) {
+                return;
+            }
+            viewer = stream.viewer();
+        }
+        for (ChatMessage edited : window.edited()) {
+            if (!lane.send(stream.changed(edited, viewer))) {
+                return;
+            }
+        }
+        lane.send(StreamEvents.named("message-window", window.json()));
+    }
+
+    /** {@code replayed}: read from Directus by a replay, not held back live ones. */
+    private void sendInOrder(SortedMap<Long, ChatMessage> messages, boolean replayed) {
+        for (ChatMessage message : messages.values()) {
+            SseEmitter.SseEventBuilder event;
+            synchronized (stream) {
+                event = stream.claim(message);
+            }
+            if (event == null) {
+                continue;
+            }
+            if (replayed) {
+                metrics.backfilled();
+            }
+            if (!lane.send(event)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * The last replay is done: live events held meanwhile go out, in id order, minus what the replay sent; then
+     * the edits and deletes held meanwhile, in the order they came. (An edit or delete of a held message thus
+     * follows the message itself.)
+     */
+    private void releaseHeld() {
+        ReplayHold.Released released;
+        synchronized (stream) {
+            released = hold.release();
+        }
+        sendInOrder(released.messages(), false);
+        for (SseEmitter.SseEventBuilder change : released.changes()) {
+            if (!lane.send(change)) {
+                return;
+            }
+        }
+    }
+}
