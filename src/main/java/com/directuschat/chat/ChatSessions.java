@@ -152,8 +152,10 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
         }
     }
 
+    /** Also after a stop: a stopped context can be started again (Spring's test context cache pauses idle ones). */
     @Override
     public void start() {
+        draining = false;
         running = true;
     }
 

@@ -64,4 +64,17 @@ class ChatSessionsTest {
         });
         assertThat(tab.raw()).contains("event:session-ended");
     }
+
+    /** A stopped context may be started again (the test context cache pauses idle ones): streams are taken again. */
+    @Test
+    void aStopRefusesStreamsAndAStartTakesThemAgain() {
+        ChatSessions sessions = new ChatSessions((tokens, listener) -> () -> { }, new FakeMessages(),
+                properties(Duration.ofMinutes(1)), workers, timer, ChatTestSupport.metrics());
+        sessions.start();
+        assertThat(sessions.acceptsStreams()).isTrue();
+        sessions.stop();
+        assertThat(sessions.acceptsStreams()).isFalse();
+        sessions.start();
+        assertThat(sessions.acceptsStreams()).isTrue();
+    }
 }
