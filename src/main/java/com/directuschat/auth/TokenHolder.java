@@ -29,6 +29,8 @@ public final class TokenHolder implements AccessTokenSource {
     private final TokenStore store;
     private final Duration refreshSkew;
     private final AtomicLong refreshes;
+    /** Refreshes this holder made itself; tests of the cluster-wide lock count one login's, not the instance's. */
+    private final AtomicLong ownRefreshes = new AtomicLong();
     /** Counts a failed refresh (the {@code directus.token.refresh.failures} meter). */
     private final Runnable refreshFailed;
     private StoredTokens current;
@@ -134,6 +136,7 @@ public final class TokenHolder implements AccessTokenSource {
                 return latest;
             }
             refreshes.incrementAndGet();
+            ownRefreshes.incrementAndGet();
             try {
                 StoredTokens fresh = new StoredTokens(client.refresh(latest.tokens().refreshToken()), Instant.now());
                 store.write(loginId, fresh);
@@ -160,6 +163,10 @@ public final class TokenHolder implements AccessTokenSource {
         Instant expiresAt = stored.tokens().expiresAt();
         Duration quarter = Duration.between(stored.obtainedAt(), expiresAt).dividedBy(4);
         return expiresAt.minus(refreshSkew.compareTo(quarter) > 0 ? quarter : refreshSkew);
+    }
+
+    long ownRefreshes() {
+        return ownRefreshes.get();
     }
 
     private void ensureActive() {

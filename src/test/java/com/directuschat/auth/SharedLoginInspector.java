@@ -39,7 +39,12 @@ public final class SharedLoginInspector {
         holder.expireCopy();
     }
 
-    public static long refreshes(ApplicationContext context) {
-        return context.getBean(Logins.class).refreshes();
+    /** Refreshes made by these holders (one login's, on its instances), whatever other logins do meanwhile. */
+    public static long refreshes(TokenHolder... holders) {
+        long sum = 0;
+        for (TokenHolder holder : holders) {
+            sum += holder.ownRefreshes();
+        }
+        return sum;
     }
 }

@@ -157,7 +157,7 @@ class SharedSessionsIT {
         TokenHolder holderB = SharedLoginInspector.holder(b, onA.sessionId());
         String oldAccess = holderA.accessToken();
         String oldRefresh = SharedLoginInspector.refreshToken(holderA);
-        long refreshesBefore = SharedLoginInspector.refreshes(a) + SharedLoginInspector.refreshes(b);
+        long refreshesBefore = SharedLoginInspector.refreshes(holderA, holderB);
 
         // Both instances find their access token due, and go for a refresh together.
         SharedLoginInspector.expireCopy(holderA);
@@ -178,7 +178,8 @@ class SharedSessionsIT {
         String tokenA = refreshed.get(0).get(60, TimeUnit.SECONDS);
         String tokenB = refreshed.get(1).get(60, TimeUnit.SECONDS);
 
-        assertThat(SharedLoginInspector.refreshes(a) + SharedLoginInspector.refreshes(b) - refreshesBefore).isEqualTo(1);
+        // This login's refreshes only: another login's socket may refresh on its own schedule meanwhile.
+        assertThat(SharedLoginInspector.refreshes(holderA, holderB) - refreshesBefore).isEqualTo(1);
         assertThat(tokenA).isEqualTo(tokenB).isNotEqualTo(oldAccess);
         assertThat(DirectusRest.refreshStatus(directus, oldRefresh)).isBetween(400, 403);
         assertThat(holderA.isRevoked()).isFalse();
