@@ -45,7 +45,7 @@ class ProvisionCommandIT {
 
         assertThat(result.exit).isEqualTo(1);
         assertThat(result.lines().stream().filter(l -> l.contains("ERROR")).toList())
-                .singleElement().asString().contains("Provisioning failed: Cannot reach Directus at");
+                .singleElement().asString().contains("Provisioning failed: Directus is unreachable at");
     }
 
     private record Result(int exit, String output) {
