@@ -1,12 +1,11 @@
 package com.directuschat;
 
+import com.directuschat.directus.ClientBuffers;
+import com.directuschat.directus.KeepAlive;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableScheduling;
-
-import com.directuschat.directus.ClientBuffers;
-import com.directuschat.directus.KeepAlive;
 
 /** The chat server; Boot's scheduler (@EnableScheduling) runs the timers of presence and rate limits. */
 @SpringBootApplication

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.modulith.core.ApplicationModule;
 import org.springframework.modulith.core.ApplicationModules;
@@ -32,11 +31,14 @@ class ModularityTest {
 
     @Test
     void directusNeedsNoOtherModuleAndItsLocalRunnerIsAModuleOfItsOwn() {
-        assertThat(modules.getModuleByName("directus")).hasValueSatisfying(directus -> assertThat(
-                directus.getDirectDependencies(modules).uniqueModules().map(ApplicationModule::getName)).isEmpty());
+        assertThat(modules.getModuleByName("directus"))
+                .hasValueSatisfying(directus -> assertThat(directus.getDirectDependencies(modules)
+                                .uniqueModules()
+                                .map(ApplicationModule::getName))
+                        .isEmpty());
         assertThat(modules.getModuleForPackage("com.directuschat.directus.local"))
-                .hasValueSatisfying(local -> assertThat(local.getBasePackage().getName())
-                        .isEqualTo("com.directuschat.directus.local"));
+                .hasValueSatisfying(local ->
+                        assertThat(local.getBasePackage().getName()).isEqualTo("com.directuschat.directus.local"));
     }
 
     /** Regenerates docs/modules (PlantUML, C4 style), which the README's Architecture section links. */
@@ -46,8 +48,15 @@ class ModularityTest {
                 .writeModulesAsPlantUml()
                 .writeIndividualModulesAsPlantUml();
         sortRelations();
-        assertThat(Files.readString(Path.of(OUTPUT, "components.puml"))).contains("\"Auth\"", "\"Chat\"",
-                "\"Directus\"", "\"Presence\"", "\"Provision\"", "\"Rate limits\"", "\"Web\"");
+        assertThat(Files.readString(Path.of(OUTPUT, "components.puml")))
+                .contains(
+                        "\"Auth\"",
+                        "\"Chat\"",
+                        "\"Directus\"",
+                        "\"Presence\"",
+                        "\"Provision\"",
+                        "\"Rate limits\"",
+                        "\"Web\"");
         // The nested module has a diagram of its own: it uses provision, which the directus module never does.
         assertThat(Files.readString(Path.of(OUTPUT, "module-directus.local.puml")))
                 .containsPattern("Rel\\(\\S*LocalDirectus, \\S*Provision, ");
@@ -60,7 +69,9 @@ class ModularityTest {
                 List<String> lines = new ArrayList<>(Files.readAllLines(file));
                 for (String kind : List.of("Rel(", "Component(")) {
                     List<Integer> at = IntStream.range(0, lines.size())
-                            .filter(i -> lines.get(i).strip().startsWith(kind)).boxed().toList();
+                            .filter(i -> lines.get(i).strip().startsWith(kind))
+                            .boxed()
+                            .toList();
                     List<String> sorted = at.stream().map(lines::get).sorted().toList();
                     for (int i = 0; i < at.size(); i++) {
                         lines.set(at.get(i), sorted.get(i));

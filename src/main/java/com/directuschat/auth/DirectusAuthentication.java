@@ -2,7 +2,6 @@ package com.directuschat.auth;
 
 import java.util.List;
 import java.util.function.Function;
-
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
@@ -44,7 +43,8 @@ public final class DirectusAuthentication extends AbstractAuthenticationToken {
     public TokenHolder tokens() {
         TokenHolder holder = tokens;
         if (holder == null) {
-            throw new IllegalStateException("Login tokens not attached; the session was read outside the security chain");
+            throw new IllegalStateException(
+                    "Login tokens not attached; the session was read outside the security chain");
         }
         return holder;
     }

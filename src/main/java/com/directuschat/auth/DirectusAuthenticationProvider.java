@@ -1,16 +1,15 @@
 package com.directuschat.auth;
 
+import com.directuschat.directus.AuthTokens;
+import com.directuschat.directus.DirectusClient;
+import com.directuschat.directus.DirectusException;
+import com.directuschat.directus.DirectusUser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Component;
-
-import com.directuschat.directus.AuthTokens;
-import com.directuschat.directus.DirectusClient;
-import com.directuschat.directus.DirectusException;
-import com.directuschat.directus.DirectusUser;
 
 /** Logs in against Directus {@code POST /auth/login}; the password is used once and not kept. */
 @Component
@@ -37,13 +36,11 @@ class DirectusAuthenticationProvider implements AuthenticationProvider {
             AuthTokens tokens = client.login(email, password);
             TokenHolder holder = logins.begin(tokens);
             DirectusUser user = client.currentUser(holder);
-            return new DirectusAuthentication(new ChatUser(user.id(), user.email(), displayName(user)), holder.loginId(),
-                    holder);
-        }
-        catch (SessionStoreDown e) {
+            return new DirectusAuthentication(
+                    new ChatUser(user.id(), user.email(), displayName(user)), holder.loginId(), holder);
+        } catch (SessionStoreDown e) {
             throw e; // a 503 "try again shortly", not a refused login
-        }
-        catch (DirectusException e) {
+        } catch (DirectusException e) {
             log.info("Login of {} refused: {} (HTTP {})", email, e.code(), e.status());
             throw new LoginFailure.Exception(reason(e), null);
         }
@@ -51,7 +48,8 @@ class DirectusAuthenticationProvider implements AuthenticationProvider {
 
     static String displayName(DirectusUser user) {
         String name = ((user.firstName() == null ? "" : user.firstName()) + " "
-                + (user.lastName() == null ? "" : user.lastName())).trim();
+                        + (user.lastName() == null ? "" : user.lastName()))
+                .trim();
         return name.isEmpty() ? user.email() : name;
     }
 

@@ -1,10 +1,8 @@
 package com.directuschat.auth;
 
-import java.io.IOException;
-
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.io.IOException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.stereotype.Component;
@@ -16,13 +14,16 @@ class LoginFailureHandler implements AuthenticationFailureHandler {
     static final String LAST_EMAIL = LoginFailureHandler.class.getName() + ".email";
 
     @Override
-    public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
-            AuthenticationException exception) throws IOException {
-        LoginFailure reason = exception instanceof LoginFailure.Exception failure ? failure.reason() : LoginFailure.REFUSED;
+    public void onAuthenticationFailure(
+            HttpServletRequest request, HttpServletResponse response, AuthenticationException exception)
+            throws IOException {
+        LoginFailure reason =
+                exception instanceof LoginFailure.Exception failure ? failure.reason() : LoginFailure.REFUSED;
         String email = request.getParameter("email");
         if (email != null && email.length() <= 320) {
             request.getSession().setAttribute(LAST_EMAIL, email);
         }
-        response.sendRedirect(request.getContextPath() + "/login?error=" + reason.name().toLowerCase());
+        response.sendRedirect(
+                request.getContextPath() + "/login?error=" + reason.name().toLowerCase());
     }
 }

@@ -1,7 +1,6 @@
 package com.directuschat.auth;
 
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -14,5 +13,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        ({@code directus.request-timeout}), since a lock that lapses mid-refresh lets a second refresh through
  */
 @ConfigurationProperties("chat.login")
-public record LoginProperties(@DefaultValue("7d") Duration tokenTtl, @DefaultValue("25s") Duration refreshLockTimeout) {
-}
+public record LoginProperties(
+        @DefaultValue("7d") Duration tokenTtl,
+        @DefaultValue("25s") Duration refreshLockTimeout) {}

@@ -1,26 +1,22 @@
 package com.directuschat.auth;
 
-import java.time.Instant;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
-
-import jakarta.servlet.http.HttpSession;
-
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.core.env.Environment;
-import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.session.SessionRepository;
-import org.springframework.stereotype.Component;
-
 import com.directuschat.auth.TokenStore.StoredTokens;
 import com.directuschat.directus.AuthTokens;
 import com.directuschat.directus.DirectusClient;
 import com.directuschat.directus.DirectusProperties;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpSession;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.env.Environment;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.session.SessionRepository;
+import org.springframework.stereotype.Component;
 
 /**
  * The logins this instance acts for. The HTTP session holds only a login id; its token pair is in the token store
@@ -36,20 +32,30 @@ public class Logins {
     private final SessionRepository<?> sessionRepository;
     private final AtomicLong refreshes = new AtomicLong();
     private final Counter refreshFailures;
-    private final Cache<String, TokenHolder> holders = Caffeine.newBuilder().weakValues().build();
+    private final Cache<String, TokenHolder> holders =
+            Caffeine.newBuilder().weakValues().build();
 
-    Logins(DirectusClient client, DirectusProperties directus, LoginProperties properties,
-            ObjectProvider<StringRedisTemplate> redis, ObjectProvider<SessionRepository<?>> sessionRepository,
-            Environment environment, MeterRegistry meters) {
+    Logins(
+            DirectusClient client,
+            DirectusProperties directus,
+            LoginProperties properties,
+            ObjectProvider<StringRedisTemplate> redis,
+            ObjectProvider<SessionRepository<?>> sessionRepository,
+            Environment environment,
+            MeterRegistry meters) {
         this.client = client;
         this.refreshFailures = Counter.builder("directus.token.refresh.failures")
-                .description("Token refreshes that Directus refused or did not answer").register(meters);
+                .description("Token refreshes that Directus refused or did not answer")
+                .register(meters);
         this.directus = directus;
         StringRedisTemplate template = redis.getIfAvailable();
-        this.store = template == null ? new MemoryTokenStore()
-                : new RedisTokenStore(template,
+        this.store = template == null
+                ? new MemoryTokenStore()
+                : new RedisTokenStore(
+                        template,
                         environment.getProperty("spring.session.data.redis.namespace", "spring:session"),
-                        properties.tokenTtl(), properties.refreshLockTimeout());
+                        properties.tokenTtl(),
+                        properties.refreshLockTimeout());
         this.sessionRepository = sessionRepository.getIfAvailable();
     }
 
@@ -83,8 +89,7 @@ public class Logins {
         holders.invalidate(login.loginId());
         if (holder != null) {
             holder.revoke();
-        }
-        else {
+        } else {
             TokenHolder.revoke(login.loginId(), client, store);
         }
     }
@@ -100,8 +105,7 @@ public class Logins {
         }
         try {
             session.invalidate();
-        }
-        catch (IllegalStateException alreadyInvalid) {
+        } catch (IllegalStateException alreadyInvalid) {
             // Ended meanwhile by another path; the session-end hook has run.
         }
     }
@@ -112,7 +116,7 @@ public class Logins {
     }
 
     private TokenHolder holder(String loginId, StoredTokens stored) {
-        return new TokenHolder(loginId, stored, client, store, directus.refreshSkew(), refreshes,
-                refreshFailures::increment);
+        return new TokenHolder(
+                loginId, stored, client, store, directus.refreshSkew(), refreshes, refreshFailures::increment);
     }
 }

@@ -1,17 +1,15 @@
 package com.directuschat.auth;
 
+import com.directuschat.directus.AuthTokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
-
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
-
-import com.directuschat.directus.AuthTokens;
 
 /**
  * Token pairs in Redis under {@code <namespace>:logins:<login id>}, one string per login (written whole, so it is
@@ -68,18 +66,15 @@ final class RedisTokenStore implements TokenStore {
                 }
                 LockSupport.parkNanos(POLL_NANOS);
             }
-        }
-        catch (DataAccessException e) {
+        } catch (DataAccessException e) {
             throw new SessionStoreDown(e);
         }
         try {
             return action.get();
-        }
-        finally {
+        } finally {
             try {
                 redis.execute(RELEASE, List.of(lock), holder);
-            }
-            catch (DataAccessException e) {
+            } catch (DataAccessException e) {
                 // Lapses by itself after lockTimeout.
             }
         }
@@ -89,16 +84,15 @@ final class RedisTokenStore implements TokenStore {
     private static <T> T call(Supplier<T> command) {
         try {
             return command.get();
-        }
-        catch (DataAccessException e) {
+        } catch (DataAccessException e) {
             throw new SessionStoreDown(e);
         }
     }
 
     static String encode(StoredTokens stored) {
         AuthTokens tokens = stored.tokens();
-        return tokens.expiresAt().toEpochMilli() + " " + stored.obtainedAt().toEpochMilli() + " "
-                + tokens.accessToken() + " " + tokens.refreshToken();
+        return tokens.expiresAt().toEpochMilli() + " " + stored.obtainedAt().toEpochMilli() + " " + tokens.accessToken()
+                + " " + tokens.refreshToken();
     }
 
     static StoredTokens decode(String value) {
@@ -106,7 +100,8 @@ final class RedisTokenStore implements TokenStore {
             return null;
         }
         String[] parts = value.split(" ", 4);
-        return new StoredTokens(new AuthTokens(parts[2], parts[3], Instant.ofEpochMilli(Long.parseLong(parts[0]))),
+        return new StoredTokens(
+                new AuthTokens(parts[2], parts[3], Instant.ofEpochMilli(Long.parseLong(parts[0]))),
                 Instant.ofEpochMilli(Long.parseLong(parts[1])));
     }
 }

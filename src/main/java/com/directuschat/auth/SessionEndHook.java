@@ -34,8 +34,7 @@ class SessionEndHook {
         String sessionId = event.getId();
         try {
             events.publishEvent(new LoginEnded(sessionId)); // synchronous: listeners are done when it returns
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             log.warn("Cleaning up session failed: {}", e.toString());
         }
         for (SecurityContext context : event.getSecurityContexts()) {
@@ -43,8 +42,7 @@ class SessionEndHook {
                 // With shared sessions every instance hears of the end; the first one revokes.
                 try {
                     logins.revoke(login);
-                }
-                catch (RuntimeException e) {
+                } catch (RuntimeException e) {
                     log.warn("Revoking the Directus session failed: {}", e.toString());
                 }
             }

@@ -1,17 +1,15 @@
 package com.directuschat.auth;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.atomic.AtomicLong;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.directuschat.auth.TokenStore.StoredTokens;
 import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.AuthTokens;
 import com.directuschat.directus.DirectusClient;
 import com.directuschat.directus.DirectusException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A login's Directus tokens on this instance, shared by its REST calls and its realtime session. The pair itself
@@ -33,11 +31,18 @@ public final class TokenHolder implements AccessTokenSource {
     private final AtomicLong ownRefreshes = new AtomicLong();
     /** Counts a failed refresh (the {@code directus.token.refresh.failures} meter). */
     private final Runnable refreshFailed;
+
     private StoredTokens current;
     private boolean revoked;
 
-    TokenHolder(String loginId, StoredTokens current, DirectusClient client, TokenStore store, Duration refreshSkew,
-            AtomicLong refreshes, Runnable refreshFailed) {
+    TokenHolder(
+            String loginId,
+            StoredTokens current,
+            DirectusClient client,
+            TokenStore store,
+            Duration refreshSkew,
+            AtomicLong refreshes,
+            Runnable refreshFailed) {
         this.loginId = loginId;
         this.current = current;
         this.client = client;
@@ -89,8 +94,7 @@ public final class TokenHolder implements AccessTokenSource {
         }
         try {
             client.logout(removed.tokens().refreshToken());
-        }
-        catch (DirectusException e) {
+        } catch (DirectusException e) {
             log.info("Could not revoke a Directus session ({}); it ends when its refresh token expires", e.code());
         }
     }
@@ -116,8 +120,12 @@ public final class TokenHolder implements AccessTokenSource {
 
     /** Makes this instance's copy of the access token due, as if its life were over; for tests of the refresh race. */
     synchronized void expireCopy() {
-        current = new StoredTokens(new AuthTokens(current.tokens().accessToken(), current.tokens().refreshToken(),
-                Instant.now().minusSeconds(1)), Instant.now().minusSeconds(2));
+        current = new StoredTokens(
+                new AuthTokens(
+                        current.tokens().accessToken(),
+                        current.tokens().refreshToken(),
+                        Instant.now().minusSeconds(1)),
+                Instant.now().minusSeconds(2));
     }
 
     /**
@@ -138,11 +146,11 @@ public final class TokenHolder implements AccessTokenSource {
             refreshes.incrementAndGet();
             ownRefreshes.incrementAndGet();
             try {
-                StoredTokens fresh = new StoredTokens(client.refresh(latest.tokens().refreshToken()), Instant.now());
+                StoredTokens fresh =
+                        new StoredTokens(client.refresh(latest.tokens().refreshToken()), Instant.now());
                 store.write(loginId, fresh);
                 return fresh;
-            }
-            catch (DirectusException e) {
+            } catch (DirectusException e) {
                 refreshFailed.run();
                 if (e.isTokenRefused() || e.status() == 400) {
                     store.remove(loginId);

@@ -1,9 +1,8 @@
 package com.directuschat.auth;
 
+import com.directuschat.directus.AuthTokens;
 import java.time.Instant;
 import java.util.function.Supplier;
-
-import com.directuschat.directus.AuthTokens;
 
 /**
  * Where a login's current Directus token pair lives, by login id, so that every instance can act for the login:
@@ -24,6 +23,5 @@ interface TokenStore {
     <T> T locked(String loginId, Supplier<T> action);
 
     /** A token pair and when it was obtained (a quarter of its life is the most we refresh early). */
-    record StoredTokens(AuthTokens tokens, Instant obtainedAt) {
-    }
+    record StoredTokens(AuthTokens tokens, Instant obtainedAt) {}
 }

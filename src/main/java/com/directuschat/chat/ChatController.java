@@ -1,13 +1,18 @@
 package com.directuschat.chat;
 
-import java.time.ZoneId;
-import java.util.List;
-import java.util.Map;
-
+import com.directuschat.auth.DirectusAuthentication;
+import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
+import com.directuschat.directus.DirectusClient;
+import com.directuschat.directus.DirectusException;
+import com.directuschat.directus.DirectusReadPositions;
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import jakarta.validation.Valid;
-
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.validation.BindingResult;
@@ -17,14 +22,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
-import com.directuschat.auth.DirectusAuthentication;
-import com.directuschat.directus.ChatMessage;
-import com.directuschat.directus.ChatRoom;
-import com.directuschat.directus.DirectusClient;
-import com.directuschat.directus.DirectusException;
-
-import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
-
 /** The rooms' pages and the send endpoint; a page and its htmx part share a URL, with a handler each. */
 @Controller
 class ChatController {
@@ -33,15 +30,23 @@ class ChatController {
     static final long MAX_MESSAGE_ID = 9_007_199_254_740_991L;
 
     private final DirectusClient directus;
+    private final DirectusReadPositions readPositions;
     private final MessageCache cache;
     private final ChatProperties properties;
     private final Rooms rooms;
     private final ChatSessions sessions;
     private final OnlineList online;
 
-    ChatController(DirectusClient directus, MessageCache cache, ChatProperties properties, Rooms rooms,
-            ChatSessions sessions, OnlineList online) {
+    ChatController(
+            DirectusClient directus,
+            DirectusReadPositions readPositions,
+            MessageCache cache,
+            ChatProperties properties,
+            Rooms rooms,
+            ChatSessions sessions,
+            OnlineList online) {
         this.directus = directus;
+        this.readPositions = readPositions;
         this.cache = cache;
         this.properties = properties;
         this.rooms = rooms;
@@ -53,25 +58,36 @@ class ChatController {
      * A room's page. Opening a room reads it: its unread count clears, and the "unread" line marks where the reader
      * had left off. {@code /} is the default room's.
      */
-    @GetMapping({ "/", "/rooms/{slug}" })
-    ModelAndView room(@PathVariable(required = false) String slug, DirectusAuthentication login,
-            HttpServletRequest request, HttpSession httpSession) {
+    @GetMapping({"/", "/rooms/{slug}"})
+    ModelAndView room(
+            @PathVariable(required = false) String slug,
+            DirectusAuthentication login,
+            HttpServletRequest request,
+            HttpSession httpSession) {
         return room("chat/page", slug, login, request, httpSession);
     }
 
     /** The same for htmx (a click in the room list): the app element alone, which it swaps in and whose URL it pushes. */
     @HxRequest
-    @GetMapping({ "/", "/rooms/{slug}" })
-    ModelAndView roomApp(@PathVariable(required = false) String slug, DirectusAuthentication login,
-            HttpServletRequest request, HttpSession httpSession) {
+    @GetMapping({"/", "/rooms/{slug}"})
+    ModelAndView roomApp(
+            @PathVariable(required = false) String slug,
+            DirectusAuthentication login,
+            HttpServletRequest request,
+            HttpSession httpSession) {
         return room("chat/page :: app", slug, login, request, httpSession);
     }
 
-    private ModelAndView room(String view, String slug, DirectusAuthentication login, HttpServletRequest request,
+    private ModelAndView room(
+            String view,
+            String slug,
+            DirectusAuthentication login,
+            HttpServletRequest request,
             HttpSession httpSession) {
         ModelAndView page = new ModelAndView(view);
         page.addObject("user", login.getPrincipal());
-        ChatSession session = sessions.of(httpSession, login.tokens(), login.getPrincipal().id());
+        ChatSession session =
+                sessions.of(httpSession, login.tokens(), login.getPrincipal().id());
         ChatRoom room;
         List<ChatMessage> history;
         List<ChatRoom> all;
@@ -82,12 +98,12 @@ class ChatController {
             all = rooms.all(login.tokens());
             // One more than shown: whether there is anything older decides between the button and "the beginning".
             history = directus.latestMessages(login.tokens(), room, properties.historySize() + 1);
-            positions = new java.util.HashMap<>(directus.readPositions(login.tokens(), login.getPrincipal().id()));
+            positions = new java.util.HashMap<>(readPositions.readPositions(
+                    login.tokens(), login.getPrincipal().id()));
             // This login may be ahead of Directus by a position it has not written yet.
             session.readPositions().forEach((id, at) -> positions.merge(id, at, Math::max));
-            unread = directus.unreadCounts(login.tokens(), all, positions);
-        }
-        catch (DirectusException e) {
+            unread = readPositions.unreadCounts(login.tokens(), all, positions);
+        } catch (DirectusException e) {
             return unavailable(e, request);
         }
         boolean older = history.size() > properties.historySize();
@@ -101,8 +117,14 @@ class ChatController {
         ZoneId zone = ClientTimeZone.of(request);
         page.addObject("room", room);
         page.addObject("rooms", Rooms.links(all, unread, room, request.getContextPath()));
-        page.addObject("messages", history.stream().map(m -> MessageFormatter.view(m, zone)).toList());
-        page.addObject("unreadFrom", readUpTo == null ? null : firstUnread(history, readUpTo, login.getPrincipal().id()));
+        page.addObject(
+                "messages",
+                history.stream().map(m -> MessageFormatter.view(m, zone)).toList());
+        page.addObject(
+                "unreadFrom",
+                readUpTo == null
+                        ? null
+                        : firstUnread(history, readUpTo, login.getPrincipal().id()));
         page.addObject("lastId", lastId);
         page.addObject("historyBefore", older ? history.get(0).id() : null);
         // The stand-in default room (id 0: Directus has none) has no presence.
@@ -112,8 +134,11 @@ class ChatController {
 
     /** The id of the first message by someone else above the read position: the "unread" line goes above it. */
     static Long firstUnread(List<ChatMessage> history, long readUpTo, String userId) {
-        return history.stream().filter(m -> m.id() > readUpTo && !userId.equals(m.authorId()))
-                .map(ChatMessage::id).findFirst().orElse(null);
+        return history.stream()
+                .filter(m -> m.id() > readUpTo && !userId.equals(m.authorId()))
+                .map(ChatMessage::id)
+                .findFirst()
+                .orElse(null);
     }
 
     static String roomPath(String slug) {
@@ -125,9 +150,13 @@ class ChatController {
      * replaced, so text typed while the post is under way stays (chat.js removes only what was sent).
      */
     @HxRequest
-    @PostMapping({ "/messages", "/rooms/{slug}/messages" })
-    ModelAndView send(@PathVariable(required = false) String slug, @Valid MessageForm form, BindingResult errors,
-            DirectusAuthentication login, HttpServletRequest request) {
+    @PostMapping({"/messages", "/rooms/{slug}/messages"})
+    ModelAndView send(
+            @PathVariable(required = false) String slug,
+            @Valid MessageForm form,
+            BindingResult errors,
+            DirectusAuthentication login,
+            HttpServletRequest request) {
         Refusal refusal = post(slug, form, errors, request, login);
         if (refusal == null) {
             return new ModelAndView("chat/fragments :: sent", HttpStatus.NO_CONTENT);
@@ -138,9 +167,14 @@ class ChatController {
     }
 
     /** Without JavaScript: back to the room, with the problem and the text kept in the box. */
-    @PostMapping({ "/messages", "/rooms/{slug}/messages" })
-    ModelAndView sendForm(@PathVariable(required = false) String slug, @Valid MessageForm form, BindingResult errors,
-            DirectusAuthentication login, HttpServletRequest request, RedirectAttributes redirect) {
+    @PostMapping({"/messages", "/rooms/{slug}/messages"})
+    ModelAndView sendForm(
+            @PathVariable(required = false) String slug,
+            @Valid MessageForm form,
+            BindingResult errors,
+            DirectusAuthentication login,
+            HttpServletRequest request,
+            RedirectAttributes redirect) {
         Refusal refusal = post(slug, form, errors, request, login);
         if (refusal != null) {
             redirect.addFlashAttribute("draft", request.getParameter("content"));
@@ -150,7 +184,11 @@ class ChatController {
     }
 
     /** Why a post was not stored, or null when it was. */
-    private Refusal post(String slug, MessageForm form, BindingResult errors, HttpServletRequest request,
+    private Refusal post(
+            String slug,
+            MessageForm form,
+            BindingResult errors,
+            HttpServletRequest request,
             DirectusAuthentication login) {
         String problem = MessageForm.problem(request, errors, "Send one message at a time.");
         if (problem != null) {
@@ -163,17 +201,18 @@ class ChatController {
             String text = form.text();
             cache.create(() -> directus.createMessage(login.tokens(), room, text));
             return null;
-        }
-        catch (DirectusException e) {
+        } catch (DirectusException e) {
             HttpStatus status = failureStatus(e);
-            sessions.metrics().sendFailed(status == HttpStatus.SERVICE_UNAVAILABLE ? "unavailable"
-                    : status == HttpStatus.UNAUTHORIZED ? "session-ended" : "refused");
+            sessions.metrics()
+                    .sendFailed(
+                            status == HttpStatus.SERVICE_UNAVAILABLE
+                                    ? "unavailable"
+                                    : status == HttpStatus.UNAUTHORIZED ? "session-ended" : "refused");
             return new Refusal(status, sendFailureMessage(e));
         }
     }
 
-    private record Refusal(HttpStatus status, String problem) {
-    }
+    private record Refusal(HttpStatus status, String problem) {}
 
     /** Status of a Directus failure, for a send, an edit, a delete or older history. */
     static HttpStatus failureStatus(DirectusException e) {

@@ -1,11 +1,10 @@
 package com.directuschat.chat;
 
-import java.util.function.ToDoubleFunction;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.ToDoubleFunction;
 
 /** The chat's meters (open streams, messages relayed and replayed, stalls, send failures), for Prometheus. */
 final class ChatMetrics {
@@ -19,19 +18,24 @@ final class ChatMetrics {
     ChatMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.relayed = Counter.builder("chat.messages.relayed")
-                .description("Messages sent to browser tabs, live or replayed").register(registry);
+                .description("Messages sent to browser tabs, live or replayed")
+                .register(registry);
         this.backfilled = Counter.builder("chat.messages.backfilled")
                 .description("Messages a tab got from a replay over REST (stream resume, realtime reconnect)")
                 .register(registry);
         this.overflows = Counter.builder("chat.stream.overflows")
-                .description("Streams cut off because their tab stopped reading").register(registry);
+                .description("Streams cut off because their tab stopped reading")
+                .register(registry);
         this.queueDepth = DistributionSummary.builder("chat.stream.queue.depth")
-                .description("Events waiting in a stream's queue when one more is added").register(registry);
+                .description("Events waiting in a stream's queue when one more is added")
+                .register(registry);
     }
 
     /** The gauge of open SSE streams, read from {@code source} at each scrape. */
     <T> void streams(T source, ToDoubleFunction<T> open) {
-        Gauge.builder("chat.streams", source, open).description("SSE streams (browser tabs) open").register(registry);
+        Gauge.builder("chat.streams", source, open)
+                .description("SSE streams (browser tabs) open")
+                .register(registry);
     }
 
     void relayed() {
@@ -52,7 +56,10 @@ final class ChatMetrics {
 
     /** A send that Directus refused or that could not reach it; {@code reason} is a short fixed word. */
     void sendFailed(String reason) {
-        Counter.builder("chat.sends.failed").description("Sends that did not store a message in Directus")
-                .tag("reason", reason).register(registry).increment();
+        Counter.builder("chat.sends.failed")
+                .description("Sends that did not store a message in Directus")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
     }
 }

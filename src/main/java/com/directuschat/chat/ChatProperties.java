@@ -1,7 +1,6 @@
 package com.directuschat.chat;
 
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -34,5 +33,4 @@ public record ChatProperties(
         @DefaultValue("256") int streamQueueCapacity,
         @DefaultValue("60s") Duration realtimeIdleTimeout,
         @DefaultValue("50") int historyPageSize,
-        @DefaultValue("60s") Duration readPositionSaveDelay) {
-}
+        @DefaultValue("60s") Duration readPositionSaveDelay) {}

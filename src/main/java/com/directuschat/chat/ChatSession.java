@@ -1,5 +1,9 @@
 package com.directuschat.chat;
 
+import com.directuschat.directus.AccessTokenSource;
+import com.directuschat.directus.ChatRoom;
+import com.directuschat.directus.RealtimeListener;
+import com.directuschat.directus.RealtimeSession;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -7,11 +11,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-
-import com.directuschat.directus.AccessTokenSource;
-import com.directuschat.directus.ChatRoom;
-import com.directuschat.directus.RealtimeListener;
-import com.directuschat.directus.RealtimeSession;
 
 /**
  * What one logged-in HTTP session has open: its Directus realtime session and its tabs' SSE streams.
@@ -33,13 +32,27 @@ final class ChatSession {
     private final LiveDelivery delivery;
     private volatile RealtimeSession.State state = RealtimeSession.State.CONNECTING;
 
-    ChatSession(AccessTokenSource tokens, RealtimeLease.Opener opener, MessageSource source, ChatProperties properties,
-            Executor serial, Executor worker, ScheduledExecutorService timer, Runnable onAuthLost) {
+    ChatSession(
+            AccessTokenSource tokens,
+            RealtimeLease.Opener opener,
+            MessageSource source,
+            ChatProperties properties,
+            Executor serial,
+            Executor worker,
+            ScheduledExecutorService timer,
+            Runnable onAuthLost) {
         this(tokens, null, opener, source, properties, serial, worker, timer, onAuthLost);
     }
 
-    ChatSession(AccessTokenSource tokens, Reader reader, RealtimeLease.Opener opener, MessageSource source,
-            ChatProperties properties, Executor serial, Executor worker, ScheduledExecutorService timer,
+    ChatSession(
+            AccessTokenSource tokens,
+            Reader reader,
+            RealtimeLease.Opener opener,
+            MessageSource source,
+            ChatProperties properties,
+            Executor serial,
+            Executor worker,
+            ScheduledExecutorService timer,
             Runnable onAuthLost) {
         this.reader = reader;
         this.worker = worker;

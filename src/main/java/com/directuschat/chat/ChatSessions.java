@@ -1,34 +1,30 @@
 package com.directuschat.chat;
 
+import com.directuschat.auth.LoginEnded;
+import com.directuschat.auth.Logins;
+import com.directuschat.directus.AccessTokenSource;
+import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
+import com.directuschat.directus.DirectusReadPositions;
+import com.directuschat.directus.RealtimeSession;
+import com.directuschat.directus.RealtimeSessionFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpSession;
 import java.util.Map;
-import java.util.function.BiFunction;
-import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
-import jakarta.servlet.http.HttpSession;
-
-import io.micrometer.core.instrument.MeterRegistry;
-
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
-
-import com.directuschat.auth.LoginEnded;
-import com.directuschat.auth.Logins;
-import com.directuschat.directus.AccessTokenSource;
-import com.directuschat.directus.ChatMessage;
-import com.directuschat.directus.ChatRoom;
-import com.directuschat.directus.DirectusClient;
-import com.directuschat.directus.RealtimeSession;
-import com.directuschat.directus.RealtimeSessionFactory;
 
 /**
  * The chat sessions of all logged-in HTTP sessions, by session id; each lives and dies with its session. As a
@@ -54,13 +50,25 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
     private Consumer<HttpSession> ender = ChatSessions::invalidate;
 
     @Autowired
-    ChatSessions(RealtimeSessionFactory realtime, MessageCache cache, ChatProperties properties,
-            DirectusClient directus, Rooms rooms, Fragments fragments, Logins logins, MeterRegistry meters) {
-        this((tokens, listener) -> {
-            RealtimeSession session = realtime.open(tokens, listener);
-            return session::close;
-        }, cache, properties, Executors.newCachedThreadPool(threads("chat-session-")),
-                Executors.newSingleThreadScheduledExecutor(threads("chat-timer-")), new ChatMetrics(meters));
+    ChatSessions(
+            RealtimeSessionFactory realtime,
+            MessageCache cache,
+            ChatProperties properties,
+            DirectusReadPositions readPositions,
+            Rooms rooms,
+            Fragments fragments,
+            Logins logins,
+            MeterRegistry meters) {
+        this(
+                (tokens, listener) -> {
+                    RealtimeSession session = realtime.open(tokens, listener);
+                    return session::close;
+                },
+                cache,
+                properties,
+                Executors.newCachedThreadPool(threads("chat-session-")),
+                Executors.newSingleThreadScheduledExecutor(threads("chat-timer-")),
+                new ChatMetrics(meters));
         RoomDirectory directory = new RoomDirectory() {
             @Override
             public long roomOf(ChatMessage message) {
@@ -73,24 +81,35 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
             }
         };
         this.ender = logins::endSession;
-        this.readers = (tokens, userId) -> new Reader(userId,
-                new Unread((room, lastRead) -> directus.saveReadPosition(tokens, userId, room, lastRead),
-                        properties.readPositionSaveDelay(), workers, timer),
+        this.readers = (tokens, userId) -> new Reader(
+                userId,
+                new Unread(
+                        (room, lastRead) -> readPositions.saveReadPosition(tokens, userId, room, lastRead),
+                        properties.readPositionSaveDelay(),
+                        workers,
+                        timer),
                 directory);
     }
 
-    ChatSessions(RealtimeLease.Opener opener, MessageSource source, ChatProperties properties,
-            ExecutorService workers, ScheduledExecutorService timer, ChatMetrics metrics) {
+    ChatSessions(
+            RealtimeLease.Opener opener,
+            MessageSource source,
+            ChatProperties properties,
+            ExecutorService workers,
+            ScheduledExecutorService timer,
+            ChatMetrics metrics) {
         this.opener = opener;
         this.metrics = metrics;
-        metrics.streams(sessions, all -> all.values().stream().mapToInt(ChatSession::streamCount).sum());
+        metrics.streams(
+                sessions,
+                all -> all.values().stream().mapToInt(ChatSession::streamCount).sum());
         this.source = source;
         this.properties = properties;
         this.workers = workers;
         this.timer = timer;
         long interval = properties.heartbeatInterval().toMillis();
-        timer.scheduleAtFixedRate(() -> sessions.values().forEach(ChatSession::heartbeat), interval, interval,
-                TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(
+                () -> sessions.values().forEach(ChatSession::heartbeat), interval, interval, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -103,9 +122,18 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
 
     /** The same, for the user with this id: it also keeps the user's unread counts and read positions. */
     ChatSession of(HttpSession httpSession, AccessTokenSource tokens, String userId) {
-        return sessions.computeIfAbsent(httpSession.getId(), id -> new ChatSession(tokens,
-                readers == null || userId == null ? null : readers.apply(tokens, userId), opener, source, properties,
-                new SerialExecutor(workers), workers, timer, () -> ender.accept(httpSession)));
+        return sessions.computeIfAbsent(
+                httpSession.getId(),
+                id -> new ChatSession(
+                        tokens,
+                        readers == null || userId == null ? null : readers.apply(tokens, userId),
+                        opener,
+                        source,
+                        properties,
+                        new SerialExecutor(workers),
+                        workers,
+                        timer,
+                        () -> ender.accept(httpSession)));
     }
 
     /** False once the app is stopping: a new stream is refused then, and its browser tries another instance. */
@@ -146,8 +174,7 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
     private static void invalidate(HttpSession httpSession) {
         try {
             httpSession.invalidate();
-        }
-        catch (IllegalStateException alreadyInvalid) {
+        } catch (IllegalStateException alreadyInvalid) {
             // Ended meanwhile by another path; the session-end hook has run.
         }
     }

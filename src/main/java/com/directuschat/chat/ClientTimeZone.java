@@ -1,18 +1,16 @@
 package com.directuschat.chat;
 
-import java.time.DateTimeException;
-import java.time.ZoneId;
-
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 
 /** The browser's time zone, reported by chat.js in the {@code tz} cookie; the server's zone until it does. */
 final class ClientTimeZone {
 
     static final String COOKIE = "tz";
 
-    private ClientTimeZone() {
-    }
+    private ClientTimeZone() {}
 
     static ZoneId of(HttpServletRequest request) {
         Cookie[] cookies = request.getCookies();
@@ -32,8 +30,7 @@ final class ClientTimeZone {
         }
         try {
             return ZoneId.of(java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8));
-        }
-        catch (DateTimeException | IllegalArgumentException e) {
+        } catch (DateTimeException | IllegalArgumentException e) {
             return ZoneId.systemDefault();
         }
     }

@@ -1,5 +1,12 @@
 package com.directuschat.chat;
 
+import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.RealtimeSession;
+import com.directuschat.web.HtmlRenderer;
+import com.directuschat.web.SessionEndedResponses;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import jakarta.servlet.ServletContext;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -7,18 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
-
-import jakarta.servlet.ServletContext;
-
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.ModelAndView;
-
-import com.directuschat.directus.ChatMessage;
-import com.directuschat.directus.RealtimeSession;
-import com.directuschat.web.HtmlRenderer;
-import com.directuschat.web.SessionEndedResponses;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
  * The fragments of SSE events: the views the pages and htmx answers use, rendered by {@link HtmlRenderer} with the
@@ -33,9 +30,13 @@ class Fragments {
     private final String contextPath;
     private final String messagesUrl;
     private final Cache<RenderKey, String> rendered = Caffeine.newBuilder()
-            .maximumSize(5_000).expireAfterAccess(Duration.ofMinutes(5)).build();
+            .maximumSize(5_000)
+            .expireAfterAccess(Duration.ofMinutes(5))
+            .build();
     private final Cache<List<Rooms.RoomLink>, String> roomLists = Caffeine.newBuilder()
-            .maximumSize(1_000).expireAfterAccess(Duration.ofMinutes(5)).build();
+            .maximumSize(1_000)
+            .expireAfterAccess(Duration.ofMinutes(5))
+            .build();
 
     Fragments(HtmlRenderer renderer, ServletContext servletContext) {
         this.renderer = renderer;
@@ -59,7 +60,9 @@ class Fragments {
 
     /** Out-of-band deletes of {@code #m-<id>} for each id (ids are numbers: nothing to escape). */
     String deleted(List<Long> ids) {
-        return ids.stream().map(id -> "<li id=\"m-" + id + "\" hx-swap-oob=\"delete\"></li>").collect(Collectors.joining());
+        return ids.stream()
+                .map(id -> "<li id=\"m-" + id + "\" hx-swap-oob=\"delete\"></li>")
+                .collect(Collectors.joining());
     }
 
     String message(MessageView message) {
@@ -67,7 +70,8 @@ class Fragments {
     }
 
     private String rendered(ChatMessage message, ZoneId zone, boolean own, boolean oob) {
-        return rendered.get(new RenderKey(message, zone, LocalDate.now(zone), own, oob),
+        return rendered.get(
+                new RenderKey(message, zone, LocalDate.now(zone), own, oob),
                 key -> message(MessageFormatter.view(message, zone), own, oob));
     }
 
@@ -114,6 +118,5 @@ class Fragments {
      * The whole message is part of the key (its {@code updatedAt} too), so an edited message is rendered anew;
      * {@code own} is whether the viewer wrote it, the only thing about the viewer that the fragment shows.
      */
-    private record RenderKey(ChatMessage message, ZoneId zone, LocalDate day, boolean own, boolean oob) {
-    }
+    private record RenderKey(ChatMessage message, ZoneId zone, LocalDate day, boolean own, boolean oob) {}
 }

@@ -1,5 +1,7 @@
 package com.directuschat.chat;
 
+import com.directuschat.directus.AccessTokenSource;
+import com.directuschat.directus.ChatMessage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,12 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import com.directuschat.directus.AccessTokenSource;
-import com.directuschat.directus.ChatMessage;
 
 /**
  * A {@link ChatSession}'s realtime changes to its tabs: on the serial lane, in event order, although the reads they
@@ -36,8 +34,13 @@ final class LiveDelivery {
     /** Deliveries in event order, although their reads may complete in any order. Touched on the serial lane only. */
     private CompletableFuture<Void> deliveries = CompletableFuture.completedFuture(null);
 
-    LiveDelivery(AccessTokenSource tokens, MessageSource source, Executor serial, Reader reader,
-            Set<MessageStream> streams, Replays replays) {
+    LiveDelivery(
+            AccessTokenSource tokens,
+            MessageSource source,
+            Executor serial,
+            Reader reader,
+            Set<MessageStream> streams,
+            Replays replays) {
         this.tokens = tokens;
         this.source = source;
         this.serial = serial;
@@ -83,7 +86,9 @@ final class LiveDelivery {
     private void deliver(Read read) {
         if (read.error() != null) {
             // This session's tabs replay from Directus instead, so nothing is lost.
-            log.info("Reading new messages failed ({}); replaying instead", read.error().toString());
+            log.info(
+                    "Reading new messages failed ({}); replaying instead",
+                    read.error().toString());
             replays.all();
             return;
         }
@@ -134,8 +139,7 @@ final class LiveDelivery {
                     stream.event("rooms", reader.rooms().roomList(counts, stream.room()));
                 }
             }
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             // The counts are right again on the next page; messages must not wait for them.
             log.warn("Updating the room lists failed: {}", e.toString());
         }
@@ -147,8 +151,7 @@ final class LiveDelivery {
             if (error != null) {
                 // The tabs get the edit with their next replay (it re-sends the edited messages they may show).
                 log.info("Reading edited message {} failed ({})", id, error.toString());
-            }
-            else if (message != null) {
+            } else if (message != null) {
                 toStreams(stream -> {
                     if (stream.shows(message)) {
                         stream.update(message);
@@ -161,8 +164,8 @@ final class LiveDelivery {
     /** A delete: nothing to read; it goes to every tab, in event order. */
     void messagesDeleted(List<Long> ids) {
         source.deleted(ids);
-        serial.execute(() -> inOrder(CompletableFuture.completedFuture(null),
-                (ignored, error) -> toStreams(stream -> stream.deleted(ids))));
+        serial.execute(() -> inOrder(
+                CompletableFuture.completedFuture(null), (ignored, error) -> toStreams(stream -> stream.deleted(ids))));
     }
 
     /** Runs {@code deliver} on the serial lane once {@code work} and every delivery queued before it are done. */
@@ -190,9 +193,7 @@ final class LiveDelivery {
         }
     }
 
-    private record Read(List<Long> ids, Map<Long, ChatMessage> found, Throwable error) {
-    }
+    private record Read(List<Long> ids, Map<Long, ChatMessage> found, Throwable error) {}
 
-    private record Outcome<T>(T value, Throwable error) {
-    }
+    private record Outcome<T>(T value, Throwable error) {}
 }

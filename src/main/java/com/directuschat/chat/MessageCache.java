@@ -1,5 +1,12 @@
 package com.directuschat.chat;
 
+import com.directuschat.directus.AccessTokenSource;
+import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
+import com.directuschat.directus.DirectusClient;
+import com.directuschat.directus.DirectusClient.MessageVersion;
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,18 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
-
-import com.directuschat.directus.AccessTokenSource;
-import com.directuschat.directus.ChatMessage;
-import com.directuschat.directus.ChatRoom;
-import com.directuschat.directus.DirectusClient;
-import com.directuschat.directus.DirectusClient.MessageVersion;
-import com.github.benmanes.caffeine.cache.AsyncCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
  * Messages by id, read from Directus once per instance. Realtime subscriptions carry ids only (Directus then
@@ -59,32 +57,38 @@ class MessageCache implements MessageSource {
     private final Reads directus;
     private final Executor reads;
     private final AsyncCache<Long, ChatMessage> messages = Caffeine.newBuilder()
-            .maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(10)).buildAsync();
+            .maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(10))
+            .buildAsync();
     private final Set<CompletableFuture<ChatMessage>> creating = ConcurrentHashMap.newKeySet();
     /** Re-reads of edited messages under way, by id and version: sessions that get the same event share one. */
     private final Map<MessageVersion, CompletableFuture<ChatMessage>> updating = new ConcurrentHashMap<>();
     /** Edits through this instance that have no answer yet, by message id. */
     private final Map<Long, CompletableFuture<ChatMessage>> editing = new ConcurrentHashMap<>();
+
     private final AtomicLong directusReads = new AtomicLong();
 
     @Autowired
     MessageCache(DirectusClient directus, @Qualifier("applicationTaskExecutor") Executor reads) {
-        this(new Reads() {
-            @Override
-            public List<ChatMessage> byIds(AccessTokenSource tokens, List<Long> ids) {
-                return directus.messagesByIds(tokens, ids);
-            }
+        this(
+                new Reads() {
+                    @Override
+                    public List<ChatMessage> byIds(AccessTokenSource tokens, List<Long> ids) {
+                        return directus.messagesByIds(tokens, ids);
+                    }
 
-            @Override
-            public List<ChatMessage> after(AccessTokenSource tokens, ChatRoom room, long afterId, int limit) {
-                return directus.messagesAfter(tokens, room, afterId, limit);
-            }
+                    @Override
+                    public List<ChatMessage> after(AccessTokenSource tokens, ChatRoom room, long afterId, int limit) {
+                        return directus.messagesAfter(tokens, room, afterId, limit);
+                    }
 
-            @Override
-            public List<MessageVersion> versions(AccessTokenSource tokens, ChatRoom room, long upToId, int limit) {
-                return directus.messageVersions(tokens, room, upToId, limit);
-            }
-        }, reads);
+                    @Override
+                    public List<MessageVersion> versions(
+                            AccessTokenSource tokens, ChatRoom room, long upToId, int limit) {
+                        return directus.messageVersions(tokens, room, upToId, limit);
+                    }
+                },
+                reads);
     }
 
     MessageCache(Reads directus, Executor reads) {
@@ -102,8 +106,8 @@ class MessageCache implements MessageSource {
         });
     }
 
-    private Map<Long, ChatMessage> load(Set<? extends Long> missing, List<CompletableFuture<ChatMessage>> ours,
-            AccessTokenSource tokens) {
+    private Map<Long, ChatMessage> load(
+            Set<? extends Long> missing, List<CompletableFuture<ChatMessage>> ours, AccessTokenSource tokens) {
         Map<Long, ChatMessage> found = new HashMap<>();
         for (CompletableFuture<ChatMessage> create : ours) {
             ChatMessage created = create.isCompletedExceptionally() ? null : create.join();
@@ -111,7 +115,10 @@ class MessageCache implements MessageSource {
                 found.put(created.id(), created);
             }
         }
-        List<Long> unknown = missing.stream().filter(id -> !found.containsKey(id)).map(Long::valueOf).toList();
+        List<Long> unknown = missing.stream()
+                .filter(id -> !found.containsKey(id))
+                .map(Long::valueOf)
+                .toList();
         if (!unknown.isEmpty()) {
             directusReads.incrementAndGet();
             found.putAll(byId(directus.byIds(tokens, unknown)));
@@ -135,12 +142,10 @@ class MessageCache implements MessageSource {
             put(created);
             answer.complete(created);
             return created;
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             answer.completeExceptionally(e);
             throw e;
-        }
-        finally {
+        } finally {
             creating.remove(answer);
         }
     }
@@ -162,30 +167,34 @@ class MessageCache implements MessageSource {
             return shared;
         }
         CompletableFuture<ChatMessage> edit = editing.get(id);
-        CompletableFuture<?> before = edit == null ? CompletableFuture.completedFuture(null) : edit.handle((m, e) -> null);
-        before.thenApplyAsync(ignored -> {
-            // Checked again: a read of this version may have finished between the check above and ours, and an edit
-            // through this instance may have answered meanwhile.
-            ChatMessage now = cached(id);
-            if (atLeast(now, updatedAt)) {
-                return now;
-            }
-            directusReads.incrementAndGet();
-            List<ChatMessage> found = directus.byIds(tokens, List.of(id));
-            if (found.isEmpty()) {
-                return null;
-            }
-            return putIfNewer(found.get(0));
-        }, reads).whenComplete((message, error) -> {
-            // Cached before it is forgotten here, so a session that comes later finds it in the cache.
-            updating.remove(version, mine);
-            if (error != null) {
-                mine.completeExceptionally(error);
-            }
-            else {
-                mine.complete(message);
-            }
-        });
+        CompletableFuture<?> before =
+                edit == null ? CompletableFuture.completedFuture(null) : edit.handle((m, e) -> null);
+        before.thenApplyAsync(
+                        ignored -> {
+                            // Checked again: a read of this version may have finished between the check above and ours,
+                            // and an edit
+                            // through this instance may have answered meanwhile.
+                            ChatMessage now = cached(id);
+                            if (atLeast(now, updatedAt)) {
+                                return now;
+                            }
+                            directusReads.incrementAndGet();
+                            List<ChatMessage> found = directus.byIds(tokens, List.of(id));
+                            if (found.isEmpty()) {
+                                return null;
+                            }
+                            return putIfNewer(found.get(0));
+                        },
+                        reads)
+                .whenComplete((message, error) -> {
+                    // Cached before it is forgotten here, so a session that comes later finds it in the cache.
+                    updating.remove(version, mine);
+                    if (error != null) {
+                        mine.completeExceptionally(error);
+                    } else {
+                        mine.complete(message);
+                    }
+                });
         return mine;
     }
 
@@ -201,7 +210,9 @@ class MessageCache implements MessageSource {
     @Override
     public MessageStream.Window window(AccessTokenSource tokens, ChatRoom room, long upToId, int size) {
         List<MessageVersion> versions = directus.versions(tokens, room, upToId, size);
-        long low = versions.size() < size ? 0 : versions.stream().mapToLong(MessageVersion::id).min().orElse(0);
+        long low = versions.size() < size
+                ? 0
+                : versions.stream().mapToLong(MessageVersion::id).min().orElse(0);
         List<Long> ids = versions.stream().map(MessageVersion::id).sorted().toList();
         List<ChatMessage> edited = new ArrayList<>();
         List<Long> stale = new ArrayList<>();
@@ -210,8 +221,7 @@ class MessageCache implements MessageSource {
                 ChatMessage cached = cached(version.id());
                 if (atLeast(cached, version.updatedAt())) {
                     edited.add(cached);
-                }
-                else {
+                } else {
                     stale.add(version.id());
                 }
             }
@@ -232,12 +242,10 @@ class MessageCache implements MessageSource {
             ChatMessage edited = putIfNewer(edit.get());
             answer.complete(edited);
             return edited;
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             answer.completeExceptionally(e);
             throw e;
-        }
-        finally {
+        } finally {
             editing.remove(id, answer);
         }
     }
@@ -267,7 +275,8 @@ class MessageCache implements MessageSource {
     private ChatMessage putIfNewer(ChatMessage message) {
         CompletableFuture<ChatMessage> kept = messages.asMap().compute(message.id(), (id, old) -> {
             ChatMessage current = old != null && old.isDone() && !old.isCompletedExceptionally() ? old.join() : null;
-            return current != null && version(current).isAfter(version(message)) ? old
+            return current != null && version(current).isAfter(version(message))
+                    ? old
                     : CompletableFuture.completedFuture(message);
         });
         return kept.join();

@@ -1,11 +1,13 @@
 package com.directuschat.chat;
 
-import java.time.ZoneId;
-import java.util.List;
-
+import com.directuschat.auth.DirectusAuthentication;
+import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.DirectusClient;
+import com.directuschat.directus.DirectusException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
-
+import java.time.ZoneId;
+import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.validation.BindingResult;
@@ -13,11 +15,6 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.servlet.ModelAndView;
-
-import com.directuschat.auth.DirectusAuthentication;
-import com.directuschat.directus.ChatMessage;
-import com.directuschat.directus.DirectusClient;
-import com.directuschat.directus.DirectusException;
 
 /**
  * Editing and deleting one's own messages ({@code PATCH} / {@code DELETE /messages/<id>}, htmx, CSRF header), as
@@ -42,8 +39,12 @@ class MessageEditController {
     }
 
     @PatchMapping("/messages/{id}")
-    ModelAndView edit(@PathVariable("id") String idText, @Valid MessageForm form, BindingResult errors,
-            DirectusAuthentication login, HttpServletRequest request) {
+    ModelAndView edit(
+            @PathVariable("id") String idText,
+            @Valid MessageForm form,
+            BindingResult errors,
+            DirectusAuthentication login,
+            HttpServletRequest request) {
         long id = id(idText);
         if (id < 0) {
             return refused(HttpStatus.BAD_REQUEST, badId());
@@ -56,17 +57,16 @@ class MessageEditController {
         try {
             ChatMessage current = own(login, id, "edit");
             // The same text again changes nothing, and would only mark the message as edited.
-            ChatMessage edited = text.equals(current.content()) ? current
+            ChatMessage edited = text.equals(current.content())
+                    ? current
                     : cache.edit(id, () -> directus.updateMessage(login.tokens(), id, text));
             ZoneId zone = ClientTimeZone.of(request);
             ModelAndView answer = new ModelAndView("chat/fragments :: message");
             answer.addObject("m", MessageFormatter.view(edited, zone));
             return answer;
-        }
-        catch (Refusal refusal) {
+        } catch (Refusal refusal) {
             return refused(refusal.status, refusal.getMessage());
-        }
-        catch (DirectusException e) {
+        } catch (DirectusException e) {
             return refused(ChatController.failureStatus(e), failureMessage(e, "changed"));
         }
     }
@@ -82,11 +82,9 @@ class MessageEditController {
             directus.deleteMessage(login.tokens(), id);
             cache.deleted(List.of(id));
             return new ModelAndView("chat/fragments :: sent");
-        }
-        catch (Refusal refusal) {
+        } catch (Refusal refusal) {
             return refused(refusal.status, refusal.getMessage());
-        }
-        catch (DirectusException e) {
+        } catch (DirectusException e) {
             return refused(ChatController.failureStatus(e), failureMessage(e, "deleted"));
         }
     }
@@ -95,12 +93,16 @@ class MessageEditController {
     private ChatMessage own(DirectusAuthentication login, long id, String action) {
         List<ChatMessage> found = directus.messagesByIds(login.tokens(), List.of(id));
         if (found.isEmpty()) {
-            throw new Refusal(HttpStatus.NOT_FOUND, "There is no message " + id + " that you can see. It may have been deleted.");
+            throw new Refusal(
+                    HttpStatus.NOT_FOUND, "There is no message " + id + " that you can see. It may have been deleted.");
         }
         ChatMessage message = found.get(0);
-        if (message.authorId() == null || !message.authorId().equals(login.getPrincipal().id())) {
-            throw new Refusal(HttpStatus.FORBIDDEN, "You can only " + action + " your own messages; this one is "
-                    + MessageFormatter.author(message) + "'s.");
+        if (message.authorId() == null
+                || !message.authorId().equals(login.getPrincipal().id())) {
+            throw new Refusal(
+                    HttpStatus.FORBIDDEN,
+                    "You can only " + action + " your own messages; this one is " + MessageFormatter.author(message)
+                            + "'s.");
         }
         return message;
     }

@@ -2,14 +2,15 @@ package com.directuschat.chat;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.NotBlank;
-
 import org.springframework.validation.BindingResult;
 
 /**
  * The send form and the edit form: the message text as typed. It is sent stripped of leading and trailing white
  * space; the checks are on that: not blank, and at most {@code chat.max-message-length} code points.
  */
-record MessageForm(@NotBlank(message = "Type a message first.") @MessageLength String content) {
+record MessageForm(
+        @NotBlank(message = "Type a message first.") @MessageLength
+        String content) {
 
     /** The text to store. */
     String text() {

@@ -1,24 +1,20 @@
 package com.directuschat.chat;
 
+import com.directuschat.auth.DirectusAuthentication;
+import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
+import com.directuschat.directus.DirectusClient;
+import com.directuschat.directus.DirectusException;
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.ZoneId;
 import java.util.List;
-
-import jakarta.servlet.http.HttpServletRequest;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.ModelAndView;
-
-import com.directuschat.auth.DirectusAuthentication;
-import com.directuschat.directus.ChatMessage;
-import com.directuschat.directus.ChatRoom;
-import com.directuschat.directus.DirectusClient;
-import com.directuschat.directus.DirectusException;
-
-import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 
 /**
  * "Load earlier messages" ({@code GET /rooms/{slug}/messages?before=<id>}): older history for htmx. Keyset paging
@@ -42,9 +38,9 @@ class MessageHistoryController {
      * band, and the history line again, pointing further back or saying that this is the beginning.
      */
     @HxRequest
-    @GetMapping({ "/messages", "/rooms/{slug}/messages" })
-    ModelAndView earlier(@PathVariable(required = false) String slug,
-            DirectusAuthentication login, HttpServletRequest request) {
+    @GetMapping({"/messages", "/rooms/{slug}/messages"})
+    ModelAndView earlier(
+            @PathVariable(required = false) String slug, DirectusAuthentication login, HttpServletRequest request) {
         long before = before(request.getParameterValues("before"));
         String roomSlug = slug == null ? Rooms.DEFAULT_SLUG : slug;
         int pageSize = properties.historyPageSize();
@@ -53,8 +49,7 @@ class MessageHistoryController {
         try {
             room = rooms.bySlug(login.tokens(), roomSlug);
             found = directus.messagesBefore(login.tokens(), room, before, pageSize + 1);
-        }
-        catch (DirectusException e) {
+        } catch (DirectusException e) {
             ModelAndView failed = new ModelAndView("chat/fragments :: history", ChatController.failureStatus(e));
             failed.addObject("room", new ChatRoom(0, roomSlug, roomSlug, null, false));
             failed.addObject("historyBefore", before);
@@ -66,13 +61,15 @@ class MessageHistoryController {
         ZoneId zone = ClientTimeZone.of(request);
         ModelAndView answer = new ModelAndView("chat/fragments :: earlier");
         answer.addObject("room", room);
-        answer.addObject("messages", page.stream().map(m -> MessageFormatter.view(m, zone)).toList());
+        answer.addObject(
+                "messages",
+                page.stream().map(m -> MessageFormatter.view(m, zone)).toList());
         answer.addObject("historyBefore", older ? page.get(0).id() : null);
         return answer;
     }
 
     /** A plain browser GET (no htmx) goes to the room's page. */
-    @GetMapping({ "/messages", "/rooms/{slug}/messages" })
+    @GetMapping({"/messages", "/rooms/{slug}/messages"})
     ModelAndView earlierWithoutHtmx(@PathVariable(required = false) String slug, HttpServletRequest request) {
         before(request.getParameterValues("before"));
         return new ModelAndView("redirect:" + ChatController.roomPath(slug == null ? Rooms.DEFAULT_SLUG : slug));
@@ -90,7 +87,8 @@ class MessageHistoryController {
                 return id;
             }
         }
-        throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
+        throw new ResponseStatusException(
+                HttpStatus.BAD_REQUEST,
                 "before must be a message id: a whole number from 1 to " + ChatController.MAX_MESSAGE_ID + ".");
     }
 

@@ -1,15 +1,14 @@
 package com.directuschat.chat;
 
+import jakarta.validation.Constraint;
+import jakarta.validation.ConstraintValidator;
+import jakarta.validation.ConstraintValidatorContext;
+import jakarta.validation.Payload;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-
-import jakarta.validation.Constraint;
-import jakarta.validation.ConstraintValidator;
-import jakarta.validation.ConstraintValidatorContext;
-import jakarta.validation.Payload;
 
 /**
  * At most {@code chat.max-message-length} Unicode code points once stripped. {@code @Size} counts UTF-16 units, so
@@ -17,7 +16,7 @@ import jakarta.validation.Payload;
  */
 @Documented
 @Constraint(validatedBy = MessageLength.Validator.class)
-@Target({ ElementType.FIELD, ElementType.PARAMETER })
+@Target({ElementType.FIELD, ElementType.PARAMETER})
 @Retention(RetentionPolicy.RUNTIME)
 @interface MessageLength {
 
@@ -49,7 +48,8 @@ import jakarta.validation.Payload;
             context.disableDefaultConstraintViolation();
             // Digits and commas only: nothing the message interpolation would read as an expression.
             context.buildConstraintViolationWithTemplate(String.format(
-                    "Your message is %,d characters long; the limit is %,d. Shorten it and send again.", length, max))
+                            "Your message is %,d characters long; the limit is %,d. Shorten it and send again.",
+                            length, max))
                     .addConstraintViolation();
             return false;
         }

@@ -1,13 +1,12 @@
 package com.directuschat.chat;
 
+import com.directuschat.directus.AccessTokenSource;
+import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
-import com.directuschat.directus.AccessTokenSource;
-import com.directuschat.directus.ChatMessage;
-import com.directuschat.directus.ChatRoom;
 
 /** Where a {@link ChatSession}'s messages come from: shared reads for realtime ids, and replays. */
 interface MessageSource {
@@ -27,8 +26,7 @@ interface MessageSource {
     }
 
     /** These messages were deleted. */
-    default void deleted(List<Long> ids) {
-    }
+    default void deleted(List<Long> ids) {}
 
     /**
      * What exists of the {@code size} newest messages of {@code room} up to {@code upToId}, for a tab resuming

@@ -1,16 +1,14 @@
 package com.directuschat.chat;
 
+import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
+import com.directuschat.directus.RealtimeSession;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.LongFunction;
 import java.util.stream.Collectors;
-
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-
-import com.directuschat.directus.ChatMessage;
-import com.directuschat.directus.ChatRoom;
-import com.directuschat.directus.RealtimeSession;
 
 /**
  * One browser tab's SSE stream. Delivers each message at most once: ids at or below the floor, or among
@@ -30,6 +28,7 @@ final class MessageStream {
     private final ChatRoom room;
     /** The page (document) that opened this stream, when it says; a page has one stream at a time. */
     private volatile String page;
+
     private final ZoneId zone;
     private final Fragments fragments;
     private final ChatMetrics metrics;
@@ -40,13 +39,28 @@ final class MessageStream {
     /** The Directus user id of the login this tab belongs to: its own messages get Edit and Delete. */
     private String viewerId;
 
-    MessageStream(SseEmitter emitter, long since, ZoneId zone, Fragments fragments, int capacity, Executor writer,
-            Executor closer, ChatMetrics metrics) {
+    MessageStream(
+            SseEmitter emitter,
+            long since,
+            ZoneId zone,
+            Fragments fragments,
+            int capacity,
+            Executor writer,
+            Executor closer,
+            ChatMetrics metrics) {
         this(null, emitter, since, zone, fragments, capacity, writer, closer, metrics);
     }
 
-    MessageStream(ChatRoom room, SseEmitter emitter, long since, ZoneId zone, Fragments fragments, int capacity,
-            Executor writer, Executor closer, ChatMetrics metrics) {
+    MessageStream(
+            ChatRoom room,
+            SseEmitter emitter,
+            long since,
+            ZoneId zone,
+            Fragments fragments,
+            int capacity,
+            Executor writer,
+            Executor closer,
+            ChatMetrics metrics) {
         this.room = room;
         this.zone = zone;
         this.fragments = fragments;

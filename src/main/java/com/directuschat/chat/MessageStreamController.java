@@ -1,10 +1,13 @@
 package com.directuschat.chat;
 
-import java.util.List;
-
+import com.directuschat.auth.DirectusAuthentication;
+import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
+import com.directuschat.directus.DirectusClient;
+import com.directuschat.directus.DirectusException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
-
+import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -14,12 +17,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-
-import com.directuschat.auth.DirectusAuthentication;
-import com.directuschat.directus.ChatMessage;
-import com.directuschat.directus.ChatRoom;
-import com.directuschat.directus.DirectusClient;
-import com.directuschat.directus.DirectusException;
 
 /** {@code GET /rooms/{slug}/stream}: a room's live messages as HTML fragments, after replaying what the tab missed. */
 @RestController
@@ -32,8 +29,13 @@ class MessageStreamController {
     private final Rooms rooms;
     private final OnlineList online;
 
-    MessageStreamController(ChatSessions sessions, Fragments fragments, ChatProperties properties, DirectusClient directus,
-            Rooms rooms, OnlineList online) {
+    MessageStreamController(
+            ChatSessions sessions,
+            Fragments fragments,
+            ChatProperties properties,
+            DirectusClient directus,
+            Rooms rooms,
+            OnlineList online) {
         this.rooms = rooms;
         this.sessions = sessions;
         this.fragments = fragments;
@@ -43,24 +45,41 @@ class MessageStreamController {
     }
 
     /** A room's stream; {@code /messages/stream} is the default room's. */
-    @GetMapping(path = { "/messages/stream", "/rooms/{slug}/stream" }, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter stream(@PathVariable(required = false) String slug, @RequestParam(required = false) String since,
+    @GetMapping(
+            path = {"/messages/stream", "/rooms/{slug}/stream"},
+            produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter stream(
+            @PathVariable(required = false) String slug,
+            @RequestParam(required = false) String since,
             @RequestParam(required = false) String page,
-            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId, DirectusAuthentication login,
-            HttpServletRequest request, HttpSession httpSession) {
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+            DirectusAuthentication login,
+            HttpServletRequest request,
+            HttpSession httpSession) {
         long position = Math.max(position(since, "since"), position(lastEventId, "Last-Event-ID"));
         // Every parameter is checked before anything is opened for the stream.
         String pageId = pageId(page);
         ChatRoom room = room(login, slug == null ? Rooms.DEFAULT_SLUG : slug);
         long newest = newestReadableId(login, room);
         if (!sessions.acceptsStreams()) {
-            // This instance is stopping (checked after the parameters, which are refused alike): the browser's reconnect goes to another one (or to this one restarted).
-            throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "This server is restarting; reconnecting.");
+            // This instance is stopping (checked after the parameters, which are refused alike): the browser's
+            // reconnect goes to another one (or to this one restarted).
+            throw new ResponseStatusException(
+                    HttpStatus.SERVICE_UNAVAILABLE, "This server is restarting; reconnecting.");
         }
-        ChatSession session = sessions.of(httpSession, login.tokens(), login.getPrincipal().id());
+        ChatSession session =
+                sessions.of(httpSession, login.tokens(), login.getPrincipal().id());
         SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
-        MessageStream stream = new MessageStream(room, emitter, position, ClientTimeZone.of(request), fragments,
-                properties.streamQueueCapacity(), sessions.streamWriter(), sessions.closer(), sessions.metrics())
+        MessageStream stream = new MessageStream(
+                        room,
+                        emitter,
+                        position,
+                        ClientTimeZone.of(request),
+                        fragments,
+                        properties.streamQueueCapacity(),
+                        sessions.streamWriter(),
+                        sessions.closer(),
+                        sessions.metrics())
                 .fromPage(pageId);
         if (newest >= 0) {
             // After a data reset the browser may be ahead of Directus; it then goes live without replay.
@@ -88,8 +107,7 @@ class MessageStreamController {
         try {
             List<ChatMessage> newest = directus.latestMessages(login.tokens(), room, 1);
             return newest.isEmpty() ? 0 : newest.get(0).id();
-        }
-        catch (DirectusException e) {
+        } catch (DirectusException e) {
             if (e.isForbidden()) {
                 throw new ResponseStatusException(HttpStatus.FORBIDDEN, "You don't have access to this chat.");
             }
@@ -109,13 +127,16 @@ class MessageStreamController {
         try {
             return rooms.find(login.tokens(), slug)
                     .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No such room"));
-        }
-        catch (DirectusException e) {
+        } catch (DirectusException e) {
             if (e.isForbidden()) {
                 throw new ResponseStatusException(HttpStatus.FORBIDDEN, "You don't have access to this chat.");
             }
-            return rooms.known().stream().filter(r -> r.slug().equals(slug)).findFirst()
-                    .orElseGet(() -> rooms.known().stream().filter(ChatRoom::isDefault).findFirst()
+            return rooms.known().stream()
+                    .filter(r -> r.slug().equals(slug))
+                    .findFirst()
+                    .orElseGet(() -> rooms.known().stream()
+                            .filter(ChatRoom::isDefault)
+                            .findFirst()
                             .orElse(new ChatRoom(0, Rooms.DEFAULT_SLUG, "General", null, true)));
         }
     }
@@ -142,8 +163,7 @@ class MessageStreamController {
                 throw new NumberFormatException();
             }
             return id;
-        }
-        catch (NumberFormatException e) {
+        } catch (NumberFormatException e) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, name + " must be a message id (a whole number)");
         }
     }

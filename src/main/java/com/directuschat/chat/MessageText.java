@@ -37,8 +37,7 @@ final class MessageText {
     /** Punctuation that ends a sentence or a clause rather than the URL. */
     private static final String TRAILING = ".,:;!?'*_~";
 
-    private MessageText() {
-    }
+    private MessageText() {}
 
     static List<Segment> segments(String content) {
         if (content == null || content.isEmpty()) {
@@ -79,8 +78,7 @@ final class MessageText {
                     || last == ']' && unbalanced(trimmed, '[', ']')
                     || last == '}' && unbalanced(trimmed, '{', '}')) {
                 trimmed = trimmed.substring(0, trimmed.length() - 1);
-            }
-            else {
+            } else {
                 return trimmed;
             }
         }

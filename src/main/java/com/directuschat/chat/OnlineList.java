@@ -1,20 +1,16 @@
 package com.directuschat.chat;
 
+import com.directuschat.auth.ChatUser;
+import com.directuschat.auth.DirectusAuthentication;
+import com.directuschat.directus.DirectusClient;
+import com.directuschat.presence.Presence;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-
-import com.directuschat.auth.ChatUser;
-import com.directuschat.auth.DirectusAuthentication;
-import com.directuschat.directus.AccessTokenSource;
-import com.directuschat.directus.DirectusClient;
-import com.directuschat.directus.DirectusException;
-import com.directuschat.presence.Presence;
 
 /**
  * The "Online" list of each tab: a tab's stream puts its user in {@link Presence} for the stream's room while it is
@@ -53,8 +49,7 @@ class OnlineList {
         }
         try {
             enter(stream, emitter, login, room);
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             // Messages flow without it.
             log.warn("Could not show this tab as online: {}", e.toString());
         }

@@ -1,5 +1,4 @@
 package com.directuschat.chat;
 
 /** Who reads, what they have read, and the rooms; absent in tests that only look at delivery. */
-record Reader(String userId, Unread unread, RoomDirectory rooms) {
-}
+record Reader(String userId, Unread unread, RoomDirectory rooms) {}

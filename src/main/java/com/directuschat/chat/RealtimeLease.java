@@ -1,5 +1,7 @@
 package com.directuschat.chat;
 
+import com.directuschat.directus.AccessTokenSource;
+import com.directuschat.directus.RealtimeListener;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -7,9 +9,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
-
-import com.directuschat.directus.AccessTokenSource;
-import com.directuschat.directus.RealtimeListener;
 
 /**
  * A login's Directus realtime session, held while its tabs need it: opened by the first tab, closed when no tab
@@ -37,10 +36,15 @@ final class RealtimeLease {
     private Handle handle;
     /** Read without the lock by realtime callbacks, which run under the realtime session's own lock. */
     private volatile long generation;
+
     private volatile boolean ended;
     private ScheduledFuture<?> idleClose;
 
-    RealtimeLease(AccessTokenSource tokens, Opener opener, Duration idleTimeout, Executor worker,
+    RealtimeLease(
+            AccessTokenSource tokens,
+            Opener opener,
+            Duration idleTimeout,
+            Executor worker,
             ScheduledExecutorService timer) {
         this.tokens = tokens;
         this.opener = opener;
@@ -60,8 +64,7 @@ final class RealtimeLease {
         Handle opened = opener.open(tokens, listener.apply(current));
         if (ended || current != generation) {
             opened.close();
-        }
-        else {
+        } else {
             handle = opened;
         }
     }
@@ -72,8 +75,8 @@ final class RealtimeLease {
             return;
         }
         // The timer is shared: closing (which takes this lease's lock) runs on a worker.
-        idleClose = timer.schedule(() -> worker.execute(() -> closeIfIdle(stillIdle)), idleTimeout.toMillis(),
-                TimeUnit.MILLISECONDS);
+        idleClose = timer.schedule(
+                () -> worker.execute(() -> closeIfIdle(stillIdle)), idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void closeIfIdle(BooleanSupplier stillIdle) {

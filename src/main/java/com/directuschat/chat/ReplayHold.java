@@ -1,14 +1,12 @@
 package com.directuschat.chat;
 
+import com.directuschat.directus.ChatMessage;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
-
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-
-import com.directuschat.directus.ChatMessage;
 
 /**
  * Live events held back while a stream replays, so they cannot move the replay's starting point; bounded like the
@@ -20,6 +18,7 @@ final class ReplayHold {
     private final TreeMap<Long, ChatMessage> held = new TreeMap<>();
     /** Edits and deletes that came during a replay, in event order: they go out after the held messages. */
     private final List<SseEmitter.SseEventBuilder> heldChanges = new ArrayList<>();
+
     private int backfills;
 
     ReplayHold(int capacity) {

@@ -1,14 +1,12 @@
 package com.directuschat.chat;
 
-import java.util.List;
-import java.util.Set;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.DirectusException;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What a {@link ChatSession}'s tabs may have missed, read back from Directus: on attach, on live, on a failed read. */
 final class Replays {
@@ -22,7 +20,11 @@ final class Replays {
     private final Reader reader;
     private final Set<MessageStream> streams;
 
-    Replays(AccessTokenSource tokens, MessageSource source, ChatProperties properties, Reader reader,
+    Replays(
+            AccessTokenSource tokens,
+            MessageSource source,
+            ChatProperties properties,
+            Reader reader,
             Set<MessageStream> streams) {
         this.tokens = tokens;
         this.source = source;
@@ -44,31 +46,42 @@ final class Replays {
      * a lower id can commit after a higher one); what it already has is dropped by id.
      */
     void replay(MessageStream stream) {
-        stream.replay(after -> {
-            try {
-                List<ChatMessage> missed = source.after(tokens, stream.room(),
-                        Math.max(0, after - properties.backfillOverlap()), properties.backfillLimit());
-                if (reader != null && stream.room() != null && !missed.isEmpty()) {
-                    reader.unread().read(stream.room().id(), missed.get(missed.size() - 1).id());
-                }
-                return missed;
-            }
-            catch (DirectusException e) {
-                log.info("Backfill failed ({}); it is retried when the realtime session is live again", e.code());
-                return List.of();
-            }
-        }, upTo -> {
-            if (upTo <= 0) {
-                return null;
-            }
-            try {
-                // The page's first render shows chat.history-size messages: the same range is checked on resume.
-                return source.window(tokens, stream.room(), upTo, properties.historySize());
-            }
-            catch (DirectusException e) {
-                log.info("Checking the tab's messages failed ({}); it is retried with the next replay", e.code());
-                return null;
-            }
-        });
+        stream.replay(
+                after -> {
+                    try {
+                        List<ChatMessage> missed = source.after(
+                                tokens,
+                                stream.room(),
+                                Math.max(0, after - properties.backfillOverlap()),
+                                properties.backfillLimit());
+                        if (reader != null && stream.room() != null && !missed.isEmpty()) {
+                            reader.unread()
+                                    .read(
+                                            stream.room().id(),
+                                            missed.get(missed.size() - 1).id());
+                        }
+                        return missed;
+                    } catch (DirectusException e) {
+                        log.info(
+                                "Backfill failed ({}); it is retried when the realtime session is live again",
+                                e.code());
+                        return List.of();
+                    }
+                },
+                upTo -> {
+                    if (upTo <= 0) {
+                        return null;
+                    }
+                    try {
+                        // The page's first render shows chat.history-size messages: the same range is checked on
+                        // resume.
+                        return source.window(tokens, stream.room(), upTo, properties.historySize());
+                    } catch (DirectusException e) {
+                        log.info(
+                                "Checking the tab's messages failed ({}); it is retried with the next replay",
+                                e.code());
+                        return null;
+                    }
+                });
     }
 }

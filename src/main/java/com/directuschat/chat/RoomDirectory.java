@@ -1,9 +1,8 @@
 package com.directuschat.chat;
 
-import java.util.Map;
-
 import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.ChatRoom;
+import java.util.Map;
 
 /** The rooms as one login sees them: where a message belongs, and the room list a tab shows. */
 interface RoomDirectory {

@@ -1,20 +1,18 @@
 package com.directuschat.chat;
 
+import com.directuschat.directus.AccessTokenSource;
+import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
+import com.directuschat.directus.DirectusClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ResponseStatusException;
-
-import com.directuschat.directus.AccessTokenSource;
-import com.directuschat.directus.ChatMessage;
-import com.directuschat.directus.ChatRoom;
-import com.directuschat.directus.DirectusClient;
 
 /**
  * The rooms, as Directus has them: read with the asking user's token and kept for {@link #MAX_AGE}, so a room
@@ -27,12 +25,12 @@ class Rooms {
     static final String DEFAULT_SLUG = "general";
     /** What a room's URL may hold: lowercase letters, digits and inner dashes. */
     static final Pattern SLUG = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?");
+
     private static final Duration MAX_AGE = Duration.ofSeconds(30);
     /** Stands in when Directus has no default room (a Directus set up by hand): it shows messages without one. */
     private static final ChatRoom FALLBACK_DEFAULT = new ChatRoom(0, DEFAULT_SLUG, "General", null, true);
 
-    private record Snapshot(List<ChatRoom> rooms, Instant loadedAt) {
-    }
+    private record Snapshot(List<ChatRoom> rooms, Instant loadedAt) {}
 
     private final DirectusClient directus;
     private volatile Snapshot snapshot = new Snapshot(List.of(), Instant.EPOCH);
@@ -62,11 +60,14 @@ class Rooms {
     /** The room with this slug; a slug that cannot be one is a 400, one that names no room a 404. */
     ChatRoom bySlug(AccessTokenSource tokens, String slug) {
         if (slug == null || !SLUG.matcher(slug).matches()) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
+            throw new ResponseStatusException(
+                    HttpStatus.BAD_REQUEST,
                     "A room address is made of lowercase letters, digits and dashes (up to 64).");
         }
-        return find(tokens, slug).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
-                "There is no room called \"" + slug + "\". Pick one from the list of rooms."));
+        return find(tokens, slug)
+                .orElseThrow(() -> new ResponseStatusException(
+                        HttpStatus.NOT_FOUND,
+                        "There is no room called \"" + slug + "\". Pick one from the list of rooms."));
     }
 
     ChatRoom defaultRoom(AccessTokenSource tokens) {
@@ -91,14 +92,18 @@ class Rooms {
      * the context path, because live updates render outside a request.
      */
     static List<RoomLink> links(List<ChatRoom> rooms, Map<Long, Integer> unread, ChatRoom current, String contextPath) {
-        return rooms.stream().map(room -> new RoomLink(room.slug(), room.name(),
-                contextPath + (room.isDefault() ? "/" : "/rooms/" + room.slug()),
-                room.id() == current.id() ? 0 : unread.getOrDefault(room.id(), 0), room.id() == current.id())).toList();
+        return rooms.stream()
+                .map(room -> new RoomLink(
+                        room.slug(),
+                        room.name(),
+                        contextPath + (room.isDefault() ? "/" : "/rooms/" + room.slug()),
+                        room.id() == current.id() ? 0 : unread.getOrDefault(room.id(), 0),
+                        room.id() == current.id()))
+                .toList();
     }
 
     /** One entry of the room list. */
-    record RoomLink(String slug, String name, String href, int unread, boolean current) {
-    }
+    record RoomLink(String slug, String name, String href, int unread, boolean current) {}
 
     private Snapshot load(AccessTokenSource tokens) {
         List<ChatRoom> rooms = new java.util.ArrayList<>(directus.rooms(tokens, DEFAULT_SLUG));

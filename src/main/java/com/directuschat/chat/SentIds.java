@@ -11,6 +11,7 @@ final class SentIds {
     private final RecentIds recent = new RecentIds(RECENT_IDS);
     /** Ids at or below it count as sent. */
     private long floor;
+
     private long highest;
 
     SentIds(long since) {

@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +38,7 @@ final class SerialExecutor implements Executor {
     private void submitDrain() {
         try {
             pool.execute(this::drain);
-        }
-        catch (RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // The tasks stay queued; the next execute() tries the pool again.
             synchronized (this) {
                 running = false;
@@ -61,11 +59,9 @@ final class SerialExecutor implements Executor {
             }
             try {
                 task.run();
-            }
-            catch (RuntimeException e) {
+            } catch (RuntimeException e) {
                 log.warn("Chat session task failed: {}", e.toString());
-            }
-            catch (Error e) {
+            } catch (Error e) {
                 // Hand the rest of the lane to a fresh drain, then let the Error reach the pool's handler.
                 log.error("Chat session task failed: {}", e.toString());
                 boolean more;

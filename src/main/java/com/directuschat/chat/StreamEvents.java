@@ -5,8 +5,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /** The SSE events a {@link MessageStream} sends, in one place: only messages carry an {@code id:}. */
 final class StreamEvents {
 
-    private StreamEvents() {
-    }
+    private StreamEvents() {}
 
     /** A new message; its id becomes the browser's Last-Event-ID. */
     static SseEmitter.SseEventBuilder message(long id, String html) {

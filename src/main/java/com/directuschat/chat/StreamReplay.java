@@ -1,13 +1,11 @@
 package com.directuschat.chat;
 
+import com.directuschat.directus.ChatMessage;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.LongFunction;
-
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-
-import com.directuschat.directus.ChatMessage;
 
 /**
  * Runs one stream's replays on its writer lane, at the tab's own pace and outside the stream's lock, so a long
@@ -18,6 +16,7 @@ final class StreamReplay {
 
     /** Its lock guards the hold and the lane's state. */
     private final MessageStream stream;
+
     private final WriterLane lane;
     private final ReplayHold hold;
     private final ChatMetrics metrics;
@@ -47,8 +46,7 @@ final class StreamReplay {
                 if (present != null) {
                     sendWindow(present);
                 }
-            }
-            finally {
+            } finally {
                 releaseHeld();
             }
         });

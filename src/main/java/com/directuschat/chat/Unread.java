@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,8 +102,7 @@ final class Unread {
         toSave.forEach((room, id) -> {
             try {
                 store.save(room, id);
-            }
-            catch (RuntimeException e) {
+            } catch (RuntimeException e) {
                 // The count comes back on the next page; nothing else depends on it.
                 log.info("Saving the read position of room {} failed: {}", room, e.toString());
             }
@@ -116,11 +114,14 @@ final class Unread {
             return;
         }
         saveScheduled = true;
-        timer.schedule(() -> worker.execute(() -> {
-            synchronized (this) {
-                saveScheduled = false;
-            }
-            flush();
-        }), saveDelay.toMillis(), TimeUnit.MILLISECONDS);
+        timer.schedule(
+                () -> worker.execute(() -> {
+                    synchronized (this) {
+                        saveScheduled = false;
+                    }
+                    flush();
+                }),
+                saveDelay.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 }

@@ -1,12 +1,10 @@
 package com.directuschat.chat;
 
+import com.directuschat.auth.ChatUser;
 import jakarta.servlet.http.HttpServletRequest;
-
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
-
-import com.directuschat.auth.ChatUser;
 
 /**
  * What the message fragment needs to know about the viewer, for every page and fragment of the chat package:

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Executor;
-
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -23,8 +22,7 @@ final class WriterLane {
     private final Deque<SseEmitter.SseEventBuilder> queue = new ArrayDeque<>();
     private boolean closed;
 
-    WriterLane(Object lock, SseEmitter emitter, int capacity, Executor writer, Executor closer,
-            ChatMetrics metrics) {
+    WriterLane(Object lock, SseEmitter emitter, int capacity, Executor writer, Executor closer, ChatMetrics metrics) {
         this.lock = lock;
         this.emitter = emitter;
         this.capacity = capacity;
@@ -90,8 +88,7 @@ final class WriterLane {
     private void completeQuietly() {
         try {
             emitter.complete();
-        }
-        catch (IllegalStateException alreadyOver) {
+        } catch (IllegalStateException alreadyOver) {
             // nothing left to release
         }
     }
@@ -112,15 +109,13 @@ final class WriterLane {
         try {
             emitter.send(event);
             return true;
-        }
-        catch (IOException | IllegalStateException e) {
+        } catch (IOException | IllegalStateException e) {
             synchronized (lock) {
                 markClosed();
             }
             try {
                 emitter.completeWithError(e);
-            }
-            catch (IllegalStateException alreadyOver) {
+            } catch (IllegalStateException alreadyOver) {
                 // the request is gone already
             }
             return false;

@@ -2,8 +2,9 @@
  * The chat itself: room pages, sending, editing, history, and one ChatSession per login that turns realtime events
  * into SSE fragments. The only module that uses both sides of {@code directus}: REST and the realtime socket.
  */
-@ApplicationModule(displayName = "Chat",
-        allowedDependencies = { "auth", "directus :: rest", "directus :: realtime", "presence", "web" })
+@ApplicationModule(
+        displayName = "Chat",
+        allowedDependencies = {"auth", "directus :: rest", "directus :: realtime", "presence", "web"})
 package com.directuschat.chat;
 
 import org.springframework.modulith.ApplicationModule;

@@ -3,7 +3,7 @@ package com.directuschat.directus;
 import org.springframework.modulith.NamedInterface;
 
 /** Supplies a user's current access token; the owner refreshes it (single-flight) when needed. */
-@NamedInterface({ "rest", "realtime" })
+@NamedInterface({"rest", "realtime"})
 public interface AccessTokenSource {
 
     /** A token valid for at least a short while, refreshed first if it is near expiry. */

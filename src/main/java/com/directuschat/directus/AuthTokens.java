@@ -1,7 +1,6 @@
 package com.directuschat.directus;
 
 import java.time.Instant;
-
 import org.springframework.modulith.NamedInterface;
 
 /** A Directus token pair. Never leaves the server. */

@@ -17,8 +17,7 @@ public final class ClientBuffers {
             "jdk.httpclient.websocket.writeBufferSize", "1024",
             "jdk.httpclient.websocket.intermediateBufferSize", "1024");
 
-    private ClientBuffers() {
-    }
+    private ClientBuffers() {}
 
     /** Sets the sizes, except those the operator set. */
     public static void apply() {

@@ -1,43 +1,38 @@
 package com.directuschat.directus;
 
+import com.directuschat.directus.DirectusRows.Message;
+import com.directuschat.directus.DirectusRows.Room;
+import com.directuschat.directus.DirectusRows.Tokens;
+import com.directuschat.directus.DirectusRows.User;
+import com.directuschat.directus.DirectusRows.Version;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.modulith.NamedInterface;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.UriBuilder;
 
-import com.directuschat.directus.DirectusRows.Message;
-import com.directuschat.directus.DirectusRows.ReadPosition;
-import com.directuschat.directus.DirectusRows.Room;
-import com.directuschat.directus.DirectusRows.RoomCount;
-import com.directuschat.directus.DirectusRows.Tokens;
-import com.directuschat.directus.DirectusRows.User;
-import com.directuschat.directus.DirectusRows.Version;
-
 /**
  * The chat's Directus calls as a user (messages, rooms, read positions) or anonymously (login). Calls made with an
  * {@link AccessTokenSource} are repeated once with a refreshed token when Directus refuses the token: a refused
- * token means Directus did nothing. Presence rows are {@link DirectusPresence}'s.
+ * token means Directus did nothing. Presence rows are {@link DirectusPresence}'s, read positions {@link DirectusReadPositions}'.
  */
 @NamedInterface("rest")
 @Component
 public class DirectusClient {
 
-    static final String MESSAGE_FIELDS = "id,content,date_created,date_updated,room,user_created.id,user_created.first_name,user_created.last_name";
+    static final String MESSAGE_FIELDS =
+            "id,content,date_created,date_updated,room,user_created.id,user_created.first_name,user_created.last_name";
 
-    private static final ParameterizedTypeReference<List<Message>> MESSAGES = new ParameterizedTypeReference<>() {
-    };
+    private static final ParameterizedTypeReference<List<Message>> MESSAGES = new ParameterizedTypeReference<>() {};
 
     private final DirectusRest rest;
 
@@ -56,37 +51,58 @@ public class DirectusClient {
 
     /** Revokes the refresh token (ends the Directus session). */
     public void logout(String refreshToken) {
-        rest.send(HttpMethod.POST, null, uri -> uri.path("/auth/logout").build(),
-                Map.of("refresh_token", refreshToken, "mode", "json"), new ParameterizedTypeReference<Object>() {
-                });
+        rest.send(
+                HttpMethod.POST,
+                null,
+                uri -> uri.path("/auth/logout").build(),
+                Map.of("refresh_token", refreshToken, "mode", "json"),
+                new ParameterizedTypeReference<Object>() {});
     }
 
     private AuthTokens auth(String path, Map<String, String> body) {
-        Tokens tokens = rest.send(HttpMethod.POST, null, uri -> uri.path(path).build(), body,
-                new ParameterizedTypeReference<Tokens>() {
-                });
+        Tokens tokens = rest.send(
+                HttpMethod.POST,
+                null,
+                uri -> uri.path(path).build(),
+                body,
+                new ParameterizedTypeReference<Tokens>() {});
         return tokens == null ? new Tokens(null, null, null).toTokens() : tokens.toTokens();
     }
 
     public DirectusUser currentUser(AccessTokenSource tokens) {
-        User user = asUser(tokens, token -> rest.get(token,
-                uri -> uri.path("/users/me").queryParam("fields", "id,email,first_name,last_name").build(),
-                new ParameterizedTypeReference<User>() {
-                }));
+        User user = asUser(
+                tokens,
+                token -> rest.get(
+                        token,
+                        uri -> uri.path("/users/me")
+                                .queryParam("fields", "id,email,first_name,last_name")
+                                .build(),
+                        new ParameterizedTypeReference<User>() {}));
         return user == null ? new DirectusUser(null, null, null, null) : user.toUser();
     }
 
     /** Every room, by name; {@code defaultSlug} marks the one that also holds messages without a room. */
     public List<ChatRoom> rooms(AccessTokenSource tokens, String defaultSlug) {
-        List<Room> rows = asUser(tokens, token -> rest.get(token, uri -> uri.path("/items/rooms")
-                .queryParam("fields", "id,slug,name,description").queryParam("sort", "name").queryParam("limit", -1)
-                .build(), new ParameterizedTypeReference<List<Room>>() {
-                }));
+        List<Room> rows = asUser(
+                tokens,
+                token -> rest.get(
+                        token,
+                        uri -> uri.path("/items/rooms")
+                                .queryParam("fields", "id,slug,name,description")
+                                .queryParam("sort", "name")
+                                .queryParam("limit", -1)
+                                .build(),
+                        new ParameterizedTypeReference<List<Room>>() {}));
         List<ChatRoom> rooms = new ArrayList<>();
         for (Room row : orEmpty(rows)) {
             if (row.slug() != null && row.id() != null) {
                 String name = row.name() == null || row.name().isBlank() ? row.slug() : row.name();
-                rooms.add(new ChatRoom(row.id(), row.slug(), name, row.description(), row.slug().equals(defaultSlug)));
+                rooms.add(new ChatRoom(
+                        row.id(),
+                        row.slug(),
+                        name,
+                        row.description(),
+                        row.slug().equals(defaultSlug)));
             }
         }
         return rooms;
@@ -94,8 +110,9 @@ public class DirectusClient {
 
     /** The newest {@code limit} messages of the room, oldest first. */
     public List<ChatMessage> latestMessages(AccessTokenSource tokens, ChatRoom room, int limit) {
-        List<ChatMessage> newestFirst = messages(tokens, uri -> inRoom(uri, room, "filter")
-                .queryParam("sort", "-id").queryParam("limit", limit));
+        List<ChatMessage> newestFirst = messages(
+                tokens,
+                uri -> inRoom(uri, room, "filter").queryParam("sort", "-id").queryParam("limit", limit));
         Collections.reverse(newestFirst);
         return newestFirst;
     }
@@ -105,16 +122,24 @@ public class DirectusClient {
      * of them, so that paging back with the oldest id of each answer skips and repeats nothing (keyset paging).
      */
     public List<ChatMessage> messagesBefore(AccessTokenSource tokens, ChatRoom room, long beforeId, int limit) {
-        List<ChatMessage> newestFirst = messages(tokens, uri -> inRoom(uri, room, "filter")
-                .queryParam("sort", "-id").queryParam("limit", limit).queryParam("filter[id][_lt]", beforeId));
+        List<ChatMessage> newestFirst = messages(
+                tokens,
+                uri -> inRoom(uri, room, "filter")
+                        .queryParam("sort", "-id")
+                        .queryParam("limit", limit)
+                        .queryParam("filter[id][_lt]", beforeId));
         Collections.reverse(newestFirst);
         return newestFirst;
     }
 
     /** Messages of the room with an id above {@code afterId}, in id order. */
     public List<ChatMessage> messagesAfter(AccessTokenSource tokens, ChatRoom room, long afterId, int limit) {
-        return messages(tokens, uri -> inRoom(uri, room, "filter")
-                .queryParam("sort", "id").queryParam("limit", limit).queryParam("filter[id][_gt]", afterId));
+        return messages(
+                tokens,
+                uri -> inRoom(uri, room, "filter")
+                        .queryParam("sort", "id")
+                        .queryParam("limit", limit)
+                        .queryParam("filter[id][_gt]", afterId));
     }
 
     /** The messages among {@code ids} that this user may read, in id order; unreadable or deleted ones are absent. */
@@ -123,14 +148,17 @@ public class DirectusClient {
             return List.of();
         }
         String list = ids.stream().map(String::valueOf).collect(Collectors.joining(","));
-        return messages(tokens, uri -> uri.queryParam("sort", "id").queryParam("limit", ids.size())
-                .queryParam("filter[id][_in]", list));
+        return messages(
+                tokens,
+                uri -> uri.queryParam("sort", "id")
+                        .queryParam("limit", ids.size())
+                        .queryParam("filter[id][_in]", list));
     }
 
     public ChatMessage createMessage(AccessTokenSource tokens, ChatRoom room, String content) {
         // The stand-in default room (id 0, when Directus has none) posts without a room.
-        Map<String, Object> body = room.id() == 0 ? Map.of("content", content)
-                : Map.of("content", content, "room", room.id());
+        Map<String, Object> body =
+                room.id() == 0 ? Map.of("content", content) : Map.of("content", content, "room", room.id());
         return writeMessage(tokens, HttpMethod.POST, "/items/messages", body);
     }
 
@@ -144,9 +172,14 @@ public class DirectusClient {
 
     /** Deletes a message, as the user (Directus's policies decide). */
     public void deleteMessage(AccessTokenSource tokens, long id) {
-        asUser(tokens, token -> rest.send(HttpMethod.DELETE, token, uri -> uri.path("/items/messages/" + id).build(),
-                null, new ParameterizedTypeReference<Object>() {
-                }));
+        asUser(
+                tokens,
+                token -> rest.send(
+                        HttpMethod.DELETE,
+                        token,
+                        uri -> uri.path("/items/messages/" + id).build(),
+                        null,
+                        new ParameterizedTypeReference<Object>() {}));
     }
 
     /**
@@ -154,116 +187,75 @@ public class DirectusClient {
      * {@code upToId}, newest first: plain columns, no join, so a cheap read for checking what a page shows.
      */
     public List<MessageVersion> messageVersions(AccessTokenSource tokens, ChatRoom room, long upToId, int limit) {
-        List<Version> rows = asUser(tokens, token -> rest.get(token, uri -> {
-            UriBuilder query = uri.path("/items/messages").queryParam("fields", "id,date_updated")
-                    .queryParam("sort", "-id").queryParam("limit", limit).queryParam("filter[id][_lte]", upToId);
-            return (room == null ? query : inRoom(query, room, "filter")).build();
-        }, new ParameterizedTypeReference<List<Version>>() {
-        }));
+        List<Version> rows = asUser(
+                tokens,
+                token -> rest.get(
+                        token,
+                        uri -> {
+                            UriBuilder query = uri.path("/items/messages")
+                                    .queryParam("fields", "id,date_updated")
+                                    .queryParam("sort", "-id")
+                                    .queryParam("limit", limit)
+                                    .queryParam("filter[id][_lte]", upToId);
+                            return (room == null ? query : inRoom(query, room, "filter")).build();
+                        },
+                        new ParameterizedTypeReference<List<Version>>() {}));
         List<MessageVersion> versions = new ArrayList<>();
-        orEmpty(rows).stream().filter(row -> row.id() != null)
+        orEmpty(rows).stream()
+                .filter(row -> row.id() != null)
                 .forEach(row -> versions.add(new MessageVersion(row.id(), row.updatedAt())));
         return versions;
     }
 
-    /**
-     * How many messages by others each room holds above the user's read position there (0 when none is
-     * stored), in one aggregate query; rooms with none are absent.
-     */
-    public Map<Long, Integer> unreadCounts(AccessTokenSource tokens, List<ChatRoom> rooms, Map<Long, Long> readUpTo) {
-        if (rooms.isEmpty()) {
-            return Map.of();
-        }
-        List<RoomCount> groups = asUser(tokens, token -> rest.get(token, uri -> {
-            uri.path("/items/messages").queryParam("aggregate[count]", "id").queryParam("groupBy[]", "room")
-                    .queryParam("filter[user_created][_neq]", "$CURRENT_USER");
-            for (int i = 0; i < rooms.size(); i++) {
-                ChatRoom room = rooms.get(i);
-                String clause = "filter[_or][" + i + "][_and]";
-                inRoom(uri, room, clause + "[0]")
-                        .queryParam(clause + "[1][id][_gt]", readUpTo.getOrDefault(room.id(), 0L));
-            }
-            return uri.build();
-        }, new ParameterizedTypeReference<List<RoomCount>>() {
-        }));
-        ChatRoom defaultRoom = rooms.stream().filter(ChatRoom::isDefault).findFirst().orElse(null);
-        Map<Long, Integer> counts = new HashMap<>();
-        for (RoomCount group : orEmpty(groups)) {
-            if (group.room() == null && defaultRoom == null) {
-                continue;
-            }
-            counts.merge(group.room() == null ? defaultRoom.id() : group.room(), group.value(), Integer::sum);
-        }
-        return counts;
-    }
-
-    /** The user's read positions (newest message id read, by room id). */
-    public Map<Long, Long> readPositions(AccessTokenSource tokens, String userId) {
-        List<ReadPosition> rows = asUser(tokens, token -> rest.get(token, uri -> uri.path("/items/read_positions")
-                .queryParam("fields", "room,last_read").queryParam("limit", -1).queryParam("filter[user][_eq]", "{user}")
-                .build(userId), new ParameterizedTypeReference<List<ReadPosition>>() {
-                }));
-        Map<Long, Long> positions = new HashMap<>();
-        orEmpty(rows).stream().filter(row -> row.room() != null && row.lastRead() != null)
-                .forEach(row -> positions.merge(row.room(), row.lastRead(), Math::max));
-        return positions;
-    }
-
-    /**
-     * Stores the user's read position in a room (one row per user and room, keyed {@code user:room}). Updates the
-     * row, and creates it when it is not there yet; both are idempotent, so repeating them is harmless.
-     */
-    public void saveReadPosition(AccessTokenSource tokens, String userId, long roomId, long lastRead) {
-        String key = userId + ":" + roomId;
-        try {
-            asUser(tokens, token -> rest.send(HttpMethod.PATCH, token,
-                    uri -> uri.path("/items/read_positions/{key}").build(key), Map.of("last_read", lastRead),
-                    new ParameterizedTypeReference<Object>() {
-                    }));
-        }
-        catch (DirectusException e) {
-            if (!e.isForbidden() && e.status() != 404) {
-                throw e;
-            }
-            // Not there yet (Directus answers 403 for an item that does not exist).
-            asUser(tokens, token -> rest.send(HttpMethod.POST, token, uri -> uri.path("/items/read_positions").build(),
-                    Map.of("id", key, "user", userId, "room", roomId, "last_read", lastRead),
-                    new ParameterizedTypeReference<Object>() {
-                    }));
-        }
-    }
-
     /** The id of the room with this slug, or null when there is none that this user may read. */
     public Long roomId(AccessTokenSource tokens, String slug) {
-        List<Room> rows = asUser(tokens, token -> rest.get(token, uri -> uri.path("/items/rooms")
-                .queryParam("fields", "id").queryParam("limit", 1).queryParam("filter[slug][_eq]", "{slug}")
-                .build(slug), new ParameterizedTypeReference<List<Room>>() {
-                }));
+        List<Room> rows = asUser(
+                tokens,
+                token -> rest.get(
+                        token,
+                        uri -> uri.path("/items/rooms")
+                                .queryParam("fields", "id")
+                                .queryParam("limit", 1)
+                                .queryParam("filter[slug][_eq]", "{slug}")
+                                .build(slug),
+                        new ParameterizedTypeReference<List<Room>>() {}));
         return orEmpty(rows).isEmpty() ? null : rows.get(0).id();
     }
 
     private List<ChatMessage> messages(AccessTokenSource tokens, Function<UriBuilder, UriBuilder> query) {
-        List<Message> rows = asUser(tokens, token -> rest.get(token,
-                uri -> query.apply(uri.path("/items/messages").queryParam("fields", MESSAGE_FIELDS)).build(), MESSAGES));
+        List<Message> rows = asUser(
+                tokens,
+                token -> rest.get(
+                        token,
+                        uri -> query.apply(uri.path("/items/messages").queryParam("fields", MESSAGE_FIELDS))
+                                .build(),
+                        MESSAGES));
         return orEmpty(rows).stream().map(Message::toMessage).collect(Collectors.toCollection(ArrayList::new));
     }
 
-    private ChatMessage writeMessage(AccessTokenSource tokens, HttpMethod method, String path, Map<String, Object> body) {
-        Message row = asUser(tokens, token -> rest.send(method, token,
-                uri -> uri.path(path).queryParam("fields", MESSAGE_FIELDS).build(), body,
-                new ParameterizedTypeReference<Message>() {
-                }));
+    private ChatMessage writeMessage(
+            AccessTokenSource tokens, HttpMethod method, String path, Map<String, Object> body) {
+        Message row = asUser(
+                tokens,
+                token -> rest.send(
+                        method,
+                        token,
+                        uri -> uri.path(path)
+                                .queryParam("fields", MESSAGE_FIELDS)
+                                .build(),
+                        body,
+                        new ParameterizedTypeReference<Message>() {}));
         if (row == null) {
             throw new DirectusException(502, "INVALID_PAYLOAD", "Directus answered without the message");
         }
         return row.toMessage();
     }
 
-    private static <T> List<T> orEmpty(List<T> rows) {
+    static <T> List<T> orEmpty(List<T> rows) {
         return rows == null ? List.of() : rows;
     }
 
-    private static UriBuilder inRoom(UriBuilder uri, ChatRoom room, String prefix) {
+    static UriBuilder inRoom(UriBuilder uri, ChatRoom room, String prefix) {
         room.filter(prefix).forEach(uri::queryParam);
         return uri;
     }
@@ -273,8 +265,7 @@ public class DirectusClient {
         String token = tokens.accessToken();
         try {
             return call.apply(token);
-        }
-        catch (DirectusException e) {
+        } catch (DirectusException e) {
             if (!e.isTokenRefused()) {
                 throw e;
             }
@@ -283,8 +274,7 @@ public class DirectusClient {
     }
 
     /** A message's id and {@code date_updated} (null while it was never edited). */
-    public record MessageVersion(long id, Instant updatedAt) {
-    }
+    public record MessageVersion(long id, Instant updatedAt) {}
 
     /** For tests and tools: a client of the Directus at {@code url}. */
     public static DirectusClient of(URI url, java.time.Duration timeout) {

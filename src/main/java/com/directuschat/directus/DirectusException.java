@@ -6,7 +6,7 @@ import org.springframework.modulith.NamedInterface;
  * Directus refused a request or could not be reached. {@link #code()} is Directus's error code
  * ({@code INVALID_CREDENTIALS}, {@code TOKEN_EXPIRED}…), or {@code UNREACHABLE} when no answer came.
  */
-@NamedInterface({ "rest", "realtime" })
+@NamedInterface({"rest", "realtime"})
 public class DirectusException extends RuntimeException {
 
     public static final String UNREACHABLE = "UNREACHABLE";

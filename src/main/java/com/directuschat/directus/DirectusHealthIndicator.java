@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -26,8 +25,12 @@ class DirectusHealthIndicator implements HealthIndicator {
     private final Duration timeout;
 
     DirectusHealthIndicator(DirectusProperties properties) {
-        this.timeout = properties.requestTimeout().compareTo(MAX_TIMEOUT) < 0 ? properties.requestTimeout() : MAX_TIMEOUT;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        this.timeout =
+                properties.requestTimeout().compareTo(MAX_TIMEOUT) < 0 ? properties.requestTimeout() : MAX_TIMEOUT;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .build();
         String base = properties.url().toString();
         this.ping = URI.create((base.endsWith("/") ? base : base + "/") + "server/ping");
     }
@@ -35,18 +38,18 @@ class DirectusHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(ping).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(ping).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 200 && response.body().strip().equals("pong")) {
                 return Health.up().build();
             }
             return Health.down().withDetail("status", response.statusCode()).build();
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             // The class only: a message may carry the address, and details are shown to nobody anyway.
-            return Health.down().withDetail("error", e.getClass().getSimpleName()).build();
-        }
-        catch (InterruptedException e) {
+            return Health.down()
+                    .withDetail("error", e.getClass().getSimpleName())
+                    .build();
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Health.down().build();
         }

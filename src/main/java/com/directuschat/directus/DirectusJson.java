@@ -3,7 +3,6 @@ package com.directuschat.directus;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationContext;
@@ -24,13 +23,13 @@ final class DirectusJson {
     static final JsonMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             // Keys arrive as strings where Directus took them from a URL path, and bigInteger columns always do.
-            .withCoercionConfig(LogicalType.Integer,
+            .withCoercionConfig(
+                    LogicalType.Integer,
                     config -> config.setCoercion(CoercionInputShape.String, CoercionAction.TryConvert))
             .addModule(new SimpleModule("directus").addDeserializer(Instant.class, new LenientInstant()))
             .build();
 
-    private DirectusJson() {
-    }
+    private DirectusJson() {}
 
     /**
      * An ISO timestamp with an offset, or without one (a SQLite-backed Directus; those are UTC). Anything else
@@ -53,12 +52,10 @@ final class DirectusJson {
             }
             try {
                 return OffsetDateTime.parse(text).toInstant();
-            }
-            catch (DateTimeParseException e) {
+            } catch (DateTimeParseException e) {
                 try {
                     return Instant.parse(text.endsWith("Z") ? text : text + "Z");
-                }
-                catch (DateTimeParseException notATime) {
+                } catch (DateTimeParseException notATime) {
                     return null;
                 }
             }

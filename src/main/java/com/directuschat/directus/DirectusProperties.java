@@ -1,10 +1,8 @@
 package com.directuschat.directus;
 
+import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
-
-import jakarta.validation.constraints.NotNull;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.modulith.NamedInterface;
@@ -23,7 +21,9 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("directus")
 public record DirectusProperties(
-        @NotNull(message = "is not set: set DIRECTUS_URL to your Directus (or run from source for a local one)") URI url,
+        @NotNull(message = "is not set: set DIRECTUS_URL to your Directus (or run from source for a local one)")
+        URI url,
+
         @DefaultValue("10s") Duration requestTimeout,
         @DefaultValue("5s") Duration pingInterval,
         @DefaultValue("30s") Duration refreshSkew,

@@ -1,5 +1,7 @@
 package com.directuschat.directus;
 
+import com.directuschat.directus.DirectusRows.Data;
+import com.directuschat.directus.DirectusRows.Errors;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -7,7 +9,6 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.Supplier;
-
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.ResolvableType;
 import org.springframework.http.HttpMethod;
@@ -21,12 +22,8 @@ import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 import org.springframework.web.util.UriBuilder;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-
-import com.directuschat.directus.DirectusRows.Data;
-import com.directuschat.directus.DirectusRows.Errors;
 
 /**
  * The one HTTP client for Directus's REST API, as a user, an admin or anonymously: Spring's {@link RestClient} on the
@@ -59,16 +56,18 @@ public final class DirectusRest {
     /** On Boot's builder (observations, customizers); a bean of the app. {@code timeout}: of connecting and answering. */
     public static DirectusRest create(RestClient.Builder builder, URI url, Duration timeout) {
         // HTTP/1.1 only: an h2c upgrade header would be taken by Directus's WebSocket upgrade handler and hang.
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout.compareTo(MAX_CONNECT) < 0 ? timeout : MAX_CONNECT).build();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout.compareTo(MAX_CONNECT) < 0 ? timeout : MAX_CONNECT)
+                .build();
         JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(http);
         requests.setReadTimeout(timeout);
         String base = url.toString();
         URI trimmed = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
         RestClient rest = builder.baseUrl(trimmed)
                 .requestFactory(requests)
-                .configureMessageConverters(converters -> converters
-                        .withJsonConverter(new JacksonJsonHttpMessageConverter(DirectusJson.MAPPER)))
+                .configureMessageConverters(converters ->
+                        converters.withJsonConverter(new JacksonJsonHttpMessageConverter(DirectusJson.MAPPER)))
                 .defaultHeaders(headers -> headers.setAccept(java.util.List.of(MediaType.APPLICATION_JSON)))
                 .defaultStatusHandler(status -> status.isError(), DirectusRest::refusal)
                 .build();
@@ -90,7 +89,11 @@ public final class DirectusRest {
     }
 
     /** POST, PATCH or DELETE (a body is optional); never retried. Returns the answer's {@code data}, or null. */
-    public <T> T send(HttpMethod method, String token, Function<UriBuilder, URI> uri, Object body,
+    public <T> T send(
+            HttpMethod method,
+            String token,
+            Function<UriBuilder, URI> uri,
+            Object body,
             ParameterizedTypeReference<T> type) {
         return call(method, token, uri, body, type);
     }
@@ -98,15 +101,19 @@ public final class DirectusRest {
     /** Any method on a path with its query already encoded ({@code /items/x?filter=…}), as a tree. */
     public JsonNode tree(HttpMethod method, String token, String pathAndQuery, Object body) {
         URI uri = URI.create(url + pathAndQuery);
-        JsonNode data = call(method, token, builder -> uri, body, new ParameterizedTypeReference<JsonNode>() {
-        });
+        JsonNode data = call(method, token, builder -> uri, body, new ParameterizedTypeReference<JsonNode>() {});
         return data == null ? DirectusJson.MAPPER.missingNode() : data;
     }
 
-    private <T> T call(HttpMethod method, String token, Function<UriBuilder, URI> uri, Object body,
+    private <T> T call(
+            HttpMethod method,
+            String token,
+            Function<UriBuilder, URI> uri,
+            Object body,
             ParameterizedTypeReference<T> type) {
         ParameterizedTypeReference<Data<T>> envelope = ParameterizedTypeReference.forType(
-                ResolvableType.forClassWithGenerics(Data.class, ResolvableType.forType(type.getType())).getType());
+                ResolvableType.forClassWithGenerics(Data.class, ResolvableType.forType(type.getType()))
+                        .getType());
         Supplier<Data<T>> exchange = () -> {
             RestClient.RequestBodySpec request = rest.method(method).uri(uri);
             if (token != null) {
@@ -120,14 +127,17 @@ public final class DirectusRest {
         Data<T> answer;
         try {
             answer = retryingGet(method, exchange);
-        }
-        catch (ResourceAccessException e) {
-            throw new DirectusException("Directus is unreachable at " + url + " ("
-                    + (e.getCause() == null ? e : e.getCause()).getClass().getSimpleName() + ")", e);
-        }
-        catch (RestClientException e) {
+        } catch (ResourceAccessException e) {
+            throw new DirectusException(
+                    "Directus is unreachable at " + url + " ("
+                            + (e.getCause() == null ? e : e.getCause())
+                                    .getClass()
+                                    .getSimpleName() + ")",
+                    e);
+        } catch (RestClientException e) {
             // A proxy's HTML error page, for example.
-            throw new DirectusException(502, "INVALID_RESPONSE", "Directus answered something unreadable: " + e.getMessage());
+            throw new DirectusException(
+                    502, "INVALID_RESPONSE", "Directus answered something unreadable: " + e.getMessage());
         }
         return answer == null ? null : answer.data();
     }
@@ -135,9 +145,9 @@ public final class DirectusRest {
     private static <T> T retryingGet(HttpMethod method, Supplier<T> exchange) {
         try {
             return exchange.get();
-        }
-        catch (ResourceAccessException e) {
-            if (!HttpMethod.GET.equals(method) || !(e.getCause() instanceof IOException)
+        } catch (ResourceAccessException e) {
+            if (!HttpMethod.GET.equals(method)
+                    || !(e.getCause() instanceof IOException)
                     || e.getCause() instanceof HttpTimeoutException) {
                 throw e;
             }
@@ -151,12 +161,15 @@ public final class DirectusRest {
         Errors.Error error = null;
         try {
             Errors errors = DirectusJson.MAPPER.readValue(response.getBody(), Errors.class);
-            error = errors == null || errors.errors() == null || errors.errors().isEmpty() ? null : errors.errors().get(0);
-        }
-        catch (JacksonException e) {
+            error = errors == null || errors.errors() == null || errors.errors().isEmpty()
+                    ? null
+                    : errors.errors().get(0);
+        } catch (JacksonException e) {
             // not JSON: a proxy's error page
         }
-        String code = error == null || error.extensions() == null ? null : error.extensions().code();
+        String code = error == null || error.extensions() == null
+                ? null
+                : error.extensions().code();
         String message = error == null ? null : error.message();
         throw new DirectusException(status, code, message != null ? message : "Directus answered HTTP " + status);
     }

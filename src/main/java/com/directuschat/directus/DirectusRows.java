@@ -1,10 +1,8 @@
 package com.directuschat.directus;
 
-import java.time.Instant;
-
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
+import java.time.Instant;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -13,24 +11,22 @@ import tools.jackson.databind.JsonNode;
  */
 final class DirectusRows {
 
-    private DirectusRows() {
-    }
+    private DirectusRows() {}
 
     /** {@code {"data": …}}, the envelope of every Directus answer. */
-    record Data<T>(T data) {
-    }
+    record Data<T>(T data) {}
 
     /** {@code {"errors": [{"message": …, "extensions": {"code": …}}]}}. */
     record Errors(java.util.List<Error> errors) {
 
-        record Error(String message, Extensions extensions) {
-        }
+        record Error(String message, Extensions extensions) {}
 
-        record Extensions(String code) {
-        }
+        record Extensions(String code) {}
     }
 
-    record Tokens(@JsonProperty("access_token") String accessToken, @JsonProperty("refresh_token") String refreshToken,
+    record Tokens(
+            @JsonProperty("access_token") String accessToken,
+            @JsonProperty("refresh_token") String refreshToken,
             Long expires) {
 
         AuthTokens toTokens() {
@@ -38,7 +34,10 @@ final class DirectusRows {
         }
     }
 
-    record User(String id, String email, @JsonProperty("first_name") String firstName,
+    record User(
+            String id,
+            String email,
+            @JsonProperty("first_name") String firstName,
             @JsonProperty("last_name") String lastName) {
 
         DirectusUser toUser() {
@@ -47,11 +46,13 @@ final class DirectusRows {
     }
 
     /** A many-to-one to {@code directus_users}: the key alone when the user is not readable, else the row. */
-    record UserRef(String id, @JsonProperty("first_name") String firstName, @JsonProperty("last_name") String lastName) {
+    record UserRef(
+            String id,
+            @JsonProperty("first_name") String firstName,
+            @JsonProperty("last_name") String lastName) {
 
         @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
-        UserRef {
-        }
+        UserRef {}
 
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
         static UserRef key(String id) {
@@ -59,24 +60,34 @@ final class DirectusRows {
         }
     }
 
-    record Message(Long id, String content, @JsonProperty("date_created") Instant createdAt,
-            @JsonProperty("user_created") UserRef author, Long room, @JsonProperty("date_updated") Instant updatedAt) {
+    record Message(
+            Long id,
+            String content,
+            @JsonProperty("date_created") Instant createdAt,
+            @JsonProperty("user_created") UserRef author,
+            Long room,
+            @JsonProperty("date_updated") Instant updatedAt) {
 
         ChatMessage toMessage() {
             if (id == null) {
                 throw new DirectusException(502, "INVALID_PAYLOAD", "Directus sent a message without an id");
             }
-            return new ChatMessage(id, content, createdAt, author == null ? null : author.id(),
-                    author == null ? null : author.firstName(), author == null ? null : author.lastName(), room,
+            return new ChatMessage(
+                    id,
+                    content,
+                    createdAt,
+                    author == null ? null : author.id(),
+                    author == null ? null : author.firstName(),
+                    author == null ? null : author.lastName(),
+                    room,
                     updatedAt);
         }
     }
 
-    record Room(Long id, String slug, String name, String description) {
-    }
+    record Room(Long id, String slug, String name, String description) {}
 
-    record ReadPosition(Long room, @JsonProperty("last_read") Long lastRead) {
-    }
+    record ReadPosition(
+            Long room, @JsonProperty("last_read") Long lastRead) {}
 
     /** One group of an aggregate count: {@code count} is a number, or {@code {"id": n}} per counted field. */
     record RoomCount(Long room, JsonNode count) {
@@ -90,12 +101,12 @@ final class DirectusRows {
     record Presence(String id, Long room, UserRef user) {
 
         PresenceRow toRow() {
-            return user == null ? new PresenceRow(id, room, null, null, null)
+            return user == null
+                    ? new PresenceRow(id, room, null, null, null)
                     : new PresenceRow(id, room, user.id(), user.firstName(), user.lastName());
         }
     }
 
     /** A message's id and version, as an update event and the version check read them. */
-    record Version(Long id, @JsonProperty("date_updated") Instant updatedAt) {
-    }
+    record Version(Long id, @JsonProperty("date_updated") Instant updatedAt) {}
 }

@@ -4,5 +4,4 @@ import org.springframework.modulith.NamedInterface;
 
 /** The logged-in user as Directus knows them. */
 @NamedInterface("rest")
-public record DirectusUser(String id, String email, String firstName, String lastName) {
-}
+public record DirectusUser(String id, String email, String firstName, String lastName) {}

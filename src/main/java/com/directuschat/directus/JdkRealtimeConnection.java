@@ -28,7 +28,8 @@ final class JdkRealtimeConnection implements RealtimeConnection {
     static Opener opener(HttpClient http, URI url, Duration connectTimeout) {
         return listener -> {
             JdkRealtimeConnection connection = new JdkRealtimeConnection(listener);
-            return http.newWebSocketBuilder().connectTimeout(connectTimeout)
+            return http.newWebSocketBuilder()
+                    .connectTimeout(connectTimeout)
                     .buildAsync(url, connection.new Frames())
                     .thenApply(ws -> connection);
         };
@@ -41,7 +42,8 @@ final class JdkRealtimeConnection implements RealtimeConnection {
     @Override
     public synchronized void send(String text) {
         WebSocket ws = socket;
-        sendChain = sendChain.handle((ok, error) -> null)
+        sendChain = sendChain
+                .handle((ok, error) -> null)
                 .thenCompose(ignored -> ws.sendText(text, true))
                 .whenComplete((ok, error) -> {
                     if (error != null) {
@@ -54,7 +56,8 @@ final class JdkRealtimeConnection implements RealtimeConnection {
     @Override
     public synchronized void close() {
         WebSocket ws = socket;
-        ws.sendClose(WebSocket.NORMAL_CLOSURE, "session ended").orTimeout(2, TimeUnit.SECONDS)
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "session ended")
+                .orTimeout(2, TimeUnit.SECONDS)
                 .whenComplete((ok, error) -> ws.abort());
     }
 
@@ -86,8 +89,7 @@ final class JdkRealtimeConnection implements RealtimeConnection {
             if (last && partial.isEmpty()) {
                 // The usual whole frame: no copy, and the builder keeps no capacity from a large one.
                 deliver(data.toString());
-            }
-            else {
+            } else {
                 partial.append(data);
                 if (last) {
                     String text = partial.toString();

@@ -11,8 +11,7 @@ public final class KeepAlive {
     static final String PROPERTY = "jdk.httpclient.keepalive.timeout";
     static final String SECONDS = "3";
 
-    private KeepAlive() {
-    }
+    private KeepAlive() {}
 
     /** Sets the JDK client's pool timeout, unless the operator set one. */
     public static void apply() {

@@ -10,7 +10,11 @@ import java.time.Duration;
  */
 final class Liveness {
 
-    enum Action { PING, DEAD, WAIT }
+    enum Action {
+        PING,
+        DEAD,
+        WAIT
+    }
 
     private final long interval;
     private final long pongTimeout;

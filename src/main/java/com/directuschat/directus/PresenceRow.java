@@ -7,5 +7,4 @@ import org.springframework.modulith.NamedInterface;
  * whose instance id ends {@code key}. The names are null when the user is not readable.
  */
 @NamedInterface("rest")
-public record PresenceRow(String key, Long room, String userId, String firstName, String lastName) {
-}
+public record PresenceRow(String key, Long room, String userId, String firstName, String lastName) {}

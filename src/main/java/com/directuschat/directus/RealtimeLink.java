@@ -1,13 +1,5 @@
 package com.directuschat.directus;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.HashSet;
-import java.util.Set;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.directuschat.directus.RealtimeProtocol.AuthOk;
 import com.directuschat.directus.RealtimeProtocol.AuthRefused;
 import com.directuschat.directus.RealtimeProtocol.Created;
@@ -18,6 +10,12 @@ import com.directuschat.directus.RealtimeProtocol.SubscribeRefused;
 import com.directuschat.directus.RealtimeProtocol.Subscribed;
 import com.directuschat.directus.RealtimeProtocol.Updated;
 import com.directuschat.directus.RealtimeTimers.Cancellable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One open socket's life, from auth to its end: authenticate, subscribe, ping ({@link Liveness}), re-authenticate
@@ -39,6 +37,7 @@ final class RealtimeLink {
     private boolean subscribed;
     /** Subscriptions (create, update, delete) whose init has not come yet; live when none is left. */
     private final Set<String> awaitingInit = new HashSet<>();
+
     private boolean stopped;
     private int authFailures;
     private long pings;
@@ -47,8 +46,15 @@ final class RealtimeLink {
     private Cancellable progressTimer = Cancellable.NONE;
     private Cancellable livenessTimer = Cancellable.NONE;
 
-    RealtimeLink(RealtimeSession session, RealtimeConnection connection, String token, AccessTokenSource tokens,
-            RealtimeListener listener, RealtimeTimers timers, DirectusProperties properties, String uid) {
+    RealtimeLink(
+            RealtimeSession session,
+            RealtimeConnection connection,
+            String token,
+            AccessTokenSource tokens,
+            RealtimeListener listener,
+            RealtimeTimers timers,
+            DirectusProperties properties,
+            String uid) {
         this.session = session;
         this.connection = connection;
         this.token = token;
@@ -84,51 +90,44 @@ final class RealtimeLink {
         Inbound frame = RealtimeProtocol.parse(text);
         if (frame instanceof Ping) {
             connection.send(RealtimeProtocol.pong());
-        }
-        else if (frame instanceof AuthOk) {
+        } else if (frame instanceof AuthOk) {
             onAuthenticated();
-        }
-        else if (frame instanceof AuthRefused refused) {
+        } else if (frame instanceof AuthRefused refused) {
             onAuthRefused(refused.code());
-        }
-        else if (frame instanceof Subscribed init && ours(init.uid())) {
+        } else if (frame instanceof Subscribed init && ours(init.uid())) {
             awaitingInit.remove(init.uid() == null ? uid : init.uid());
             if (!subscribed && awaitingInit.isEmpty()) {
                 progressTimer.cancel();
                 subscribed = true;
                 session.subscribed();
             }
-        }
-        else if (frame instanceof Created created && ours(created.uid())) {
+        } else if (frame instanceof Created created && ours(created.uid())) {
             created.ids().forEach(listener::onMessageCreated);
             skipped(created.unreadable());
-        }
-        else if (frame instanceof Updated updated && ours(updated.uid())) {
+        } else if (frame instanceof Updated updated && ours(updated.uid())) {
             updated.items().forEach(item -> listener.onMessageUpdated(item.id(), item.updatedAt()));
             skipped(updated.unreadable());
-        }
-        else if (frame instanceof Deleted deleted && ours(deleted.uid())) {
+        } else if (frame instanceof Deleted deleted && ours(deleted.uid())) {
             if (!deleted.ids().isEmpty()) {
                 listener.onMessagesDeleted(deleted.ids());
             }
             skipped(deleted.unreadable());
-        }
-        else if (frame instanceof SubscribeRefused refused) {
+        } else if (frame instanceof SubscribeRefused refused) {
             log.info("Directus refused the messages subscription: {}", refused.code());
             if ("FORBIDDEN".equals(refused.code())) {
                 session.forbidden();
             }
-        }
-        else if (frame instanceof RealtimeProtocol.Error error) {
+        } else if (frame instanceof RealtimeProtocol.Error error) {
             log.warn("Directus realtime error: {} {}", error.code(), error.message());
-        }
-        else if (frame instanceof RealtimeProtocol.Unreadable) {
+        } else if (frame instanceof RealtimeProtocol.Unreadable) {
             log.warn("Ignoring a realtime frame that is not JSON");
         }
     }
 
     private boolean ours(String frameUid) {
-        return frameUid == null || uid.equals(frameUid) || (uid + RealtimeProtocol.UPDATES).equals(frameUid)
+        return frameUid == null
+                || uid.equals(frameUid)
+                || (uid + RealtimeProtocol.UPDATES).equals(frameUid)
                 || (uid + RealtimeProtocol.DELETES).equals(frameUid);
     }
 
@@ -155,8 +154,7 @@ final class RealtimeLink {
             connection.send(RealtimeProtocol.subscribeUpdates(uid));
             connection.send(RealtimeProtocol.subscribeDeletes(uid));
             expectAnswer();
-        }
-        else {
+        } else {
             progressTimer.cancel();
             // Events evaluated while the token was expired went out with public permissions and were dropped.
             listener.onLive();
@@ -185,12 +183,10 @@ final class RealtimeLink {
         String next;
         try {
             next = refused ? tokens.refreshAfterRejection(rejected) : tokens.accessToken();
-        }
-        catch (DirectusException e) {
+        } catch (DirectusException e) {
             if (e.isTokenRefused()) {
                 session.authLost();
-            }
-            else {
+            } else {
                 session.drop(this, "No token for the realtime re-authentication (" + e.code() + ")");
             }
             return;
@@ -221,8 +217,9 @@ final class RealtimeLink {
         progressTimer = timers.schedule(Duration.ofMillis(timeout), () -> {
             synchronized (session) {
                 if (!stopped) {
-                    session.drop(this, "Directus did not answer the realtime "
-                            + (subscribed ? "re-authentication" : "handshake"));
+                    session.drop(
+                            this,
+                            "Directus did not answer the realtime " + (subscribed ? "re-authentication" : "handshake"));
                 }
             }
         });

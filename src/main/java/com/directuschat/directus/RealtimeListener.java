@@ -2,7 +2,6 @@ package com.directuschat.directus;
 
 import java.time.Instant;
 import java.util.List;
-
 import org.springframework.modulith.NamedInterface;
 
 /** Receives what one {@link RealtimeSession} sees. Called from the WebSocket's thread; do not block. */
@@ -19,12 +18,10 @@ public interface RealtimeListener {
      * One call per item of an update event. {@code updatedAt} is the item's {@code date_updated} as Directus read
      * it for this user (its version), or null when unknown.
      */
-    default void onMessageUpdated(long id, Instant updatedAt) {
-    }
+    default void onMessageUpdated(long id, Instant updatedAt) {}
 
     /** One call per delete event, with the deleted ids (Directus sends them as numbers or strings). */
-    default void onMessagesDeleted(List<Long> ids) {
-    }
+    default void onMessagesDeleted(List<Long> ids) {}
 
     void onStateChanged(RealtimeSession.State state);
 

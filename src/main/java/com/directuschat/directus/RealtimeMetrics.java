@@ -1,10 +1,9 @@
 package com.directuschat.directus;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The realtime sessions' meters, so that operators see sockets held and how often they reconnect. */
 final class RealtimeMetrics {
@@ -18,9 +17,11 @@ final class RealtimeMetrics {
                 .description("Directus realtime sessions open (one socket per login with a tab open)")
                 .register(registry);
         this.connects = Counter.builder("directus.realtime.connects")
-                .description("Realtime socket connect attempts, first ones and reconnects").register(registry);
+                .description("Realtime socket connect attempts, first ones and reconnects")
+                .register(registry);
         this.reconnects = Counter.builder("directus.realtime.reconnects")
-                .description("Realtime socket connect attempts after a lost or failed socket").register(registry);
+                .description("Realtime socket connect attempts after a lost or failed socket")
+                .register(registry);
     }
 
     void opened() {

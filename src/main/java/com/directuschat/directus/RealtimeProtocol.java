@@ -1,12 +1,10 @@
 package com.directuschat.directus;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.annotation.JsonCreator;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,75 +23,59 @@ final class RealtimeProtocol {
     private static final Map<String, Object> UPDATE_QUERY = Map.of("fields", List.of("id", "date_updated"));
     /** Suffixes of the update and delete subscriptions' uids; the create subscription has the base uid. */
     static final String UPDATES = ".update";
+
     static final String DELETES = ".delete";
 
     /** A frame from Directus. */
-    sealed interface Inbound {
-    }
+    sealed interface Inbound {}
 
-    record AuthOk() implements Inbound {
-    }
+    record AuthOk() implements Inbound {}
 
     /** {@code code} is Directus's error code, e.g. {@code TOKEN_EXPIRED}; may be null. */
-    record AuthRefused(String code) implements Inbound {
-    }
+    record AuthRefused(String code) implements Inbound {}
 
     /** The subscription {@code uid} is live ({@code event: init}). */
-    record Subscribed(String uid) implements Inbound {
-    }
+    record Subscribed(String uid) implements Inbound {}
 
     /** Items created; {@code ids} holds the readable ids, {@code unreadable} counts the items without one. */
-    record Created(String uid, List<Long> ids, int unreadable) implements Inbound {
-    }
+    record Created(String uid, List<Long> ids, int unreadable) implements Inbound {}
 
     /** Items updated: each readable id with its {@code date_updated} (null when unreadable or unset). */
-    record Updated(String uid, List<Version> items, int unreadable) implements Inbound {
-    }
+    record Updated(String uid, List<Version> items, int unreadable) implements Inbound {}
 
     /** Items deleted: Directus sends the keys themselves, as numbers or as strings (from a URL path). */
-    record Deleted(String uid, List<Long> ids, int unreadable) implements Inbound {
-    }
+    record Deleted(String uid, List<Long> ids, int unreadable) implements Inbound {}
 
     /** An updated item's id and its {@code date_updated}. */
-    record Version(long id, Instant updatedAt) {
-    }
+    record Version(long id, Instant updatedAt) {}
 
-    record SubscribeRefused(String uid, String code) implements Inbound {
-    }
+    record SubscribeRefused(String uid, String code) implements Inbound {}
 
     /** Directus's heartbeat: answer with {@link #pong()}. */
-    record Ping() implements Inbound {
-    }
+    record Ping() implements Inbound {}
 
     /** The answer to our {@link #ping(String)}. */
-    record Pong(String uid) implements Inbound {
-    }
+    record Pong(String uid) implements Inbound {}
 
     /** Any other frame with {@code status: error}. */
-    record Error(String type, String code, String message) implements Inbound {
-    }
+    record Error(String type, String code, String message) implements Inbound {}
 
     /** Valid JSON we have no use for (other subscription events, other types). */
-    record Other(String type) implements Inbound {
-    }
+    record Other(String type) implements Inbound {}
 
     /** Not a JSON object. */
-    record Unreadable() implements Inbound {
-    }
+    record Unreadable() implements Inbound {}
 
-    private RealtimeProtocol() {
-    }
+    private RealtimeProtocol() {}
 
     /** Any frame, as Directus sends it; {@code data} differs by event, so it stays a tree until the event is known. */
-    private record Frame(String type, String status, String uid, String event, FrameError error, JsonNode data) {
-    }
+    private record Frame(String type, String status, String uid, String event, FrameError error, JsonNode data) {}
 
     /** Directus's {@code error}: an object with a code, or (from some code paths) just a message. */
     private record FrameError(String code, String message) {
 
         @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
-        FrameError {
-        }
+        FrameError {}
 
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
         static FrameError of(String message) {
@@ -105,8 +87,7 @@ final class RealtimeProtocol {
         Frame frame;
         try {
             frame = JSON.readValue(text, Frame.class);
-        }
-        catch (JacksonException e) {
+        } catch (JacksonException e) {
             return new Unreadable();
         }
         if (frame == null) {
@@ -121,8 +102,13 @@ final class RealtimeProtocol {
             case "pong" -> new Pong(frame.uid());
             case "subscribe" -> error ? new SubscribeRefused(frame.uid(), code) : new Other(type);
             case "subscription" -> subscription(frame);
-            default -> error ? new Error(type, code, frame.error() == null ? null : frame.error().message())
-                    : new Other(type);
+            default ->
+                error
+                        ? new Error(
+                                type,
+                                code,
+                                frame.error() == null ? null : frame.error().message())
+                        : new Other(type);
         };
     }
 
@@ -132,7 +118,10 @@ final class RealtimeProtocol {
             case "init" -> new Subscribed(uid);
             case "create" -> {
                 List<Long> ids = new ArrayList<>();
-                int unreadable = items(frame.data(), item -> ids.add(id(JSON.treeToValue(item, DirectusRows.Version.class).id())));
+                int unreadable = items(
+                        frame.data(),
+                        item -> ids.add(id(JSON.treeToValue(item, DirectusRows.Version.class)
+                                .id())));
                 yield new Created(uid, List.copyOf(ids), unreadable);
             }
             case "update" -> {
@@ -146,9 +135,15 @@ final class RealtimeProtocol {
             // The keys themselves, e.g. ["12","13"] or [12]; an object with an id is taken too.
             case "delete" -> {
                 List<Long> ids = new ArrayList<>();
-                int unreadable = items(frame.data(), key -> ids.add(id(key.isObject()
-                        ? JSON.treeToValue(key, DirectusRows.Version.class).id()
-                        : key.isNumber() || key.isString() ? JSON.treeToValue(key, Long.class) : null)));
+                int unreadable = items(
+                        frame.data(),
+                        key -> ids.add(id(
+                                key.isObject()
+                                        ? JSON.treeToValue(key, DirectusRows.Version.class)
+                                                .id()
+                                        : key.isNumber() || key.isString()
+                                                ? JSON.treeToValue(key, Long.class)
+                                                : null)));
                 yield new Deleted(uid, List.copyOf(ids), unreadable);
             }
             default -> new Other("subscription");
@@ -157,14 +152,14 @@ final class RealtimeProtocol {
 
     /** Each item of {@code data} (a list, or one value) to {@code reader}; returns how many it could not read. */
     private static int items(JsonNode data, java.util.function.Consumer<JsonNode> reader) {
-        Iterable<JsonNode> items = data == null || data.isNull() || data.isMissingNode() ? List.of()
+        Iterable<JsonNode> items = data == null || data.isNull() || data.isMissingNode()
+                ? List.of()
                 : data.isArray() ? data : List.of(data);
         int unreadable = 0;
         for (JsonNode item : items) {
             try {
                 reader.accept(item);
-            }
-            catch (RuntimeException e) {
+            } catch (RuntimeException e) {
                 unreadable++;
             }
         }
@@ -183,14 +178,32 @@ final class RealtimeProtocol {
     }
 
     static String subscribe(String uid) {
-        return write(Map.of("type", "subscribe", "collection", "messages", "event", "create",
-                "query", SUBSCRIPTION_QUERY, "uid", uid));
+        return write(Map.of(
+                "type",
+                "subscribe",
+                "collection",
+                "messages",
+                "event",
+                "create",
+                "query",
+                SUBSCRIPTION_QUERY,
+                "uid",
+                uid));
     }
 
     /** Updates of messages, with their version; under {@code uid + UPDATES}. */
     static String subscribeUpdates(String uid) {
-        return write(Map.of("type", "subscribe", "collection", "messages", "event", "update",
-                "query", UPDATE_QUERY, "uid", uid + UPDATES));
+        return write(Map.of(
+                "type",
+                "subscribe",
+                "collection",
+                "messages",
+                "event",
+                "update",
+                "query",
+                UPDATE_QUERY,
+                "uid",
+                uid + UPDATES));
     }
 
     /** Deletes of messages (their keys); under {@code uid + DELETES}. */

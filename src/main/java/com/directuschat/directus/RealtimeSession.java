@@ -1,14 +1,12 @@
 package com.directuschat.directus;
 
+import com.directuschat.directus.RealtimeTimers.Cancellable;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.modulith.NamedInterface;
-
-import com.directuschat.directus.RealtimeTimers.Cancellable;
 
 /**
  * One user's Directus realtime session, supervised: opens a socket ({@link RealtimeConnection}) and hands it to a
@@ -22,7 +20,14 @@ public final class RealtimeSession implements AutoCloseable {
      * OFFLINE: several reconnects in a row failed; still retrying. FORBIDDEN: Directus refused the
      * subscription (the user's policy cannot read messages); nothing will arrive.
      */
-    public enum State { CONNECTING, LIVE, RECONNECTING, OFFLINE, FORBIDDEN, CLOSED }
+    public enum State {
+        CONNECTING,
+        LIVE,
+        RECONNECTING,
+        OFFLINE,
+        FORBIDDEN,
+        CLOSED
+    }
 
     private static final int ATTEMPTS_BEFORE_OFFLINE = 3;
 
@@ -49,8 +54,14 @@ public final class RealtimeSession implements AutoCloseable {
     private Cancellable watchdog = Cancellable.NONE;
     private Cancellable reconnectTimer = Cancellable.NONE;
 
-    RealtimeSession(RealtimeConnection.Opener opener, DirectusProperties properties, AccessTokenSource tokens,
-            RealtimeListener listener, RealtimeTimers timers, Backoff backoff, RealtimeMetrics metrics) {
+    RealtimeSession(
+            RealtimeConnection.Opener opener,
+            DirectusProperties properties,
+            AccessTokenSource tokens,
+            RealtimeListener listener,
+            RealtimeTimers timers,
+            Backoff backoff,
+            RealtimeMetrics metrics) {
         this.opener = opener;
         this.properties = properties;
         this.tokens = tokens;
@@ -86,8 +97,7 @@ public final class RealtimeSession implements AutoCloseable {
         String token;
         try {
             token = tokens.accessToken();
-        }
-        catch (DirectusException e) {
+        } catch (DirectusException e) {
             synchronized (this) {
                 if (connectGeneration != generation) {
                     return;
@@ -96,8 +106,7 @@ public final class RealtimeSession implements AutoCloseable {
             }
             if (e.isTokenRefused()) {
                 authLost();
-            }
-            else {
+            } else {
                 scheduleReconnect();
             }
             return;
@@ -124,8 +133,7 @@ public final class RealtimeSession implements AutoCloseable {
         if (error != null) {
             if (attempt == ATTEMPTS_BEFORE_OFFLINE) {
                 log.info("Realtime session {} cannot reach Directus ({}); still retrying", uid, error.toString());
-            }
-            else {
+            } else {
                 log.debug("Realtime connect failed: {}", error.toString());
             }
             scheduleReconnect();
@@ -183,12 +191,22 @@ public final class RealtimeSession implements AutoCloseable {
             return;
         }
         long idleMs = TimeUnit.NANOSECONDS.toMillis(timers.nanoTime() - lastProgressNanos);
-        long limit = 3 * Math.max(properties.requestTimeout().toMillis(), properties.reconnectMaxDelay().toMillis()) + 1000;
+        Duration slowest = properties.requestTimeout().compareTo(properties.reconnectMaxDelay()) > 0
+                ? properties.requestTimeout()
+                : properties.reconnectMaxDelay();
+        long limit = 3 * slowest.toMillis() + 1000;
         if (idleMs < limit) {
             return;
         }
-        log.info("Realtime session {} made no progress for {} ms (state {}, connecting {}, socket {}, subscribed {}); "
-                + "starting over", uid, idleMs, state, connecting, connection != null, link != null && link.subscribed());
+        log.info(
+                "Realtime session {} made no progress for {} ms (state {}, connecting {}, socket {}, subscribed {}); "
+                        + "starting over",
+                uid,
+                idleMs,
+                state,
+                connecting,
+                connection != null,
+                link != null && link.subscribed());
         generation++;
         connecting = false;
         lastProgressNanos = timers.nanoTime();

@@ -1,14 +1,12 @@
 package com.directuschat.directus;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.Random;
-
-import io.micrometer.core.instrument.MeterRegistry;
-
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.modulith.NamedInterface;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
@@ -32,8 +30,10 @@ public class RealtimeSessionFactory implements DisposableBean {
     public RealtimeSessionFactory(DirectusProperties properties, MeterRegistry meters) {
         this.properties = properties;
         this.metrics = new RealtimeMetrics(meters);
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(properties.requestTimeout()).build();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(properties.requestTimeout())
+                .build();
         this.opener = JdkRealtimeConnection.opener(http, properties.websocketUrl(), properties.requestTimeout());
     }
 

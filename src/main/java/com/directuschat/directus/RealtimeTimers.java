@@ -24,7 +24,7 @@ interface RealtimeTimers {
 
     interface Cancellable {
 
-        Cancellable NONE = () -> { };
+        Cancellable NONE = () -> {};
 
         void cancel();
     }
@@ -45,8 +45,8 @@ interface RealtimeTimers {
 
             @Override
             public Cancellable schedule(Duration delay, Runnable task) {
-                ScheduledFuture<?> future = timer.schedule(() -> worker.execute(task), Math.max(0, delay.toNanos()),
-                        TimeUnit.NANOSECONDS);
+                ScheduledFuture<?> future =
+                        timer.schedule(() -> worker.execute(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
                 return () -> future.cancel(false);
             }
 

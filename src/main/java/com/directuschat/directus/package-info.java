@@ -1,10 +1,12 @@
 /**
  * Directus as the chat sees it, and nothing else: REST (named interface {@code rest}: DirectusClient,
- * DirectusPresence, DirectusRest and their records) and the realtime WebSocket (named interface {@code realtime}:
+ * DirectusPresence, DirectusReadPositions, DirectusRest and their records) and the realtime WebSocket (named interface {@code realtime}:
  * RealtimeSession and its factory). Depends on no other module; the development Directus runner is the nested
  * module {@code directus.local}.
  */
-@ApplicationModule(displayName = "Directus", allowedDependencies = {})
+@ApplicationModule(
+        displayName = "Directus",
+        allowedDependencies = {})
 package com.directuschat.directus;
 
 import org.springframework.modulith.ApplicationModule;

@@ -1,5 +1,7 @@
 package com.directuschat.presence;
 
+import com.directuschat.directus.AccessTokenSource;
+import com.directuschat.directus.PresenceRow;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -16,13 +18,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.LongConsumer;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.TaskScheduler;
-
-import com.directuschat.directus.AccessTokenSource;
-import com.directuschat.directus.PresenceRow;
 
 /**
  * Who is online, per room, across every instance of the chat server. Directus holds the truth: while a user has a
@@ -49,7 +47,8 @@ public final class Presence {
     }
 
     private static final Logger log = LoggerFactory.getLogger(Presence.class);
-    private static final Comparator<String> BY_NAME = String.CASE_INSENSITIVE_ORDER.thenComparing(Comparator.naturalOrder());
+    private static final Comparator<String> BY_NAME =
+            String.CASE_INSENSITIVE_ORDER.thenComparing(Comparator.naturalOrder());
 
     private final PresenceWriter writer;
     private final PresenceProperties properties;
@@ -64,6 +63,7 @@ public final class Presence {
     private final Map<PresenceEntry.Key, PresenceEntry> entries = new HashMap<>();
     /** Rows to delete, with the tokens of their user. */
     private final Map<String, AccessTokenSource> deletes = new LinkedHashMap<>();
+
     private final RemotePresence remote;
     private final Map<Long, List<String>> published = new HashMap<>();
 
@@ -171,7 +171,8 @@ public final class Presence {
                 return;
             }
             if (scheduler != null && !properties.leaveGrace().isZero()) {
-                entry.removal = scheduler.schedule(() -> remove(entry), clock.instant().plus(properties.leaveGrace()));
+                entry.removal =
+                        scheduler.schedule(() -> remove(entry), clock.instant().plus(properties.leaveGrace()));
                 return;
             }
         }
@@ -204,8 +205,7 @@ public final class Presence {
             for (LongConsumer listener : listeners) {
                 try {
                     listener.accept(room);
-                }
-                catch (RuntimeException e) {
+                } catch (RuntimeException e) {
                     log.warn("A presence listener failed: {}", e.toString());
                 }
             }
@@ -229,8 +229,7 @@ public final class Presence {
             if (sendDeletes(now) && sendHeartbeats(now)) {
                 poll(now);
             }
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             log.warn("Presence update failed: {}", e.toString());
         }
     }
@@ -273,7 +272,10 @@ public final class Presence {
                 rooms.add(entry.key.room());
                 // Any user online here may read the list; a few candidates, in case a login just ended.
                 if (logins.size() < 3) {
-                    logins.addAll(logins(entry).stream().filter(t -> !logins.contains(t)).limit(3 - logins.size()).toList());
+                    logins.addAll(logins(entry).stream()
+                            .filter(t -> !logins.contains(t))
+                            .limit(3 - logins.size())
+                            .toList());
                 }
             }
         }

@@ -1,14 +1,12 @@
 package com.directuschat.presence;
 
+import com.directuschat.directus.DirectusPresence;
 import java.time.Clock;
 import java.util.concurrent.Executor;
-
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.TaskScheduler;
-
-import com.directuschat.directus.DirectusPresence;
 
 /**
  * Presence runs on Boot's own pools: its timers on the {@code taskScheduler} (which {@code @EnableScheduling} on the
@@ -19,10 +17,13 @@ import com.directuschat.directus.DirectusPresence;
 class PresenceConfiguration {
 
     @Bean(destroyMethod = "close")
-    Presence presence(DirectusPresence directus, PresenceProperties properties, TaskScheduler taskScheduler,
+    Presence presence(
+            DirectusPresence directus,
+            PresenceProperties properties,
+            TaskScheduler taskScheduler,
             @Qualifier("applicationTaskExecutor") Executor executor) {
-        Presence presence = new Presence(PresenceStore.of(directus), properties, taskScheduler, executor,
-                Clock.systemUTC());
+        Presence presence =
+                new Presence(PresenceStore.of(directus), properties, taskScheduler, executor, Clock.systemUTC());
         presence.start();
         return presence;
     }

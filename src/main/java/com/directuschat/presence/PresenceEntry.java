@@ -1,12 +1,11 @@
 package com.directuschat.presence;
 
+import com.directuschat.directus.AccessTokenSource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import com.directuschat.directus.AccessTokenSource;
 
 /**
  * A user in a room on this instance: their tabs here, and the state of this instance's row. Fields without
@@ -14,8 +13,7 @@ import com.directuschat.directus.AccessTokenSource;
  */
 final class PresenceEntry {
 
-    record Key(String user, long room) {
-    }
+    record Key(String user, long room) {}
 
     final Key key;
     final String row;
@@ -23,6 +21,7 @@ final class PresenceEntry {
     String name;
     /** Whether a heartbeat was ever tried: only then may a row exist to delete. */
     boolean attempted;
+
     AccessTokenSource lastTokens;
     ScheduledFuture<?> removal;
     volatile Instant nextBeat;

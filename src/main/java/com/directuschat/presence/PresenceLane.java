@@ -27,8 +27,7 @@ final class PresenceLane {
         }
         try {
             io.execute(this::drain);
-        }
-        catch (RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             requests.set(0);
         }
     }
@@ -42,8 +41,7 @@ final class PresenceLane {
         do {
             seen = requests.get();
             cycle.run();
-        }
-        while (requests.addAndGet(-seen) != 0 && !closed);
+        } while (requests.addAndGet(-seen) != 0 && !closed);
         if (closed) {
             requests.set(0);
         }

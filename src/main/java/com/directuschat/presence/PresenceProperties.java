@@ -1,7 +1,6 @@
 package com.directuschat.presence;
 
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -24,9 +23,13 @@ public record PresenceProperties(
         @DefaultValue("5s") Duration leaveGrace) {
 
     public PresenceProperties {
-        if (heartbeatInterval.isNegative() || heartbeatInterval.isZero() || pollInterval.isNegative()
-                || pollInterval.isZero() || leaveGrace.isNegative()) {
-            throw new IllegalArgumentException("chat.presence: intervals must be positive and leave-grace not negative");
+        if (heartbeatInterval.isNegative()
+                || heartbeatInterval.isZero()
+                || pollInterval.isNegative()
+                || pollInterval.isZero()
+                || leaveGrace.isNegative()) {
+            throw new IllegalArgumentException(
+                    "chat.presence: intervals must be positive and leave-grace not negative");
         }
         if (expiry.compareTo(heartbeatInterval) <= 0) {
             throw new IllegalArgumentException("chat.presence.expiry (" + expiry + ") must be longer than"

@@ -1,12 +1,11 @@
 package com.directuschat.presence;
 
-import java.time.Duration;
-import java.util.Collection;
-import java.util.List;
-
 import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.DirectusPresence;
 import com.directuschat.directus.PresenceRow;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 
 /** The presence rows in Directus, always as the user whose row it is (or, to read, as any user online here). */
 interface PresenceStore {

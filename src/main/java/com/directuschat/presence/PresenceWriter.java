@@ -1,5 +1,8 @@
 package com.directuschat.presence;
 
+import com.directuschat.directus.AccessTokenSource;
+import com.directuschat.directus.DirectusException;
+import com.directuschat.directus.PresenceRow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -7,13 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import com.directuschat.directus.AccessTokenSource;
-import com.directuschat.directus.DirectusException;
-import com.directuschat.directus.PresenceRow;
 
 /**
  * This instance's writes of presence rows to Directus, and what an outage means for them: each call reports
@@ -43,8 +41,7 @@ final class PresenceWriter {
         for (Map.Entry<String, AccessTokenSource> row : rows.entrySet()) {
             try {
                 store.delete(row.getValue(), row.getKey());
-            }
-            catch (DirectusException e) {
+            } catch (DirectusException e) {
                 if (isOutage(e)) {
                     pause(now, e);
                     return false;
@@ -61,8 +58,7 @@ final class PresenceWriter {
             try {
                 write(entry, tokens);
                 break;
-            }
-            catch (DirectusException e) {
+            } catch (DirectusException e) {
                 if (isOutage(e)) {
                     pause(now, e);
                     return false;
@@ -86,8 +82,7 @@ final class PresenceWriter {
                 List<PresenceRow> rows = store.live(tokens, rooms, properties.expiry());
                 reachable();
                 return rows;
-            }
-            catch (DirectusException e) {
+            } catch (DirectusException e) {
                 if (isOutage(e)) {
                     pause(now, e);
                     return null;
@@ -106,22 +101,19 @@ final class PresenceWriter {
         if (entry.created) {
             try {
                 store.touch(tokens, entry.row);
-            }
-            catch (DirectusException e) {
+            } catch (DirectusException e) {
                 if (!e.isForbidden() || e.isTokenRefused()) {
                     throw e;
                 }
                 // Gone: deleted by a leave that raced with this tab, or expired and cleaned up.
                 store.create(tokens, entry.row, entry.key.room());
             }
-        }
-        else {
+        } else {
             if (!entry.cleaned) {
                 try {
                     // Rows this user left behind on instances that stopped without leaving.
                     store.deleteStale(tokens, properties.expiry());
-                }
-                catch (DirectusException e) {
+                } catch (DirectusException e) {
                     if (isOutage(e) || e.isTokenRefused()) {
                         throw e;
                     }
@@ -131,8 +123,7 @@ final class PresenceWriter {
             }
             try {
                 store.create(tokens, entry.row, entry.key.room());
-            }
-            catch (DirectusException e) {
+            } catch (DirectusException e) {
                 if (!"RECORD_NOT_UNIQUE".equals(e.code())) {
                     throw e;
                 }
@@ -151,7 +142,8 @@ final class PresenceWriter {
 
     private void warnRefused(String key, String what, DirectusException e) {
         if (refusedOnce.add(key)) {
-            log.warn("Directus refused {} ({} {}); is the presence collection provisioned?", what, e.status(), e.code());
+            log.warn(
+                    "Directus refused {} ({} {}); is the presence collection provisioned?", what, e.status(), e.code());
         }
     }
 
@@ -161,11 +153,14 @@ final class PresenceWriter {
 
     private void pause(Instant now, DirectusException e) {
         Duration pause = properties.pollInterval().compareTo(properties.heartbeatInterval()) < 0
-                ? properties.pollInterval() : properties.heartbeatInterval();
+                ? properties.pollInterval()
+                : properties.heartbeatInterval();
         pausedUntil = now.plus(pause);
         if (unreachable.compareAndSet(false, true)) {
-            log.warn("Directus is unreachable ({}); presence keeps the last known list and retries every {} s",
-                    e.code(), pause.toSeconds());
+            log.warn(
+                    "Directus is unreachable ({}); presence keeps the last known list and retries every {} s",
+                    e.code(),
+                    pause.toSeconds());
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.directuschat.presence;
 
+import com.directuschat.directus.PresenceRow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -7,8 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import com.directuschat.directus.PresenceRow;
 
 /**
  * Who the other instances list, as of the last poll, and when the next poll is due. Not thread-safe: guarded by
@@ -22,6 +21,7 @@ final class RemotePresence {
     private final Duration pollInterval;
     /** room → user id → name. */
     private Map<Long, Map<String, String>> users = Map.of();
+
     private Set<Long> polledRooms = Set.of();
     private Instant nextPoll = Instant.MIN;
 
@@ -54,7 +54,10 @@ final class RemotePresence {
     Set<Long> replace(List<PresenceRow> rows, Set<Long> rooms) {
         Map<Long, Map<String, String>> found = new HashMap<>();
         for (PresenceRow row : rows) {
-            if (row.room() == null || row.userId() == null || row.key() == null || row.key().endsWith(ownSuffix)) {
+            if (row.room() == null
+                    || row.userId() == null
+                    || row.key() == null
+                    || row.key().endsWith(ownSuffix)) {
                 continue;
             }
             found.computeIfAbsent(row.room(), room -> new HashMap<>()).put(row.userId(), name(row));
@@ -68,7 +71,8 @@ final class RemotePresence {
 
     private static String name(PresenceRow row) {
         String name = ((row.firstName() == null ? "" : row.firstName().trim()) + " "
-                + (row.lastName() == null ? "" : row.lastName().trim())).trim();
+                        + (row.lastName() == null ? "" : row.lastName().trim()))
+                .trim();
         return name.isEmpty() ? UNKNOWN_USER : name;
     }
 }

@@ -11,18 +11,75 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The chat's collections in Directus (rooms, messages, presence, read positions), their fields and relations:
- * the schema half of {@link DirectusProvisioner}. Only creates what is missing.
+ * the schema half of {@link DirectusProvisioner}. Only creates what is missing. Fields are written as the JSON
+ * Directus's {@code /fields} API takes, so they read as its documentation does.
  */
 final class ChatSchema {
 
     private static final Logger log = LoggerFactory.getLogger(ChatSchema.class);
+
+    private static final JsonNode ID = json("""
+            {"field": "id", "type": "integer",
+             "meta": {"hidden": true, "readonly": true, "interface": "input"},
+             "schema": {"is_primary_key": true, "has_auto_increment": true}}""");
+
+    private static final List<JsonNode> MESSAGE_FIELDS =
+            List.of(ID, json("""
+                    {"field": "content", "type": "text", "meta": {"interface": "input-multiline"}, "schema": {}}"""), json("""
+                    {"field": "user_created", "type": "uuid",
+                     "meta": {"special": ["user-created"], "interface": "select-dropdown-m2o",
+                              "readonly": true, "hidden": true},
+                     "schema": {}}"""), json("""
+                    {"field": "date_created", "type": "timestamp",
+                     "meta": {"special": ["date-created"], "interface": "datetime", "readonly": true, "hidden": true},
+                     "schema": {}}"""), json("""
+                    {"field": "date_updated", "type": "timestamp",
+                     "meta": {"special": ["date-updated"], "interface": "datetime", "readonly": true, "hidden": true,
+                              "note": "Set when a message is edited"},
+                     "schema": {}}"""), json("""
+                    {"field": "room", "type": "integer",
+                     "meta": {"interface": "select-dropdown-m2o", "note": "Empty means the general room"},
+                     "schema": {}}"""));
+
+    private static final List<JsonNode> ROOM_FIELDS = List.of(json("""
+                    {"field": "name", "type": "string", "meta": {"interface": "input", "required": true},
+                     "schema": {"is_nullable": false, "max_length": 80}}"""), json("""
+                    {"field": "slug", "type": "string",
+                     "meta": {"interface": "input", "required": true,
+                              "note": "The room's URL: lowercase letters, digits and dashes"},
+                     "schema": {"is_nullable": false, "is_unique": true, "max_length": 64}}"""), json("""
+                    {"field": "description", "type": "text", "meta": {"interface": "input-multiline"}, "schema": {}}"""));
+
+    private static final JsonNode READ_POSITION_KEY = json("""
+            {"field": "id", "type": "string", "meta": {"hidden": true, "interface": "input"},
+             "schema": {"is_primary_key": true, "length": 80, "has_auto_increment": false}}""");
+
+    private static final List<JsonNode> READ_POSITION_FIELDS = List.of(json("""
+                    {"field": "user", "type": "uuid", "meta": {"interface": "input"}, "schema": {}}"""), json("""
+                    {"field": "room", "type": "integer", "meta": {"interface": "input"}, "schema": {}}"""), json("""
+                    {"field": "last_read", "type": "bigInteger",
+                     "meta": {"interface": "input", "note": "Id of the newest message read"}, "schema": {}}"""));
+
+    private static final JsonNode PRESENCE_KEY = json("""
+            {"field": "id", "type": "string", "meta": {"readonly": true, "interface": "input"},
+             "schema": {"is_primary_key": true, "length": 128, "has_auto_increment": false}}""");
+
+    private static final List<JsonNode> PRESENCE_FIELDS = List.of(PRESENCE_KEY, json("""
+                    {"field": "user", "type": "uuid",
+                     "meta": {"special": ["user-created"], "interface": "select-dropdown-m2o", "readonly": true},
+                     "schema": {}}"""), json("""
+                    {"field": "room", "type": "integer", "meta": {"interface": "select-dropdown-m2o"}, "schema": {}}"""), json("""
+                    {"field": "seen", "type": "timestamp",
+                     "meta": {"special": ["date-created", "date-updated"], "interface": "datetime", "readonly": true,
+                              "note": "Last heartbeat, by Directus's clock"},
+                     "schema": {}}"""));
 
     private final DirectusAdminClient client;
 
@@ -31,52 +88,25 @@ final class ChatSchema {
     }
 
     void ensureMessagesCollection() {
-        if (client.find("/collections/" + MESSAGES).isEmpty()) {
-            log.info("Creating collection {}", MESSAGES);
-            client.post("/collections", Map.of(
-                    "collection", MESSAGES,
-                    "meta", Map.of("icon", "chat", "note", "Chat messages (created by directus-chat)"),
-                    "schema", Map.of(),
-                    "fields", List.of(idField())));
-        }
-        Set<String> existing = fieldNames();
-        for (Map<String, Object> field : List.of(idField(), contentField(), userCreatedField(), dateCreatedField(),
-                dateUpdatedField(), roomField())) {
-            if (!existing.contains((String) field.get("field"))) {
-                log.info("Creating field {}.{}", MESSAGES, field.get("field"));
-                client.post("/fields/" + MESSAGES, field);
-            }
-        }
-        ensureRelation(MESSAGES, "user_created", "directus_users");
-        ensureRelation(MESSAGES, "room", ROOMS);
+        ensureCollection(MESSAGES, Map.of("icon", "chat", "note", "Chat messages (created by directus-chat)"), ID);
+        ensureFields(MESSAGES, MESSAGE_FIELDS);
+        ensureRelation(MESSAGES, "user_created", "directus_users", "SET NULL");
+        ensureRelation(MESSAGES, "room", ROOMS, "SET NULL");
     }
 
     /** Rooms: a name, a unique slug for the URL, an optional description. */
     void ensureRoomsCollection() {
-        if (client.find("/collections/" + ROOMS).isEmpty()) {
-            log.info("Creating collection {}", ROOMS);
-            client.post("/collections", Map.of(
-                    "collection", ROOMS,
-                    "meta", Map.of("icon", "forum", "note", "Chat rooms (created by directus-chat)",
-                            "display_template", "{{name}}"),
-                    "schema", Map.of(),
-                    "fields", List.of(idField())));
-        }
-        Set<String> existing = fieldNames(ROOMS);
-        for (Map<String, Object> field : List.of(
-                Map.of("field", "name", "type", "string", "meta", Map.of("interface", "input", "required", true),
-                        "schema", Map.of("is_nullable", false, "max_length", 80)),
-                Map.of("field", "slug", "type", "string",
-                        "meta", Map.of("interface", "input", "required", true, "note",
-                                "The room's URL: lowercase letters, digits and dashes"),
-                        "schema", Map.of("is_nullable", false, "is_unique", true, "max_length", 64)),
-                Map.of("field", "description", "type", "text", "meta", Map.of("interface", "input-multiline"),
-                        "schema", Map.of()))) {
-            if (!existing.contains((String) field.get("field"))) {
-                log.info("Creating field {}.{}", ROOMS, field.get("field"));
-                client.post("/fields/" + ROOMS, field);
-            }
-        }
+        ensureCollection(
+                ROOMS,
+                Map.of(
+                        "icon",
+                        "forum",
+                        "note",
+                        "Chat rooms (created by directus-chat)",
+                        "display_template",
+                        "{{name}}"),
+                ID);
+        ensureFields(ROOMS, ROOM_FIELDS);
     }
 
     /**
@@ -84,28 +114,14 @@ final class ChatSchema {
      * that a repeated create cannot make a second row.
      */
     void ensureReadPositionsCollection() {
-        if (client.find("/collections/" + READ_POSITIONS).isEmpty()) {
-            log.info("Creating collection {}", READ_POSITIONS);
-            client.post("/collections", Map.of(
-                    "collection", READ_POSITIONS,
-                    "meta", Map.of("icon", "mark_chat_read", "hidden", true,
-                            "note", "Read positions of chat users (created by directus-chat)"),
-                    "schema", Map.of(),
-                    "fields", List.of(Map.of("field", "id", "type", "string",
-                            "meta", Map.of("hidden", true, "interface", "input"),
-                            "schema", Map.of("is_primary_key", true, "length", 80, "has_auto_increment", false)))));
-        }
-        Set<String> existing = fieldNames(READ_POSITIONS);
-        for (Map<String, Object> field : List.of(
-                Map.of("field", "user", "type", "uuid", "meta", Map.of("interface", "input"), "schema", Map.of()),
-                Map.of("field", "room", "type", "integer", "meta", Map.of("interface", "input"), "schema", Map.of()),
-                Map.of("field", "last_read", "type", "bigInteger", "meta", Map.of("interface", "input",
-                        "note", "Id of the newest message read"), "schema", Map.of()))) {
-            if (!existing.contains((String) field.get("field"))) {
-                log.info("Creating field {}.{}", READ_POSITIONS, field.get("field"));
-                client.post("/fields/" + READ_POSITIONS, field);
-            }
-        }
+        ensureCollection(
+                READ_POSITIONS,
+                Map.of(
+                        "icon", "mark_chat_read",
+                        "hidden", true,
+                        "note", "Read positions of chat users (created by directus-chat)"),
+                READ_POSITION_KEY);
+        ensureFields(READ_POSITIONS, READ_POSITION_FIELDS);
     }
 
     /**
@@ -121,46 +137,41 @@ final class ChatSchema {
         Map<String, Object> untracked = new LinkedHashMap<>();
         untracked.put("accountability", null);
         if (collection.isEmpty()) {
-            log.info("Creating collection {}", PRESENCE);
             Map<String, Object> meta = new LinkedHashMap<>(untracked);
             meta.put("icon", "sensors");
-            meta.put("note", "Who is online, per room; rows are refreshed while a chat tab is open (created by directus-chat)");
-            client.post("/collections", Map.of("collection", PRESENCE, "meta", meta, "schema", Map.of(),
-                    "fields", List.of(presenceKeyField())));
-        }
-        else if (!collection.get().path("meta").path("accountability").isNull()) {
+            meta.put(
+                    "note",
+                    "Who is online, per room; rows are refreshed while a chat tab is open (created by directus-chat)");
+            ensureCollection(PRESENCE, meta, PRESENCE_KEY);
+        } else if (!collection.get().path("meta").path("accountability").isNull()) {
             log.info("Turning off activity tracking of {}", PRESENCE);
             client.patch("/collections/" + PRESENCE, Map.of("meta", untracked));
         }
-        Set<String> existing = fieldNames(PRESENCE);
-        for (Map<String, Object> field : List.of(presenceKeyField(),
-                Map.of("field", "user", "type", "uuid",
-                        "meta", Map.of("special", List.of("user-created"), "interface", "select-dropdown-m2o",
-                                "readonly", true),
-                        "schema", Map.of()),
-                Map.of("field", "room", "type", "integer",
-                        "meta", Map.of("interface", "select-dropdown-m2o"), "schema", Map.of()),
-                Map.of("field", "seen", "type", "timestamp",
-                        "meta", Map.of("special", List.of("date-created", "date-updated"), "interface", "datetime",
-                                "readonly", true, "note", "Last heartbeat, by Directus's clock"),
-                        "schema", Map.of()))) {
-            if (!existing.contains((String) field.get("field"))) {
-                log.info("Creating field {}.{}", PRESENCE, field.get("field"));
-                client.post("/fields/" + PRESENCE, field);
-            }
-        }
+        ensureFields(PRESENCE, PRESENCE_FIELDS);
         ensureRelation(PRESENCE, "user", "directus_users", "CASCADE");
         ensureRelation(PRESENCE, "room", ROOMS, "CASCADE");
     }
 
-    private static Map<String, Object> presenceKeyField() {
-        return Map.of("field", "id", "type", "string",
-                "meta", Map.of("readonly", true, "interface", "input"),
-                "schema", Map.of("is_primary_key", true, "length", 128, "has_auto_increment", false));
+    private void ensureCollection(String collection, Map<String, Object> meta, JsonNode primaryKey) {
+        if (client.find("/collections/" + collection).isEmpty()) {
+            log.info("Creating collection {}", collection);
+            client.post(
+                    "/collections",
+                    Map.of("collection", collection, "meta", meta, "schema", Map.of(), "fields", List.of(primaryKey)));
+        }
     }
 
-    private void ensureRelation(String collection, String field, String related) {
-        ensureRelation(collection, field, related, "SET NULL");
+    private void ensureFields(String collection, List<JsonNode> fields) {
+        Set<String> existing = new HashSet<>();
+        client.get("/fields/" + collection)
+                .forEach(f -> existing.add(f.path("field").asString()));
+        for (JsonNode field : fields) {
+            String name = field.path("field").asString();
+            if (!existing.contains(name)) {
+                log.info("Creating field {}.{}", collection, name);
+                client.post("/fields/" + collection, field);
+            }
+        }
     }
 
     private void ensureRelation(String collection, String field, String related, String onDelete) {
@@ -169,55 +180,16 @@ final class ChatSchema {
                 return;
             }
         }
-        client.post("/relations", Map.of("collection", collection, "field", field,
-                "related_collection", related, "schema", Map.of("on_delete", onDelete)));
+        client.post(
+                "/relations",
+                Map.of(
+                        "collection", collection,
+                        "field", field,
+                        "related_collection", related,
+                        "schema", Map.of("on_delete", onDelete)));
     }
 
-    private Set<String> fieldNames() {
-        return fieldNames(MESSAGES);
-    }
-
-    private Set<String> fieldNames(String collection) {
-        Set<String> names = new HashSet<>();
-        client.get("/fields/" + collection).forEach(f -> names.add(f.path("field").asString()));
-        return names;
-    }
-
-    private static Map<String, Object> idField() {
-        return Map.of("field", "id", "type", "integer",
-                "meta", Map.of("hidden", true, "readonly", true, "interface", "input"),
-                "schema", Map.of("is_primary_key", true, "has_auto_increment", true));
-    }
-
-    private static Map<String, Object> contentField() {
-        return Map.of("field", "content", "type", "text",
-                "meta", Map.of("interface", "input-multiline"), "schema", Map.of());
-    }
-
-    private static Map<String, Object> userCreatedField() {
-        return Map.of("field", "user_created", "type", "uuid",
-                "meta", Map.of("special", List.of("user-created"), "interface", "select-dropdown-m2o",
-                        "readonly", true, "hidden", true),
-                "schema", Map.of());
-    }
-
-    private static Map<String, Object> dateCreatedField() {
-        return Map.of("field", "date_created", "type", "timestamp",
-                "meta", Map.of("special", List.of("date-created"), "interface", "datetime",
-                        "readonly", true, "hidden", true),
-                "schema", Map.of());
-    }
-
-    private static Map<String, Object> dateUpdatedField() {
-        return Map.of("field", "date_updated", "type", "timestamp",
-                "meta", Map.of("special", List.of("date-updated"), "interface", "datetime",
-                        "readonly", true, "hidden", true, "note", "Set when a message is edited"),
-                "schema", Map.of());
-    }
-
-    private static Map<String, Object> roomField() {
-        return Map.of("field", "room", "type", "integer",
-                "meta", Map.of("interface", "select-dropdown-m2o", "note", "Empty means the general room"),
-                "schema", Map.of());
+    private static JsonNode json(String text) {
+        return JsonMapper.shared().readTree(text);
     }
 }

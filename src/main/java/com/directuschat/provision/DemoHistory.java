@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -39,21 +38,19 @@ import tools.jackson.databind.JsonNode;
 public final class DemoHistory {
 
     /** A room to create; general is also created by {@link DirectusProvisioner#provision()}. */
-    public record Room(String slug, String name, String description) {
-    }
+    public record Room(String slug, String name, String description) {}
 
     /** One message to create, at {@code at}. */
-    public record Seed(String room, ChatUser author, String content, Instant at) {
-    }
+    public record Seed(String room, ChatUser author, String content, Instant at) {}
 
-    record Conversation(String room, List<Line> lines) {
-    }
+    record Conversation(String room, List<Line> lines) {}
 
-    record Line(ChatUser author, String content) {
-    }
+    record Line(ChatUser author, String content) {}
 
     public static final List<Room> ROOMS = List.of(
-            new Room(DirectusProvisioner.DEFAULT_ROOM, "General",
+            new Room(
+                    DirectusProvisioner.DEFAULT_ROOM,
+                    "General",
                     "Everything else. Messages posted without a room land here."),
             new Room("random", "Random", "Off topic: links, pets, books and weekend plans."),
             new Room("dev", "Dev", "Builds, bugs and code review of the chat itself."));
@@ -63,6 +60,7 @@ public final class DemoHistory {
     private static final LocalTime DAY_END = LocalTime.of(23, 0);
     /** Always active, whatever the hour: so "Today" has messages even right after midnight. */
     private static final Duration RECENT = Duration.ofMinutes(75);
+
     private static final Duration NEWEST_AGE = Duration.ofMinutes(2);
     private static final Duration LAST_CONVERSATION = Duration.ofMinutes(15);
     private static final long RANDOM_SEED = 20261128L;
@@ -80,7 +78,9 @@ public final class DemoHistory {
     int seed(DirectusProvisioner provisioner, Instant now, ZoneId zone) {
         StampedFields stamps = new StampedFields(client);
         Map<String, List<String>> specials = stamps.currentRepaired();
-        if (client.get("/items/" + DirectusProvisioner.MESSAGES + "?fields=id&limit=1").size() > 0) {
+        if (client.get("/items/" + DirectusProvisioner.MESSAGES + "?fields=id&limit=1")
+                        .size()
+                > 0) {
             return 0;
         }
         Map<String, Long> rooms = new HashMap<>();
@@ -90,13 +90,21 @@ public final class DemoHistory {
         Map<String, String> authors = demoUserIds();
         List<Map<String, Object>> items = new ArrayList<>();
         for (Seed seed : plan(now, zone)) {
-            items.add(Map.of("content", seed.content(), "room", rooms.get(seed.room()),
-                    "user_created", authors.get(seed.author().email().toLowerCase(Locale.ROOT)),
-                    "date_created", seed.at().toString()));
+            items.add(Map.of(
+                    "content",
+                    seed.content(),
+                    "room",
+                    rooms.get(seed.room()),
+                    "user_created",
+                    authors.get(seed.author().email().toLowerCase(Locale.ROOT)),
+                    "date_created",
+                    seed.at().toString()));
         }
-        JsonNode created = stamps.offDuring(specials,
-                () -> client.post("/items/" + DirectusProvisioner.MESSAGES + "?fields=id", items));
-        log.info("Seeded the demo history: {} messages in rooms {}", created.size(),
+        JsonNode created = stamps.offDuring(
+                specials, () -> client.post("/items/" + DirectusProvisioner.MESSAGES + "?fields=id", items));
+        log.info(
+                "Seeded the demo history: {} messages in rooms {}",
+                created.size(),
                 ROOMS.stream().map(Room::slug).toList());
         return created.size();
     }
@@ -106,7 +114,9 @@ public final class DemoHistory {
         List<Conversation> conversations = conversations();
         Instant end = now.minus(NEWEST_AGE).truncatedTo(ChronoUnit.SECONDS);
         List<Instant[]> active = activeIntervals(end.minus(SPAN).plus(NEWEST_AGE), end, zone);
-        long activeSeconds = active.stream().mapToLong(i -> Duration.between(i[0], i[1]).toSeconds()).sum();
+        long activeSeconds = active.stream()
+                .mapToLong(i -> Duration.between(i[0], i[1]).toSeconds())
+                .sum();
         long slot = activeSeconds / conversations.size();
         Random random = new Random(RANDOM_SEED);
         List<Seed> seeds = new ArrayList<>();
@@ -159,7 +169,8 @@ public final class DemoHistory {
     private static List<Instant[]> activeIntervals(Instant from, Instant to, ZoneId zone) {
         List<Instant[]> intervals = new ArrayList<>();
         Instant recent = to.minus(RECENT);
-        for (LocalDate day = LocalDate.ofInstant(from, zone); !day.isAfter(LocalDate.ofInstant(to, zone));
+        for (LocalDate day = LocalDate.ofInstant(from, zone);
+                !day.isAfter(LocalDate.ofInstant(to, zone));
                 day = day.plusDays(1)) {
             Instant start = max(day.atTime(DAY_START).atZone(zone).toInstant(), from);
             Instant stop = min(day.atTime(DAY_END).atZone(zone).toInstant(), recent);
@@ -167,7 +178,8 @@ public final class DemoHistory {
                 intervals.add(new Instant[] {start, stop});
             }
         }
-        Instant recentStart = intervals.isEmpty() ? recent : max(recent, intervals.get(intervals.size() - 1)[1]);
+        Instant recentStart =
+                intervals.isEmpty() ? recent : max(recent, intervals.get(intervals.size() - 1)[1]);
         intervals.add(new Instant[] {recentStart, to});
         return intervals;
     }
@@ -195,7 +207,8 @@ public final class DemoHistory {
 
     static List<Conversation> conversations() {
         Map<String, ChatUser> authors = new HashMap<>();
-        ChatUser.DEMO_USERS.forEach(u -> authors.put(u.email().substring(0, u.email().indexOf('@')), u));
+        ChatUser.DEMO_USERS.forEach(u ->
+                authors.put(u.email().substring(0, u.email().indexOf('@')), u));
         List<String> slugs = ROOMS.stream().map(Room::slug).toList();
         List<Conversation> conversations = new ArrayList<>();
         try (InputStream in = DemoHistory.class.getResourceAsStream(RESOURCE)) {
@@ -234,10 +247,14 @@ public final class DemoHistory {
     }
 
     private Map<String, String> demoUserIds() {
-        List<String> emails = ChatUser.DEMO_USERS.stream().map(u -> u.email().toLowerCase(Locale.ROOT)).toList();
+        List<String> emails = ChatUser.DEMO_USERS.stream()
+                .map(u -> u.email().toLowerCase(Locale.ROOT))
+                .toList();
         Map<String, String> ids = new HashMap<>();
         client.get("/users?fields=id,email&" + DirectusAdminClient.filter(Map.of("email", Map.of("_in", emails))))
-                .forEach(u -> ids.put(u.path("email").asString().toLowerCase(Locale.ROOT), u.path("id").asString()));
+                .forEach(u -> ids.put(
+                        u.path("email").asString().toLowerCase(Locale.ROOT),
+                        u.path("id").asString()));
         for (String email : emails) {
             if (!ids.containsKey(email)) {
                 throw new ProvisionException("Demo user " + email + " is missing; provision with demo users first");

@@ -1,19 +1,16 @@
 package com.directuschat.provision;
 
+import com.directuschat.directus.DirectusException;
+import com.directuschat.directus.DirectusRest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.springframework.http.HttpMethod;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import com.directuschat.directus.DirectusException;
-import com.directuschat.directus.DirectusRest;
 
 /**
  * Directus's REST API with admin rights, for provisioning and test fixtures: schema answers are read as trees (their
@@ -46,8 +43,7 @@ public final class DirectusAdminClient {
         DirectusAdminClient client = forToken(url, token);
         try {
             client.get("/users/me?fields=id");
-        }
-        catch (DirectusException e) {
+        } catch (DirectusException e) {
             throw refused(url, e);
         }
         return client;
@@ -57,16 +53,17 @@ public final class DirectusAdminClient {
     public static DirectusAdminClient login(String url, String email, String password) {
         try {
             return forToken(url, accessToken(url, email, password));
-        }
-        catch (DirectusException e) {
+        } catch (DirectusException e) {
             throw refused(url, e);
         }
     }
 
     /** An access token for any user, from {@code POST /auth/login}; a 401 is a {@link DirectusException}. */
     public static String accessToken(String url, String email, String password) {
-        return forToken(url, null).post("/auth/login", Map.of("email", email, "password", password))
-                .path("access_token").asString();
+        return forToken(url, null)
+                .post("/auth/login", Map.of("email", email, "password", password))
+                .path("access_token")
+                .asString();
     }
 
     private static RuntimeException refused(String url, DirectusException e) {
@@ -93,8 +90,7 @@ public final class DirectusAdminClient {
     public Optional<JsonNode> find(String path) {
         try {
             return Optional.of(get(path));
-        }
-        catch (DirectusException e) {
+        } catch (DirectusException e) {
             if (e.status() == 403 || e.status() == 404) {
                 return Optional.empty();
             }
@@ -123,13 +119,12 @@ public final class DirectusAdminClient {
     private JsonNode send(HttpMethod method, String path, Object body) {
         try {
             return rest.tree(method, token, path, body);
-        }
-        catch (DirectusException e) {
+        } catch (DirectusException e) {
             if (e.status() == 0) {
                 throw e;
             }
-            throw new DirectusException(e.status(), e.code(),
-                    method + " " + path + " -> " + e.status() + ": " + e.getMessage());
+            throw new DirectusException(
+                    e.status(), e.code(), method + " " + path + " -> " + e.status() + ": " + e.getMessage());
         }
     }
 }

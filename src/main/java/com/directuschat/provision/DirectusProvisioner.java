@@ -1,12 +1,11 @@
 package com.directuschat.provision;
 
+import com.directuschat.directus.DirectusException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import com.directuschat.directus.DirectusException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -30,8 +29,8 @@ public final class DirectusProvisioner {
      * One permission; {@code restrictedFields} and the item {@code filter} (null: all items) are tried first, and
      * relaxed one after the other when an unlicensed Directus refuses them ({@code RESOURCE_RESTRICTED}).
      */
-    public record PermissionSpec(String collection, String action, List<String> restrictedFields,
-            Map<String, Object> filter) {
+    public record PermissionSpec(
+            String collection, String action, List<String> restrictedFields, Map<String, Object> filter) {
 
         public PermissionSpec(String collection, String action, List<String> restrictedFields) {
             this(collection, action, restrictedFields, null);
@@ -40,11 +39,11 @@ public final class DirectusProvisioner {
 
     /** Items whose author is the user asking: the rule for editing and deleting one's own messages. */
     static final Map<String, Object> READ_POSITIONS_OWN = Map.of("user", Map.of("_eq", "$CURRENT_USER"));
+
     static final Map<String, Object> OWN_ITEMS = Map.of("user_created", Map.of("_eq", "$CURRENT_USER"));
 
     /** Ids of the policy and role that chat users get. */
-    public record ChatAccess(String policyId, String roleId) {
-    }
+    public record ChatAccess(String policyId, String roleId) {}
 
     static final List<PermissionSpec> CHAT_PERMISSIONS = List.of(
             new PermissionSpec(MESSAGES, "create", List.of("content", "room")),
@@ -84,8 +83,10 @@ public final class DirectusProvisioner {
         schema.ensurePresenceCollection();
         ensureRoom(DEFAULT_ROOM, "General", "Everything else. Messages posted without a room land here.");
         schema.ensureReadPositionsCollection();
-        String policyId = ensurePolicy(CHAT_USERS,
-                java.util.stream.Stream.concat(CHAT_PERMISSIONS.stream(), PRESENCE_PERMISSIONS.stream()).toList());
+        String policyId = ensurePolicy(
+                CHAT_USERS,
+                java.util.stream.Stream.concat(CHAT_PERMISSIONS.stream(), PRESENCE_PERMISSIONS.stream())
+                        .toList());
         String roleId = ensureRole(CHAT_USERS, policyId);
         log.info("Directus at {} is provisioned for the chat", client.url());
         return new ChatAccess(policyId, roleId);
@@ -109,8 +110,8 @@ public final class DirectusProvisioner {
 
     /** The room with this slug, created when missing; returns its id. */
     public long ensureRoom(String slug, String name, String description) {
-        JsonNode found = client.get("/items/" + ROOMS + "?fields=id&" + DirectusAdminClient.filter(
-                Map.of("slug", Map.of("_eq", slug))));
+        JsonNode found = client.get(
+                "/items/" + ROOMS + "?fields=id&" + DirectusAdminClient.filter(Map.of("slug", Map.of("_eq", slug))));
         if (found.size() > 0) {
             return found.get(0).path("id").asLong();
         }
@@ -124,20 +125,24 @@ public final class DirectusProvisioner {
 
     /** A policy without app or admin access, with the given permissions added where missing. */
     public String ensurePolicy(String name, List<PermissionSpec> permissions) {
-        JsonNode found = client.get("/policies?fields=id&" + DirectusAdminClient.filter(
-                Map.of("name", Map.of("_eq", name))));
+        JsonNode found =
+                client.get("/policies?fields=id&" + DirectusAdminClient.filter(Map.of("name", Map.of("_eq", name))));
         String policyId;
         if (found.size() > 0) {
             policyId = found.get(0).path("id").asString();
         } else {
             log.info("Creating policy {}", name);
-            policyId = client.post("/policies", Map.of("name", name, "icon", "chat",
-                    "app_access", false, "admin_access", false)).path("id").asString();
+            policyId = client.post(
+                            "/policies",
+                            Map.of("name", name, "icon", "chat", "app_access", false, "admin_access", false))
+                    .path("id")
+                    .asString();
         }
         Set<String> existing = new java.util.HashSet<>();
-        client.get("/permissions?fields=collection,action&" + DirectusAdminClient.filter(
-                        Map.of("policy", Map.of("_eq", policyId))))
-                .forEach(p -> existing.add(p.path("collection").asString() + ":" + p.path("action").asString()));
+        client.get("/permissions?fields=collection,action&"
+                        + DirectusAdminClient.filter(Map.of("policy", Map.of("_eq", policyId))))
+                .forEach(p -> existing.add(
+                        p.path("collection").asString() + ":" + p.path("action").asString()));
         for (PermissionSpec spec : permissions) {
             if (!existing.contains(spec.collection() + ":" + spec.action())) {
                 createPermission(policyId, spec);
@@ -168,8 +173,12 @@ public final class DirectusProvisioner {
             body.put("fields", List.of("*"));
             try {
                 client.post("/permissions", body);
-                log.warn("Directus refused restricting {} {} to fields {} (RESOURCE_RESTRICTED, needs a licence);"
-                        + " allowing all fields instead", spec.collection(), spec.action(), spec.restrictedFields());
+                log.warn(
+                        "Directus refused restricting {} {} to fields {} (RESOURCE_RESTRICTED, needs a licence);"
+                                + " allowing all fields instead",
+                        spec.collection(),
+                        spec.action(),
+                        spec.restrictedFields());
                 return;
             } catch (DirectusException e) {
                 if (!"RESOURCE_RESTRICTED".equals(e.code()) || !body.containsKey("permissions")) {
@@ -179,10 +188,16 @@ public final class DirectusProvisioner {
         }
         body.remove("permissions");
         client.post("/permissions", body);
-        log.warn("Directus refused the rule {} for {} {} (RESOURCE_RESTRICTED, needs a licence); allowing it on all"
-                + " items{} instead. directus-chat still lets users {} only their own {} rows, but a user who calls"
-                + " Directus directly can {} anyone's.", spec.filter(), spec.collection(), spec.action(),
-                List.of("*").equals(spec.restrictedFields()) ? "" : " and all fields", spec.action(), spec.collection(),
+        log.warn(
+                "Directus refused the rule {} for {} {} (RESOURCE_RESTRICTED, needs a licence); allowing it on all"
+                        + " items{} instead. directus-chat still lets users {} only their own {} rows, but a user who calls"
+                        + " Directus directly can {} anyone's.",
+                spec.filter(),
+                spec.collection(),
+                spec.action(),
+                List.of("*").equals(spec.restrictedFields()) ? "" : " and all fields",
+                spec.action(),
+                spec.collection(),
                 spec.action());
     }
 
@@ -192,17 +207,21 @@ public final class DirectusProvisioner {
 
     /** A role that carries the policy (through directus_access). */
     public String ensureRole(String name, String policyId) {
-        JsonNode found = client.get("/roles?fields=id&" + DirectusAdminClient.filter(
-                Map.of("name", Map.of("_eq", name))));
+        JsonNode found =
+                client.get("/roles?fields=id&" + DirectusAdminClient.filter(Map.of("name", Map.of("_eq", name))));
         String roleId;
         if (found.size() > 0) {
             roleId = found.get(0).path("id").asString();
         } else {
             log.info("Creating role {}", name);
-            roleId = client.post("/roles", Map.of("name", name, "icon", "chat")).path("id").asString();
+            roleId = client.post("/roles", Map.of("name", name, "icon", "chat"))
+                    .path("id")
+                    .asString();
         }
-        JsonNode access = client.get("/access?fields=id&" + DirectusAdminClient.filter(Map.of("_and", List.of(
-                Map.of("role", Map.of("_eq", roleId)), Map.of("policy", Map.of("_eq", policyId))))));
+        JsonNode access = client.get("/access?fields=id&"
+                + DirectusAdminClient.filter(Map.of(
+                        "_and",
+                        List.of(Map.of("role", Map.of("_eq", roleId)), Map.of("policy", Map.of("_eq", policyId))))));
         if (access.size() == 0) {
             client.post("/access", Map.of("role", roleId, "policy", policyId));
         }
@@ -211,8 +230,9 @@ public final class DirectusProvisioner {
 
     /** Creates the user if no user has that email; puts an existing one back into the role. */
     public String ensureUser(ChatUser user, String roleId) {
-        JsonNode found = client.get("/users?fields=id,role&" + DirectusAdminClient.filter(
-                Map.of("email", Map.of("_eq", user.email().toLowerCase(java.util.Locale.ROOT)))));
+        JsonNode found = client.get("/users?fields=id,role&"
+                + DirectusAdminClient.filter(
+                        Map.of("email", Map.of("_eq", user.email().toLowerCase(java.util.Locale.ROOT)))));
         if (found.size() > 0) {
             String id = found.get(0).path("id").asString();
             if (!roleId.equals(found.get(0).path("role").asString())) {
@@ -221,23 +241,35 @@ public final class DirectusProvisioner {
             return id;
         }
         log.info("Creating user {}", user.email());
-        return client.post("/users", Map.of("email", user.email(), "password", user.password(),
-                "first_name", user.firstName(), "last_name", user.lastName(),
-                "role", roleId, "status", "active")).path("id").asString();
+        return client.post("/users", userRow(user, roleId)).path("id").asString();
+    }
+
+    private static Map<String, Object> userRow(ChatUser user, String roleId) {
+        return Map.of(
+                "email", user.email(),
+                "password", user.password(),
+                "first_name", user.firstName(),
+                "last_name", user.lastName(),
+                "role", roleId,
+                "status", "active");
     }
 
     /** Users in bulk (test fixtures): one request for all that are missing. */
     public void ensureUsers(List<ChatUser> users, String roleId) {
         Set<String> existing = new java.util.HashSet<>();
-        client.get("/users?fields=email&" + DirectusAdminClient.filter(Map.of("email", Map.of("_in",
-                        users.stream().map(u -> u.email().toLowerCase(java.util.Locale.ROOT)).toList()))))
+        client.get("/users?fields=email&"
+                        + DirectusAdminClient.filter(Map.of(
+                                "email",
+                                Map.of(
+                                        "_in",
+                                        users.stream()
+                                                .map(u -> u.email().toLowerCase(java.util.Locale.ROOT))
+                                                .toList()))))
                 .forEach(u -> existing.add(u.path("email").asString()));
         List<Map<String, Object>> missing = new ArrayList<>();
         for (ChatUser user : users) {
             if (!existing.contains(user.email().toLowerCase(java.util.Locale.ROOT))) {
-                missing.add(Map.of("email", user.email(), "password", user.password(),
-                        "first_name", user.firstName(), "last_name", user.lastName(),
-                        "role", roleId, "status", "active"));
+                missing.add(userRow(user, roleId));
             }
         }
         if (!missing.isEmpty()) {

@@ -1,8 +1,7 @@
 package com.directuschat.provision;
 
-import java.util.Arrays;
-
 import com.directuschat.directus.DirectusException;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
@@ -28,8 +27,7 @@ public class ProvisionCommand implements ApplicationListener<ApplicationEnvironm
     }
 
     public static int run(Environment environment) {
-        ProvisionProperties props = Binder.get(environment)
-                .bindOrCreate("directus", ProvisionProperties.class);
+        ProvisionProperties props = Binder.get(environment).bindOrCreate("directus", ProvisionProperties.class);
         return run(props);
     }
 

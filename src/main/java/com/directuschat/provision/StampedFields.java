@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -19,8 +18,8 @@ import tools.jackson.databind.JsonNode;
 final class StampedFields {
 
     /** Specials that Directus applies on create, whatever the request says; off during the seed. */
-    static final Map<String, String> STAMPED_ON_CREATE = Map.of("date_created", "date-created",
-            "user_created", "user-created");
+    static final Map<String, String> STAMPED_ON_CREATE =
+            Map.of("date_created", "date-created", "user_created", "user-created");
 
     private static final Logger log = LoggerFactory.getLogger(StampedFields.class);
 
@@ -77,8 +76,11 @@ final class StampedFields {
 
     private static Map<String, List<String>> withoutStamps(Map<String, List<String>> specials) {
         Map<String, List<String>> stripped = new LinkedHashMap<>();
-        specials.forEach((field, list) -> stripped.put(field,
-                list.stream().filter(s -> !s.equals(STAMPED_ON_CREATE.get(field))).toList()));
+        specials.forEach((field, list) -> stripped.put(
+                field,
+                list.stream()
+                        .filter(s -> !s.equals(STAMPED_ON_CREATE.get(field)))
+                        .toList()));
         return stripped;
     }
 

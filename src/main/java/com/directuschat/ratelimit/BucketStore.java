@@ -9,6 +9,5 @@ interface BucketStore extends AutoCloseable {
     ConsumptionProbe tryConsume(String key, BucketConfiguration configuration);
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -1,13 +1,12 @@
 package com.directuschat.ratelimit;
 
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Buckets of this instance only; idle ones are dropped so the map does not grow with every client. */
 final class LocalBucketStore implements BucketStore {

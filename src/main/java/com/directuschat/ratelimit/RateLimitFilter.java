@@ -1,8 +1,5 @@
 package com.directuschat.ratelimit;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
@@ -10,7 +7,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
-
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -26,7 +24,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 final class RateLimitFilter extends OncePerRequestFilter {
 
     private static final java.util.regex.Pattern SEND = java.util.regex.Pattern.compile("/(rooms/[^/]+/)?messages");
-    private static final java.util.regex.Pattern STREAM = java.util.regex.Pattern.compile("/messages/stream|/rooms/[^/]+/stream");
+    private static final java.util.regex.Pattern STREAM =
+            java.util.regex.Pattern.compile("/messages/stream|/rooms/[^/]+/stream");
 
     static final String REFUSAL = RateLimitFilter.class.getName() + ".refusal";
 
@@ -75,8 +74,9 @@ final class RateLimitFilter extends OncePerRequestFilter {
             response.setHeader(HttpHeaders.RETRY_AFTER, "30");
             response.setContentType(MediaType.TEXT_PLAIN_VALUE);
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-            response.getWriter().write("Too many open chat tabs: at most " + limits.properties().streamsPerSession()
-                    + " per login. Close some and reload.\n");
+            response.getWriter()
+                    .write("Too many open chat tabs: at most "
+                            + limits.properties().streamsPerSession() + " per login. Close some and reload.\n");
             return;
         }
         boolean async = false;
@@ -86,16 +86,19 @@ final class RateLimitFilter extends OncePerRequestFilter {
                 request.getAsyncContext().addListener(new StreamClosed(limits, sessionId));
                 async = true;
             }
-        }
-        finally {
+        } finally {
             if (!async) {
                 limits.closeStream(sessionId);
             }
         }
     }
 
-    private static void refuse(HttpServletRequest request, HttpServletResponse response, RateLimitedController.Kind kind,
-            RateLimits.Verdict verdict) throws ServletException, IOException {
+    private static void refuse(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            RateLimitedController.Kind kind,
+            RateLimits.Verdict verdict)
+            throws ServletException, IOException {
         response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(verdict.retryAfterSeconds()));
         request.setAttribute(REFUSAL, new RateLimitedController.Refusal(kind, verdict.retryAfterSeconds()));
         request.getRequestDispatcher(RateLimitedController.PATH).forward(request, response);
@@ -110,12 +113,10 @@ final class RateLimitFilter extends OncePerRequestFilter {
         }
 
         @Override
-        public void onTimeout(AsyncEvent event) {
-        }
+        public void onTimeout(AsyncEvent event) {}
 
         @Override
-        public void onError(AsyncEvent event) {
-        }
+        public void onError(AsyncEvent event) {}
 
         @Override
         public void onStartAsync(AsyncEvent event) {

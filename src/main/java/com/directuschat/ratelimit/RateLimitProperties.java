@@ -1,7 +1,6 @@
 package com.directuschat.ratelimit;
 
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -27,5 +26,4 @@ public record RateLimitProperties(
         @DefaultValue("1s") Duration sendPeriod,
         @DefaultValue("20") int sendBurst,
         @DefaultValue("10") int streamsPerSession,
-        @DefaultValue("500ms") Duration redisTimeout) {
-}
+        @DefaultValue("500ms") Duration redisTimeout) {}

@@ -2,7 +2,6 @@ package com.directuschat.ratelimit;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -15,10 +14,12 @@ class RateLimitedController {
 
     static final String PATH = "/rate-limited";
 
-    enum Kind { LOGIN, SEND }
-
-    record Refusal(Kind kind, long retryAfterSeconds) {
+    enum Kind {
+        LOGIN,
+        SEND
     }
+
+    record Refusal(Kind kind, long retryAfterSeconds) {}
 
     @RequestMapping(PATH)
     String refused(HttpServletRequest request, HttpServletResponse response, Model model) {
@@ -34,8 +35,10 @@ class RateLimitedController {
             return "auth/login";
         }
         model.addAttribute("draft", request.getParameter("content"));
-        model.addAttribute("sendError", "You are sending messages too fast. Wait " + wait
-                + " and send again; your message is still in the box.");
+        model.addAttribute(
+                "sendError",
+                "You are sending messages too fast. Wait " + wait
+                        + " and send again; your message is still in the box.");
         return "true".equals(request.getHeader("HX-Request")) ? "chat/fragments :: send-error" : "rate-limited";
     }
 

@@ -1,5 +1,11 @@
 package com.directuschat.ratelimit;
 
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.Filter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,9 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import jakarta.servlet.Filter;
-
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,12 +25,6 @@ import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.TimeMeter;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The limits: login attempts per client IP and per email, sends per session (token buckets, in Redis
@@ -43,8 +40,12 @@ public final class RateLimits implements DisposableBean {
         static final Verdict ALLOWED = new Verdict(true, 0);
 
         static Verdict of(ConsumptionProbe probe) {
-            return probe.isConsumed() ? ALLOWED
-                    : new Verdict(false, Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L)));
+            return probe.isConsumed()
+                    ? ALLOWED
+                    : new Verdict(
+                            false,
+                            Math.max(
+                                    1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L)));
         }
     }
 
@@ -64,31 +65,54 @@ public final class RateLimits implements DisposableBean {
      * the HTTP sessions), through Boot's Lettuce connection factory and so with all of its settings.
      */
     @Autowired
-    RateLimits(RateLimitProperties properties, ObjectProvider<LettuceConnectionFactory> redis, Environment environment,
-            MeterRegistry meters, @Qualifier("applicationTaskExecutor") Executor connector) {
-        this(properties, redisConfigured(environment) ? redis.getIfAvailable() : null, meters, connector,
+    RateLimits(
+            RateLimitProperties properties,
+            ObjectProvider<LettuceConnectionFactory> redis,
+            Environment environment,
+            MeterRegistry meters,
+            @Qualifier("applicationTaskExecutor") Executor connector) {
+        this(
+                properties,
+                redisConfigured(environment) ? redis.getIfAvailable() : null,
+                meters,
+                connector,
                 TimeMeter.SYSTEM_NANOTIME);
     }
 
     /** {@code redis} null keeps the buckets in memory; {@code clock} times the in-memory buckets. */
-    RateLimits(RateLimitProperties properties, LettuceConnectionFactory redis, MeterRegistry meters, Executor connector,
+    RateLimits(
+            RateLimitProperties properties,
+            LettuceConnectionFactory redis,
+            MeterRegistry meters,
+            Executor connector,
             TimeMeter clock) {
         this.properties = properties;
         this.meters = meters;
-        Duration idle = max(properties.loginPeriod(), properties.sendPeriod().multipliedBy(Math.max(1, properties.sendBurst())))
+        Duration idle = max(
+                        properties.loginPeriod(),
+                        properties.sendPeriod().multipliedBy(Math.max(1, properties.sendBurst())))
                 .plusMinutes(1);
         this.local = new LocalBucketStore(idle, clock);
-        this.store = redis == null ? local
-                : new RedisBucketStore(redis, properties.redisTimeout(), local, Counter.builder("chat.rate-limit.redis.fallbacks")
-                        .description("Rate-limit checks that used this instance's memory because Redis was unreachable")
-                        .register(meters), connector);
+        this.store = redis == null
+                ? local
+                : new RedisBucketStore(
+                        redis,
+                        properties.redisTimeout(),
+                        local,
+                        Counter.builder("chat.rate-limit.redis.fallbacks")
+                                .description(
+                                        "Rate-limit checks that used this instance's memory because Redis was unreachable")
+                                .register(meters),
+                        connector);
         this.loginPerIp = perPeriod(properties.loginPerIp(), properties.loginPerIp(), properties.loginPeriod());
-        this.loginPerEmail = perPeriod(properties.loginPerEmail(), properties.loginPerEmail(), properties.loginPeriod());
+        this.loginPerEmail =
+                perPeriod(properties.loginPerEmail(), properties.loginPerEmail(), properties.loginPeriod());
         this.sends = perPeriod(properties.sendBurst(), properties.sends(), properties.sendPeriod());
     }
 
     static boolean redisConfigured(Environment environment) {
-        return environment.containsProperty("spring.data.redis.host") || environment.containsProperty("spring.data.redis.url");
+        return environment.containsProperty("spring.data.redis.host")
+                || environment.containsProperty("spring.data.redis.url");
     }
 
     /** Drops idle in-memory buckets, on Boot's task scheduler. */
@@ -107,12 +131,15 @@ public final class RateLimits implements DisposableBean {
     }
 
     Verdict login(String clientIp, String email) {
-        Verdict byIp = counted("login-ip", Verdict.of(store.tryConsume(KEY_PREFIX + "login-ip:" + hash(clientIp), loginPerIp)));
+        Verdict byIp = counted(
+                "login-ip", Verdict.of(store.tryConsume(KEY_PREFIX + "login-ip:" + hash(clientIp), loginPerIp)));
         if (!byIp.allowed() || email == null || email.isBlank()) {
             return byIp;
         }
-        return counted("login-email", Verdict.of(store.tryConsume(
-                KEY_PREFIX + "login-email:" + hash(email.trim().toLowerCase(Locale.ROOT)), loginPerEmail)));
+        return counted(
+                "login-email",
+                Verdict.of(store.tryConsume(
+                        KEY_PREFIX + "login-email:" + hash(email.trim().toLowerCase(Locale.ROOT)), loginPerEmail)));
     }
 
     Verdict send(String sessionId) {
@@ -138,8 +165,11 @@ public final class RateLimits implements DisposableBean {
     }
 
     private void refused(String limit) {
-        Counter.builder("chat.rate-limit.refusals").description("Requests refused with 429 by a rate limit")
-                .tag("limit", limit).register(meters).increment();
+        Counter.builder("chat.rate-limit.refusals")
+                .description("Requests refused with 429 by a rate limit")
+                .tag("limit", limit)
+                .register(meters)
+                .increment();
     }
 
     void closeStream(String sessionId) {
@@ -166,8 +196,7 @@ public final class RateLimits implements DisposableBean {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);
-        }
-        catch (NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,18 +1,5 @@
 package com.directuschat.ratelimit;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
@@ -26,6 +13,17 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.micrometer.core.instrument.Counter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Buckets in Redis, shared by every instance, on the Lettuce client of Boot's Redis connection
@@ -55,7 +53,11 @@ final class RedisBucketStore implements BucketStore {
     private boolean connectTried;
     private volatile long lastWarning;
 
-    RedisBucketStore(LettuceConnectionFactory redis, Duration timeout, LocalBucketStore fallback, Counter fallbacks,
+    RedisBucketStore(
+            LettuceConnectionFactory redis,
+            Duration timeout,
+            LocalBucketStore fallback,
+            Counter fallbacks,
             Executor connector) {
         this.redis = redis;
         this.timeout = timeout;
@@ -71,9 +73,9 @@ final class RedisBucketStore implements BucketStore {
         ProxyManager<byte[]> manager = manager();
         if (manager != null) {
             try {
-                return manager.getProxy(key.getBytes(StandardCharsets.UTF_8), () -> configuration).tryConsumeAndReturnRemaining(1);
-            }
-            catch (RuntimeException e) {
+                return manager.getProxy(key.getBytes(StandardCharsets.UTF_8), () -> configuration)
+                        .tryConsumeAndReturnRemaining(1);
+            } catch (RuntimeException e) {
                 failed(e);
                 dropConnection(manager);
             }
@@ -95,11 +97,9 @@ final class RedisBucketStore implements BucketStore {
         }
         try {
             return attempt.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        }
-        catch (TimeoutException | ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             return null;
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
         }
@@ -109,15 +109,15 @@ final class RedisBucketStore implements BucketStore {
     private synchronized CompletableFuture<ProxyManager<byte[]>> startConnect() {
         long now = System.nanoTime();
         if (connecting != null && !connecting.isDone()
-                || buckets != null || connectTried && now - lastConnectAttempt < RECONNECT_EVERY_NANOS) {
+                || buckets != null
+                || connectTried && now - lastConnectAttempt < RECONNECT_EVERY_NANOS) {
             return null;
         }
         connectTried = true;
         lastConnectAttempt = now;
         try {
             connecting = CompletableFuture.supplyAsync(this::connect, connector);
-        }
-        catch (RejectedExecutionException stopping) {
+        } catch (RejectedExecutionException stopping) {
             // Boot's executor takes no new tasks once the app is stopping: memory until the end.
             return null;
         }
@@ -132,12 +132,17 @@ final class RedisBucketStore implements BucketStore {
             if (client instanceof RedisClusterClient cluster) {
                 StatefulRedisClusterConnection<byte[], byte[]> c = cluster.connect(ByteArrayCodec.INSTANCE);
                 opened = c;
-                manager = Bucket4jLettuce.casBasedBuilder(c).requestTimeout(timeout).expirationAfterWrite(expiry()).build();
-            }
-            else {
+                manager = Bucket4jLettuce.casBasedBuilder(c)
+                        .requestTimeout(timeout)
+                        .expirationAfterWrite(expiry())
+                        .build();
+            } else {
                 StatefulRedisConnection<byte[], byte[]> c = ((RedisClient) client).connect(ByteArrayCodec.INSTANCE);
                 opened = c;
-                manager = Bucket4jLettuce.casBasedBuilder(c).requestTimeout(timeout).expirationAfterWrite(expiry()).build();
+                manager = Bucket4jLettuce.casBasedBuilder(c)
+                        .requestTimeout(timeout)
+                        .expirationAfterWrite(expiry())
+                        .build();
             }
             // Boot's command timeout may be a minute: the limits give up sooner and use memory instead.
             opened.setTimeout(timeout);
@@ -147,8 +152,7 @@ final class RedisBucketStore implements BucketStore {
             }
             log.info("Rate limits are kept in Redis");
             return manager;
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             synchronized (this) {
                 lastConnectAttempt = System.nanoTime();
             }
@@ -182,7 +186,8 @@ final class RedisBucketStore implements BucketStore {
         long now = System.nanoTime();
         if (lastWarning == 0 || now - lastWarning > WARN_EVERY_NANOS) {
             lastWarning = now;
-            log.warn("Redis for rate limits is unreachable ({}); using this instance's in-memory limits until it is back",
+            log.warn(
+                    "Redis for rate limits is unreachable ({}); using this instance's in-memory limits until it is back",
                     e.getClass().getSimpleName());
         }
     }

@@ -28,14 +28,14 @@ class ActuatorSecurityConfig {
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    SecurityFilterChain actuatorSecurityFilterChain(HttpSecurity http, MetricsAccessProperties access) throws Exception {
+    SecurityFilterChain actuatorSecurityFilterChain(HttpSecurity http, MetricsAccessProperties access)
+            throws Exception {
         http.securityMatcher(EndpointRequest.toAnyEndpoint());
         http.authorizeHttpRequests(requests -> {
             requests.requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll();
             if (access.configured()) {
                 requests.anyRequest().hasRole(METRICS_ROLE);
-            }
-            else {
+            } else {
                 requests.anyRequest().denyAll();
             }
         });
@@ -51,7 +51,10 @@ class ActuatorSecurityConfig {
         InMemoryUserDetailsManager users = new InMemoryUserDetailsManager();
         if (access.configured()) {
             String password = access.password().startsWith("{") ? access.password() : "{noop}" + access.password();
-            users.createUser(User.withUsername(access.username()).password(password).roles(METRICS_ROLE).build());
+            users.createUser(User.withUsername(access.username())
+                    .password(password)
+                    .roles(METRICS_ROLE)
+                    .build());
         }
         DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
         provider.setPasswordEncoder(PasswordEncoderFactories.createDelegatingPasswordEncoder());

@@ -1,13 +1,11 @@
 package com.directuschat.web;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -35,7 +33,8 @@ final class BodySizeLimitFilter extends OncePerRequestFilter {
             response.setHeader(HttpHeaders.CONNECTION, "close");
             response.setContentType(MediaType.TEXT_PLAIN_VALUE);
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-            response.getWriter().write("413 Content Too Large: a request body may be at most " + maxBytes / 1024 + " KB.\n");
+            response.getWriter()
+                    .write("413 Content Too Large: a request body may be at most " + maxBytes / 1024 + " KB.\n");
             return;
         }
         chain.doFilter(request, response);

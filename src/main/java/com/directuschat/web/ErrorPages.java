@@ -1,13 +1,11 @@
 package com.directuschat.web;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webmvc.error.ErrorAttributes;
@@ -52,7 +50,10 @@ class ErrorPages implements ErrorController {
         HttpStatus status = status(request);
         String message = message(request, status);
         if (status.is5xxServerError()) {
-            log.warn("{} {} failed with {}", request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI), request.getMethod(),
+            log.warn(
+                    "{} {} failed with {}",
+                    request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI),
+                    request.getMethod(),
                     status.value());
         }
         response.setStatus(status.value());

@@ -1,12 +1,10 @@
 package com.directuschat.web;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.ModelAndView;
 import org.thymeleaf.ITemplateEngine;
@@ -39,8 +37,12 @@ public class HtmlRenderer {
 
     /** A whole page for a request, outside a handler: its links ({@code @{/...}}) resolve against the request. */
     public String render(ModelAndView view, HttpServletRequest request, HttpServletResponse response) {
-        return render(view, new WebContext(JakartaServletWebApplication.buildApplication(request.getServletContext())
-                .buildExchange(request, response), Locale.ENGLISH));
+        return render(
+                view,
+                new WebContext(
+                        JakartaServletWebApplication.buildApplication(request.getServletContext())
+                                .buildExchange(request, response),
+                        Locale.ENGLISH));
     }
 
     private String render(ModelAndView view, AbstractContext context) {

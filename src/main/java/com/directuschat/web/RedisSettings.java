@@ -1,10 +1,9 @@
 package com.directuschat.web;
 
+import io.lettuce.core.ClientOptions.DisconnectedBehavior;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import io.lettuce.core.ClientOptions.DisconnectedBehavior;
 
 /** How the shared Redis connection (sessions, login tokens) behaves while Redis is away. */
 @Configuration(proxyBeanMethods = false)

@@ -14,10 +14,15 @@ import org.springframework.util.StringUtils;
  */
 public final class RedisSwitch implements AutoConfigurationImportFilter, EnvironmentAware {
 
-    private static final String[] SETTINGS = { "spring.data.redis.host", "spring.data.redis.url",
-            "spring.data.redis.sentinel.nodes", "spring.data.redis.cluster.nodes" };
-    private static final String[] REDIS_AUTO_CONFIGURATIONS = { "org.springframework.boot.data.redis.",
-            "org.springframework.boot.session." };
+    private static final String[] SETTINGS = {
+        "spring.data.redis.host",
+        "spring.data.redis.url",
+        "spring.data.redis.sentinel.nodes",
+        "spring.data.redis.cluster.nodes"
+    };
+    private static final String[] REDIS_AUTO_CONFIGURATIONS = {
+        "org.springframework.boot.data.redis.", "org.springframework.boot.session."
+    };
 
     private Environment environment;
 

@@ -1,7 +1,8 @@
 package com.directuschat.web;
 
+import com.directuschat.auth.LoginContextRepository;
+import com.directuschat.ratelimit.RateLimits;
 import jakarta.servlet.DispatcherType;
-
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -21,9 +22,6 @@ import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.session.web.http.SessionRepositoryFilter;
 import org.springframework.util.unit.DataSize;
 
-import com.directuschat.auth.LoginContextRepository;
-import com.directuschat.ratelimit.RateLimits;
-
 /** The chat's security chain: form login against Directus, CSRF, headers, body size and rate limits. */
 @Configuration
 @EnableWebSecurity
@@ -34,17 +32,36 @@ class SecurityConfig {
             + "form-action 'self'; frame-ancestors 'none'";
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, AuthenticationFailureHandler loginFailureHandler,
-            SessionEndedResponses sessionEnded, RateLimits rateLimits, LoginContextRepository logins,
-            @Value("${server.tomcat.max-http-form-post-size:64KB}") DataSize maxBody) throws Exception {
+    SecurityFilterChain securityFilterChain(
+            HttpSecurity http,
+            AuthenticationFailureHandler loginFailureHandler,
+            SessionEndedResponses sessionEnded,
+            RateLimits rateLimits,
+            LoginContextRepository logins,
+            @Value("${server.tomcat.max-http-form-post-size:64KB}") DataSize maxBody)
+            throws Exception {
         http.securityContext(context -> context.securityContextRepository(logins));
-        http.authorizeHttpRequests(requests -> requests
-                .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
-                .requestMatchers("/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/favicon.svg", "/error",
-                        "/rate-limited").permitAll()
-                .anyRequest().authenticated());
-        http.formLogin(form -> form.loginPage("/login").usernameParameter("email").passwordParameter("password")
-                .failureHandler(loginFailureHandler).defaultSuccessUrl("/", true).permitAll());
+        http.authorizeHttpRequests(
+                requests -> requests.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
+                        .permitAll()
+                        .requestMatchers(
+                                "/login",
+                                "/css/**",
+                                "/js/**",
+                                "/webjars/**",
+                                "/favicon.ico",
+                                "/favicon.svg",
+                                "/error",
+                                "/rate-limited")
+                        .permitAll()
+                        .anyRequest()
+                        .authenticated());
+        http.formLogin(form -> form.loginPage("/login")
+                .usernameParameter("email")
+                .passwordParameter("password")
+                .failureHandler(loginFailureHandler)
+                .defaultSuccessUrl("/", true)
+                .permitAll());
         http.logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout"));
         http.exceptionHandling(errors -> errors.authenticationEntryPoint(sessionEnded.entryPoint("/login"))
                 .accessDeniedHandler(sessionEnded.accessDeniedHandler()));
@@ -57,8 +74,7 @@ class SecurityConfig {
 
     /** The headers of every response, the actuator's included. */
     static void headers(HttpSecurity http) throws Exception {
-        http.headers(headers -> headers
-                .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+        http.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                 .frameOptions(frame -> frame.deny())
                 .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
                 // no-store on everything but scripts and styles, whose handlers set a long cache (StaticResources).
@@ -79,8 +95,8 @@ class SecurityConfig {
     /** Outermost, around Spring Session's filter: a session store that is down is a 503, not a 500. */
     @Bean
     FilterRegistrationBean<SessionStoreDownFilter> sessionStoreDownFilter(HtmlRenderer renderer) {
-        FilterRegistrationBean<SessionStoreDownFilter> registration = new FilterRegistrationBean<>(
-                new SessionStoreDownFilter(renderer));
+        FilterRegistrationBean<SessionStoreDownFilter> registration =
+                new FilterRegistrationBean<>(new SessionStoreDownFilter(renderer));
         registration.setOrder(SessionRepositoryFilter.DEFAULT_ORDER - 1);
         registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
         return registration;

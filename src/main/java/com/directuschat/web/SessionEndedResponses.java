@@ -1,12 +1,12 @@
 package com.directuschat.web;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HtmxRequestHeader;
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HtmxResponseHeader;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
 import org.springframework.http.MediaType;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -15,9 +15,6 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.ModelAndView;
-
-import io.github.wimdeblauwe.htmx.spring.boot.mvc.HtmxRequestHeader;
-import io.github.wimdeblauwe.htmx.spring.boot.mvc.HtmxResponseHeader;
 
 /**
  * What a page gets when its session is gone. A browser page is sent to the login form. An EventSource
@@ -59,14 +56,17 @@ public class SessionEndedResponses {
         };
     }
 
-    private boolean respond(HttpServletRequest request, HttpServletResponse response, int htmxStatus) throws IOException {
+    private boolean respond(HttpServletRequest request, HttpServletResponse response, int htmxStatus)
+            throws IOException {
         String accept = request.getHeader("Accept");
         if (accept != null && accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE)) {
             response.setStatus(HttpServletResponse.SC_OK);
             response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
             StringBuilder event = new StringBuilder("event: session-ended\n");
-            fragment(request).lines().forEach(line -> event.append("data: ").append(line).append('\n'));
+            fragment(request)
+                    .lines()
+                    .forEach(line -> event.append("data: ").append(line).append('\n'));
             response.getWriter().write(event.append('\n').toString());
             return true;
         }

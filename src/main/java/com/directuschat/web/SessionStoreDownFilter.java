@@ -1,24 +1,20 @@
 package com.directuschat.web;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-
+import com.directuschat.auth.SessionStoreDown;
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HtmxRequestHeader;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.ModelAndView;
-
-import com.directuschat.auth.SessionStoreDown;
-
-import io.github.wimdeblauwe.htmx.spring.boot.mvc.HtmxRequestHeader;
 
 /**
  * Redis (the shared session store) down: a request that needs the session gets a 503 "try again shortly", never
@@ -43,12 +39,14 @@ class SessionStoreDownFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         try {
             chain.doFilter(request, response);
-        }
-        catch (ServletException | RuntimeException e) {
+        } catch (ServletException | RuntimeException e) {
             if (!isStoreDown(e)) {
                 throw e;
             }
-            log.warn("{} {}: the session store is unreachable ({})", request.getMethod(), request.getRequestURI(),
+            log.warn(
+                    "{} {}: the session store is unreachable ({})",
+                    request.getMethod(),
+                    request.getRequestURI(),
                     rootCause(e).toString());
             if (!response.isCommitted()) {
                 respond(request, response);
@@ -70,15 +68,15 @@ class SessionStoreDownFilter extends OncePerRequestFilter {
         boolean htmx = "true".equals(request.getHeader(HtmxRequestHeader.HX_REQUEST.getValue()));
         if (htmx) {
             response.setContentType(MediaType.TEXT_HTML_VALUE);
-            response.getWriter().write(renderer.render(new ModelAndView("chat/fragments :: send-error",
-                    Map.of("sendError", MESSAGE))));
-        }
-        else if (accept != null && accept.contains(MediaType.TEXT_HTML_VALUE)) {
+            response.getWriter()
+                    .write(renderer.render(
+                            new ModelAndView("chat/fragments :: send-error", Map.of("sendError", MESSAGE))));
+        } else if (accept != null && accept.contains(MediaType.TEXT_HTML_VALUE)) {
             response.setContentType(MediaType.TEXT_HTML_VALUE);
-            response.getWriter().write(renderer.render(new ModelAndView("chat/unavailable", Map.of("problem", MESSAGE)),
-                    request, response));
-        }
-        else {
+            response.getWriter()
+                    .write(renderer.render(
+                            new ModelAndView("chat/unavailable", Map.of("problem", MESSAGE)), request, response));
+        } else {
             response.setContentType(MediaType.TEXT_PLAIN_VALUE);
             response.getWriter().write("503 Service Unavailable: " + MESSAGE + "\n");
         }

@@ -1,7 +1,6 @@
 package com.directuschat.web;
 
 import java.time.Duration;
-
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,7 +22,8 @@ import org.springframework.web.servlet.resource.VersionResourceResolver;
 @Configuration
 class StaticResources implements WebMvcConfigurer {
 
-    static final CacheControl IMMUTABLE = CacheControl.maxAge(Duration.ofDays(365)).cachePublic().immutable();
+    static final CacheControl IMMUTABLE =
+            CacheControl.maxAge(Duration.ofDays(365)).cachePublic().immutable();
     /** Where the cache headers come from the resource handlers, not from Spring Security's no-store default. */
     static final RequestMatcher PATHS = new OrRequestMatcher(
             PathPatternRequestMatcher.withDefaults().matcher("/css/**"),
@@ -38,7 +38,10 @@ class StaticResources implements WebMvcConfigurer {
         for (String type : new String[] {"css", "js"}) {
             // The md5 that ContentVersionStrategy puts before the extension: chat-<32 hex>.js (spelled out: path
             // patterns take no {32} quantifier).
-            own(registry.addResourceHandler("/" + type + "/{name:.+-" + "[0-9a-f]".repeat(32) + "\\." + type + "}"), type)
+            own(
+                            registry.addResourceHandler(
+                                    "/" + type + "/{name:.+-" + "[0-9a-f]".repeat(32) + "\\." + type + "}"),
+                            type)
                     .setCacheControl(IMMUTABLE);
             // The plain names still answer (a page rendered without the URL rewriting), but revalidate every time.
             own(registry.addResourceHandler("/" + type + "/**"), type).setCacheControl(CacheControl.noCache());

@@ -28,7 +28,8 @@ class LoginControllerTest {
 
         @Bean
         SecurityFilterChain open(HttpSecurity http) throws Exception {
-            return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll()).build();
+            return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                    .build();
         }
     }
 
@@ -36,18 +37,26 @@ class LoginControllerTest {
     void theFormHasItsLabelledFieldsAndTheCsrfToken() {
         MvcTestResult page = mvc.get().uri("/login").exchange();
         assertThat(page).hasStatusOk().hasViewName("auth/login");
-        assertThat(page).bodyText().contains("<label for=\"email\">Email</label>").contains("name=\"_csrf\"")
+        assertThat(page)
+                .bodyText()
+                .contains("<label for=\"email\">Email</label>")
+                .contains("name=\"_csrf\"")
                 .doesNotContain("role=\"alert\"");
     }
 
     @Test
     void eachFailureHasItsOwnMessageAndAnUnknownOneIsARefusal() {
         for (LoginFailure failure : LoginFailure.values()) {
-            assertThat(mvc.get().uri("/login?error=" + failure.name().toLowerCase())).as(failure.name())
-                    .model().containsEntry("error", failure.message());
+            assertThat(mvc.get().uri("/login?error=" + failure.name().toLowerCase()))
+                    .as(failure.name())
+                    .model()
+                    .containsEntry("error", failure.message());
         }
-        assertThat(mvc.get().uri("/login?error=<script>")).model().containsEntry("error", LoginFailure.REFUSED.message());
-        assertThat(mvc.get().uri("/login?error=credentials")).bodyText()
+        assertThat(mvc.get().uri("/login?error=<script>"))
+                .model()
+                .containsEntry("error", LoginFailure.REFUSED.message());
+        assertThat(mvc.get().uri("/login?error=credentials"))
+                .bodyText()
                 .contains("<p class=\"error\" role=\"alert\">Wrong email or password.</p>");
     }
 
@@ -55,7 +64,8 @@ class LoginControllerTest {
     void loggedOutAndExpiredAreNotices() {
         // As browsers send them: "?logout" is the parameter with an empty value.
         assertThat(mvc.get().uri("/login").param("logout", "")).model().containsEntry("notice", "You have logged out.");
-        assertThat(mvc.get().uri("/login").param("expired", "")).model()
+        assertThat(mvc.get().uri("/login").param("expired", ""))
+                .model()
                 .containsEntry("notice", "Your session has ended. Please log in again.");
     }
 
@@ -63,7 +73,8 @@ class LoginControllerTest {
     void theEmailOfAFailedAttemptIsOfferedOnceEscaped() {
         MockHttpSession session = new MockHttpSession();
         session.setAttribute(LoginFailureHandler.LAST_EMAIL, "\"><script>x</script>@example.com");
-        assertThat(mvc.get().uri("/login?error=credentials").session(session)).bodyText()
+        assertThat(mvc.get().uri("/login?error=credentials").session(session))
+                .bodyText()
                 .contains("value=\"&quot;&gt;&lt;script&gt;x&lt;/script&gt;@example.com\"");
         assertThat(session.getAttribute(LoginFailureHandler.LAST_EMAIL)).isNull();
         assertThat(mvc.get().uri("/login").session(session)).model().containsEntry("email", null);

@@ -2,16 +2,14 @@ package com.directuschat.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpResponse;
-
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
-
 import com.directuschat.testsupport.ChatClient;
 import com.directuschat.testsupport.DirectusRest;
 import com.directuschat.testsupport.DirectusTest;
 import com.directuschat.testsupport.TestDirectus;
 import com.directuschat.testsupport.TestUsers;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** Accounts Directus will not log in with a password alone: each gets its own message. */
 @DirectusTest
@@ -34,14 +32,34 @@ class LoginFailuresIT {
         String email = "otp-" + java.util.UUID.randomUUID() + "@example.com";
         String url = TestDirectus.shared().url();
         String admin = TestDirectus.adminToken();
-        String adminRole = DirectusRest.call(url, "GET", "/roles?filter%5Bname%5D%5B_eq%5D=Administrator&fields=id", admin, null)
-                .path("data").path(0).path("id").asString();
-        DirectusRest.call(url, "POST", "/users", admin, "{\"email\":\"" + email + "\",\"password\":\""
-                + TestUsers.USER_PASSWORD + "\",\"role\":\"" + adminRole + "\"}");
+        String adminRole = DirectusRest.call(
+                        url, "GET", "/roles?filter%5Bname%5D%5B_eq%5D=Administrator&fields=id", admin, null)
+                .path("data")
+                .path(0)
+                .path("id")
+                .asString();
+        DirectusRest.call(
+                url,
+                "POST",
+                "/users",
+                admin,
+                "{\"email\":\"" + email + "\",\"password\":\"" + TestUsers.USER_PASSWORD + "\",\"role\":\"" + adminRole
+                        + "\"}");
         String token = TestDirectus.loginToken(email, TestUsers.USER_PASSWORD);
-        String secret = DirectusRest.call(url, "POST", "/users/me/tfa/generate", token,
-                "{\"password\":\"" + TestUsers.USER_PASSWORD + "\"}").path("data").path("secret").asString();
-        DirectusRest.call(url, "POST", "/users/me/tfa/enable", token,
+        String secret = DirectusRest.call(
+                        url,
+                        "POST",
+                        "/users/me/tfa/generate",
+                        token,
+                        "{\"password\":\"" + TestUsers.USER_PASSWORD + "\"}")
+                .path("data")
+                .path("secret")
+                .asString();
+        DirectusRest.call(
+                url,
+                "POST",
+                "/users/me/tfa/enable",
+                token,
                 "{\"secret\":\"" + secret + "\",\"otp\":\"" + totp(secret) + "\"}");
         assertThat(loginError(email, TestUsers.USER_PASSWORD)).contains("needs a one-time password");
     }
@@ -50,11 +68,17 @@ class LoginFailuresIT {
     void aSuspendedAccountIsRefused() {
         // A user of its own: the numbered ones are shared by every test on this Directus.
         String email = "suspended-" + java.util.UUID.randomUUID() + "@example.com";
-        DirectusRest.call(TestDirectus.shared().url(), "POST", "/users", TestDirectus.adminToken(), "{\"email\":\""
-                + email + "\",\"password\":\"" + TestUsers.USER_PASSWORD + "\",\"status\":\"suspended\"}");
+        DirectusRest.call(
+                TestDirectus.shared().url(),
+                "POST",
+                "/users",
+                TestDirectus.adminToken(),
+                "{\"email\":\"" + email + "\",\"password\":\"" + TestUsers.USER_PASSWORD
+                        + "\",\"status\":\"suspended\"}");
         String page = loginError(email, TestUsers.USER_PASSWORD);
-        assertThat(page).doesNotContain("needs a one-time password").containsAnyOf("Directus refused the login.",
-                "Wrong email or password.");
+        assertThat(page)
+                .doesNotContain("needs a one-time password")
+                .containsAnyOf("Directus refused the login.", "Wrong email or password.");
     }
 
     @Test
@@ -69,13 +93,15 @@ class LoginFailuresIT {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
             mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA1"));
-            byte[] hash = mac.doFinal(java.nio.ByteBuffer.allocate(8).putLong(counter).array());
+            byte[] hash =
+                    mac.doFinal(java.nio.ByteBuffer.allocate(8).putLong(counter).array());
             int offset = hash[hash.length - 1] & 0xf;
-            int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
-                    | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
+            int binary = ((hash[offset] & 0x7f) << 24)
+                    | ((hash[offset + 1] & 0xff) << 16)
+                    | ((hash[offset + 2] & 0xff) << 8)
+                    | (hash[offset + 3] & 0xff);
             return String.format("%06d", binary % 1_000_000);
-        }
-        catch (java.security.GeneralSecurityException e) {
+        } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,7 +1,6 @@
 package com.directuschat.auth;
 
 import jakarta.servlet.http.HttpSession;
-
 import org.apache.catalina.Context;
 import org.apache.catalina.Session;
 import org.springframework.boot.tomcat.TomcatWebServer;
@@ -13,24 +12,22 @@ import org.springframework.security.web.context.HttpSessionSecurityContextReposi
 /** Looks inside the app's live HTTP sessions, where the Directus tokens are, for tests that prove their handling. */
 public final class LoginInspector {
 
-    private LoginInspector() {
-    }
+    private LoginInspector() {}
 
     public static Session session(ApplicationContext context, String sessionId) {
         TomcatWebServer server = (TomcatWebServer) ((WebServerApplicationContext) context).getWebServer();
         Context webapp = (Context) server.getTomcat().getHost().findChildren()[0];
         try {
             return webapp.getManager().findSession(sessionId);
-        }
-        catch (java.io.IOException e) {
+        } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
     public static TokenHolder tokens(ApplicationContext context, String sessionId) {
         HttpSession session = session(context, sessionId).getSession();
-        SecurityContext security = (SecurityContext) session
-                .getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
+        SecurityContext security = (SecurityContext)
+                session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
         return ((DirectusAuthentication) security.getAuthentication()).tokens();
     }
 

@@ -3,6 +3,8 @@ package com.directuschat.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.directuschat.auth.TokenStore.StoredTokens;
+import com.directuschat.directus.AuthTokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -11,16 +13,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
-
-import com.directuschat.auth.TokenStore.StoredTokens;
-import com.directuschat.directus.AuthTokens;
 
 /** The Redis token store on the real Redis: pairs round-trip, and a login's lock excludes a second holder. */
 class RedisTokenStoreIT {
@@ -47,10 +45,12 @@ class RedisTokenStoreIT {
 
     @Test
     void aPairRoundTripsAndIsRemovedOnce() {
-        StoredTokens pair = new StoredTokens(new AuthTokens("access.jwt-part", "refresh_token-1", instant(900)), instant(0));
+        StoredTokens pair =
+                new StoredTokens(new AuthTokens("access.jwt-part", "refresh_token-1", instant(900)), instant(0));
         store.write("login-1", pair);
         assertThat(store.read("login-1")).isEqualTo(pair);
-        assertThat(redis.getExpire(namespace + ":logins:login-1", TimeUnit.SECONDS)).isBetween(1L, 300L);
+        assertThat(redis.getExpire(namespace + ":logins:login-1", TimeUnit.SECONDS))
+                .isBetween(1L, 300L);
         assertThat(store.remove("login-1")).isEqualTo(pair);
         assertThat(store.remove("login-1")).isNull();
         assertThat(store.read("login-1")).isNull();

@@ -2,7 +2,6 @@ package com.directuschat.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-
 import org.springframework.context.ApplicationContext;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
@@ -12,8 +11,7 @@ import org.springframework.session.SessionRepository;
 /** Looks at logins whose HTTP sessions live in Redis (Spring Session), from one instance's point of view. */
 public final class SharedLoginInspector {
 
-    private SharedLoginInspector() {
-    }
+    private SharedLoginInspector() {}
 
     /** The session id in a Spring Session cookie value (Base64). */
     public static String sessionId(String cookieValue) {
@@ -25,7 +23,8 @@ public final class SharedLoginInspector {
         @SuppressWarnings("unchecked")
         SessionRepository<Session> sessions = context.getBean(SessionRepository.class);
         Session session = sessions.findById(sessionId(cookieValue));
-        SecurityContext security = session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
+        SecurityContext security =
+                session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
         DirectusAuthentication login = (DirectusAuthentication) security.getAuthentication();
         return context.getBean(Logins.class).holder(login.loginId());
     }

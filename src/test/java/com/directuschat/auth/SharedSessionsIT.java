@@ -3,6 +3,13 @@ package com.directuschat.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.directuschat.DirectusChatApplication;
+import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.DirectusRest;
+import com.directuschat.testsupport.SseConnection;
+import com.directuschat.testsupport.TcpProxy;
+import com.directuschat.testsupport.TestDirectus;
+import com.directuschat.testsupport.TestUsers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,14 +29,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
-
-import com.directuschat.DirectusChatApplication;
-import com.directuschat.testsupport.ChatClient;
-import com.directuschat.testsupport.DirectusRest;
-import com.directuschat.testsupport.SseConnection;
-import com.directuschat.testsupport.TcpProxy;
-import com.directuschat.testsupport.TestDirectus;
-import com.directuschat.testsupport.TestUsers;
 
 /**
  * Two instances of the app (A and B) sharing one Redis and one Directus, as behind a balancer without sticky
@@ -58,7 +56,7 @@ class SharedSessionsIT {
 
     @AfterAll
     static void stop() {
-        for (ConfigurableApplicationContext context : new ConfigurableApplicationContext[] { a, b }) {
+        for (ConfigurableApplicationContext context : new ConfigurableApplicationContext[] {a, b}) {
             if (context != null) {
                 context.close();
             }
@@ -67,8 +65,8 @@ class SharedSessionsIT {
             redis.close();
         }
         // After the apps: they would take the deletions for session ends.
-        LettuceConnectionFactory connections = new LettuceConnectionFactory(
-                new RedisStandaloneConfiguration("127.0.0.1", 6379));
+        LettuceConnectionFactory connections =
+                new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
         connections.afterPropertiesSet();
         connections.start();
         try {
@@ -77,31 +75,33 @@ class SharedSessionsIT {
             if (keys != null && !keys.isEmpty()) {
                 template.delete(keys);
             }
-        }
-        finally {
+        } finally {
             connections.destroy();
         }
     }
 
     private static ConfigurableApplicationContext app() {
         // As arguments: they outrank application.yml (default properties would not).
-        return new SpringApplicationBuilder(DirectusChatApplication.class).run(
-                "--server.port=0",
-                "--directus.url=" + directus,
-                "--directus.local.enabled=false",
-                "--spring.data.redis.host=127.0.0.1",
-                "--spring.data.redis.port=" + redis.port(),
-                "--spring.session.data.redis.namespace=" + NAMESPACE);
+        return new SpringApplicationBuilder(DirectusChatApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--directus.url=" + directus,
+                        "--directus.local.enabled=false",
+                        "--spring.data.redis.host=127.0.0.1",
+                        "--spring.data.redis.port=" + redis.port(),
+                        "--spring.session.data.redis.namespace=" + NAMESPACE);
     }
 
     private static String url(ConfigurableApplicationContext context) {
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
     private static ChatClient loggedIn(ConfigurableApplicationContext at, String email, String password) {
         ChatClient client = new ChatClient(url(at));
         HttpResponse<String> login = client.login(email, password);
-        assertThat(login.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/"));
+        assertThat(login.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).endsWith("/"));
         assertThat(client.get("/").statusCode()).isEqualTo(200);
         return client;
     }
@@ -144,7 +144,8 @@ class SharedSessionsIT {
             stream.await(e -> "session-ended".equals(e.name()), WAIT);
             stream.awaitEnd(WAIT);
         }
-        assertThat(onB.get("/").headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login"));
+        assertThat(onB.get("/").headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).endsWith("/login"));
         assertThat(DirectusRest.refreshStatus(directus, refresh)).isBetween(400, 403);
     }
 
@@ -168,8 +169,7 @@ class SharedSessionsIT {
             refreshed.add(CompletableFuture.supplyAsync(() -> {
                 try {
                     together.await(30, TimeUnit.SECONDS);
-                }
-                catch (Exception e) {
+                } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
                 return holder.accessToken();
@@ -179,13 +179,16 @@ class SharedSessionsIT {
         String tokenB = refreshed.get(1).get(60, TimeUnit.SECONDS);
 
         // This login's refreshes only: another login's socket may refresh on its own schedule meanwhile.
-        assertThat(SharedLoginInspector.refreshes(holderA, holderB) - refreshesBefore).isEqualTo(1);
+        assertThat(SharedLoginInspector.refreshes(holderA, holderB) - refreshesBefore)
+                .isEqualTo(1);
         assertThat(tokenA).isEqualTo(tokenB).isNotEqualTo(oldAccess);
         assertThat(DirectusRest.refreshStatus(directus, oldRefresh)).isBetween(400, 403);
         assertThat(holderA.isRevoked()).isFalse();
         assertThat(holderB.isRevoked()).isFalse();
-        assertThat(onA.sendMessage("after the race, via A " + UUID.randomUUID()).statusCode()).isEqualTo(204);
-        assertThat(onB.sendMessage("after the race, via B " + UUID.randomUUID()).statusCode()).isEqualTo(204);
+        assertThat(onA.sendMessage("after the race, via A " + UUID.randomUUID()).statusCode())
+                .isEqualTo(204);
+        assertThat(onB.sendMessage("after the race, via B " + UUID.randomUUID()).statusCode())
+                .isEqualTo(204);
     }
 
     @Test
@@ -196,7 +199,8 @@ class SharedSessionsIT {
         String writer = TestDirectus.loginToken(TestUsers.userEmail(19), TestUsers.USER_PASSWORD);
         ChatClient newcomer = new ChatClient(url(a));
         assertThat(newcomer.get("/login").statusCode()).isEqualTo(200);
-        try (SseConnection streamA = connectedStream(onA); SseConnection streamB = connectedStream(onB)) {
+        try (SseConnection streamA = connectedStream(onA);
+                SseConnection streamB = connectedStream(onB)) {
             redis.down();
             try {
                 HttpResponse<String> page = onA.get("/", Map.of("Accept", "text/html"));
@@ -206,8 +210,8 @@ class SharedSessionsIT {
                 assertThat(send.statusCode()).isEqualTo(503);
                 assertThat(send.body()).contains("id=\"send-error\"").contains("Try again shortly");
                 // The login form was loaded before Redis went away.
-                HttpResponse<String> login = newcomer.postForm("/login",
-                        Map.of("email", TestUsers.userEmail(16), "password", TestUsers.USER_PASSWORD), false);
+                HttpResponse<String> login = newcomer.postForm(
+                        "/login", Map.of("email", TestUsers.userEmail(16), "password", TestUsers.USER_PASSWORD), false);
                 assertThat(login.statusCode()).isEqualTo(503);
 
                 // Open streams need no session store: a message created meanwhile reaches both.
@@ -215,8 +219,7 @@ class SharedSessionsIT {
                 DirectusRest.createMessage(directus, writer, during);
                 streamA.await(e -> e.data().contains(during), WAIT);
                 streamB.await(e -> e.data().contains(during), WAIT);
-            }
-            finally {
+            } finally {
                 redis.restore();
             }
             // Back: the same session works on both instances, nobody was logged out.
@@ -228,6 +231,9 @@ class SharedSessionsIT {
             assertThat(streamA.ended()).isFalse();
             assertThat(streamB.ended()).isFalse();
         }
-        assertThat(loggedIn(a, TestUsers.userEmail(16), TestUsers.USER_PASSWORD).get("/").body()).contains("/logout");
+        assertThat(loggedIn(a, TestUsers.userEmail(16), TestUsers.USER_PASSWORD)
+                        .get("/")
+                        .body())
+                .contains("/logout");
     }
 }

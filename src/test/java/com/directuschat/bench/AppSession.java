@@ -74,11 +74,15 @@ final class AppSession {
     Stream openStream(Receipts receipts, Map<String, Long> idsByContent) {
         stream = new Stream(receipts, idsByContent);
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/messages/stream?since=" + since))
-                .header("Accept", "text/event-stream").header("Cookie", "JSESSIONID=" + cookie).GET().build();
+                .header("Accept", "text/event-stream")
+                .header("Cookie", "JSESSIONID=" + cookie)
+                .GET()
+                .build();
         http.sendAsync(request, info -> {
-            stream.status = info.statusCode();
-            return HttpResponse.BodySubscribers.fromLineSubscriber(stream);
-        }).whenComplete((response, error) -> stream.end());
+                    stream.status = info.statusCode();
+                    return HttpResponse.BodySubscribers.fromLineSubscriber(stream);
+                })
+                .whenComplete((response, error) -> stream.end());
         return stream;
     }
 
@@ -93,10 +97,13 @@ final class AppSession {
     private HttpResponse<String> post(String path, Map<String, String> fields, boolean htmx) {
         Map<String, String> form = new LinkedHashMap<>(fields);
         form.put("_csrf", csrf);
-        String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        String body = form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (htmx) {
             request.header("HX-Request", "true");
         }
@@ -108,7 +115,8 @@ final class AppSession {
             request.header("Cookie", "JSESSIONID=" + cookie);
         }
         try {
-            HttpResponse<String> response = http.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    http.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
             for (String setCookie : response.headers().allValues("Set-Cookie")) {
                 Matcher session = SESSION_COOKIE.matcher(setCookie);
                 if (session.find()) {
@@ -120,11 +128,9 @@ final class AppSession {
                 csrf = token.group(1);
             }
             return response;
-        }
-        catch (java.io.IOException e) {
+        } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
@@ -183,14 +189,11 @@ final class AppSession {
         public void onNext(String line) {
             if (line.isEmpty()) {
                 dispatch(System.nanoTime());
-            }
-            else if (line.startsWith("id:")) {
+            } else if (line.startsWith("id:")) {
                 id = line.substring(3).strip();
-            }
-            else if (line.startsWith("event:")) {
+            } else if (line.startsWith("event:")) {
                 event = line.substring(6).strip();
-            }
-            else if (line.startsWith("data:")) {
+            } else if (line.startsWith("data:")) {
                 data.append(data.isEmpty() ? "" : "\n").append(line.substring(line.startsWith("data: ") ? 6 : 5));
             }
         }
@@ -203,8 +206,7 @@ final class AppSession {
                 if (content.find()) {
                     idsByContent.putIfAbsent(content.group(1), messageId);
                 }
-            }
-            else if ("status".equals(event) && data.indexOf("Connected") >= 0) {
+            } else if ("status".equals(event) && data.indexOf("Connected") >= 0) {
                 connected.complete(null);
             }
             id = null;

@@ -1,5 +1,19 @@
 package com.directuschat.bench;
 
+import com.directuschat.testsupport.AppProcess;
+import com.directuschat.testsupport.Browsers;
+import com.directuschat.testsupport.ChatPage;
+import com.directuschat.testsupport.DirectusInstance;
+import com.directuschat.testsupport.TestDirectus;
+import com.directuschat.testsupport.TestService;
+import com.directuschat.testsupport.TestUsers;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.Route;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,23 +38,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
-
-import com.directuschat.testsupport.AppProcess;
-import com.directuschat.testsupport.ChatPage;
-import com.directuschat.testsupport.Browsers;
-import com.directuschat.testsupport.DirectusInstance;
-import com.directuschat.testsupport.TestDirectus;
-import com.directuschat.testsupport.TestService;
-import com.directuschat.testsupport.TestUsers;
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
-import com.microsoft.playwright.Locator;
-import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.Route;
 
 /**
  * Message latency as users see it, timed inside real Chromium pages: from Alice's form {@code submit} event to
@@ -56,6 +54,7 @@ class BrowserLatencyBench {
     private static final int BLOCKS = Integer.getInteger("bench.browser.blocks", 3);
     /** Sends not counted after each side's pages are opened anew (fresh pages, fresh sockets). */
     private static final int BLOCK_WARMUP = Integer.getInteger("bench.browser.block-warmup", 5);
+
     private static final int SENDS = Integer.getInteger("bench.browser.sends", 50);
     private static final int WARMUP = Integer.getInteger("bench.browser.warmup", 20);
     private static final Duration PACE = Duration.ofMillis(Long.getLong("bench.browser.pace-ms", 200));
@@ -67,7 +66,8 @@ class BrowserLatencyBench {
 
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private String browserVersion;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /**
      * One way of chatting: Alice's page sends, Bob's page receives. Its pages exist only while it is measured, so
@@ -85,20 +85,44 @@ class BrowserLatencyBench {
         Page sender;
         Page receiver;
 
-        Side(String name, String[] parts, java.util.function.Supplier<Page[]> open, java.util.function.Consumer<Page[]> close) {
+        Side(
+                String name,
+                String[] parts,
+                java.util.function.Supplier<Page[]> open,
+                java.util.function.Consumer<Page[]> close) {
             this.name = name;
             this.parts = parts;
             this.open = open;
             this.close = close;
         }
 
-        String name() { return name; }
-        String[] parts() { return parts; }
-        Page sender() { return sender; }
-        Page receiver() { return receiver; }
-        List<Sample> samples() { return samples; }
-        List<Double> blockMedians() { return blockMedians; }
-        long[] cpuNanos() { return cpuNanos; }
+        String name() {
+            return name;
+        }
+
+        String[] parts() {
+            return parts;
+        }
+
+        Page sender() {
+            return sender;
+        }
+
+        Page receiver() {
+            return receiver;
+        }
+
+        List<Sample> samples() {
+            return samples;
+        }
+
+        List<Double> blockMedians() {
+            return blockMedians;
+        }
+
+        long[] cpuNanos() {
+            return cpuNanos;
+        }
 
         void openPages() {
             Page[] pages = open.get();
@@ -114,52 +138,77 @@ class BrowserLatencyBench {
     }
 
     /** Milliseconds of one send: the whole way, its three parts, and until the sender may type again. */
-    private record Sample(double total, double toSend, double sendToReceive, double receiveToDom, double senderDone) {
-    }
+    private record Sample(double total, double toSend, double sendToReceive, double receiveToDom, double senderDone) {}
 
     @Test
     void submitToReceiverDom() throws Exception {
         DirectusInstance directus = TestDirectus.shared();
         int appPort = TestDirectus.freePort();
-        List<String> appArgs = List.of("--server.port=" + appPort, "--directus.url=" + directus.url(),
-                "--directus.local.enabled=false", "--logging.level.root=WARN",
+        List<String> appArgs = List.of(
+                "--server.port=" + appPort,
+                "--directus.url=" + directus.url(),
+                "--directus.local.enabled=false",
+                "--logging.level.root=WARN",
                 // Each block logs both users in anew (see Side): more logins than the default 5/min allows.
-                "--chat.rate-limit.login-per-ip=1000", "--chat.rate-limit.login-per-email=1000");
+                "--chat.rate-limit.login-per-ip=1000",
+                "--chat.rate-limit.login-per-email=1000");
         TestService.CHROMIUM.require();
         Process app = startApp(appArgs);
         try (Playwright playwright = Browsers.playwright()) {
             String appUrl = "http://127.0.0.1:" + appPort;
             awaitUp(app, appUrl + "/login");
             String timing = resource("timing.js");
-            Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(Browsers.CHROMIUM)
-                    .setHeadless(true).setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", NO_LNA)));
+            Browser browser = playwright
+                    .chromium()
+                    .launch(new BrowserType.LaunchOptions()
+                            .setExecutablePath(Browsers.CHROMIUM)
+                            .setHeadless(true)
+                            .setArgs(List.of(
+                                    "--no-sandbox",
+                                    "--disable-gpu",
+                                    "--disable-background-networking",
+                                    "--disable-component-update",
+                                    "--disable-sync",
+                                    "--no-first-run",
+                                    "--disable-quic",
+                                    NO_LNA)));
             browserVersion = browser.version();
 
-            Side chat = new Side("directus-chat", new String[] {"submit → POST start (XHR send)",
-                    "POST start → receiver's SSE event", "SSE event → receiver DOM"}, () -> {
+            Side chat = new Side(
+                    "directus-chat",
+                    new String[] {
+                        "submit → POST start (XHR send)",
+                        "POST start → receiver's SSE event",
+                        "SSE event → receiver DOM"
+                    },
+                    () -> {
                         Page alice = page(browser, timing);
                         Page bob = page(browser, timing);
                         logIn(alice, appUrl, TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD);
                         logIn(bob, appUrl, TestUsers.BOB_EMAIL, TestUsers.BOB_PASSWORD);
                         return new Page[] {alice, bob};
-                    }, pages -> {
+                    },
+                    pages -> {
                         for (Page page : pages) {
                             page.locator("form.logout button").click();
                             page.waitForURL(url -> url.contains("/login"));
                         }
                     });
-            Side direct = new Side("direct", new String[] {"submit → WS send", "WS send → receiver's WS message",
-                    "WS message → receiver DOM"}, () -> {
+            Side direct = new Side(
+                    "direct",
+                    new String[] {"submit → WS send", "WS send → receiver's WS message", "WS message → receiver DOM"},
+                    () -> {
                         Page alice = page(browser, timing);
                         Page bob = page(browser, timing);
                         openDirect(alice, directus.url(), TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD);
                         openDirect(bob, directus.url(), TestUsers.BOB_EMAIL, TestUsers.BOB_PASSWORD);
                         return new Page[] {alice, bob};
-                    }, pages -> { });
+                    },
+                    pages -> {});
 
             List<ProcessHandle> appProcess = List.of(app.toHandle());
-            List<ProcessHandle> directusProcess = directus.directus().process().map(List::of).orElse(List.of());
+            List<ProcessHandle> directusProcess =
+                    directus.directus().process().map(List::of).orElse(List.of());
             for (Side side : List.of(chat, direct)) {
                 side.openPages();
                 run(side, WARMUP, null, appProcess, directusProcess);
@@ -174,8 +223,7 @@ class BrowserLatencyBench {
                 }
             }
             report(chat, direct, appArgs);
-        }
-        finally {
+        } finally {
             stopApp(app);
         }
     }
@@ -187,11 +235,12 @@ class BrowserLatencyBench {
         long next = System.nanoTime();
         for (int i = 0; i < sends; i++) {
             // A fixed pace between sends (not a wait for a result): each send starts PACE after the previous one.
-            for (long wait; (wait = next - System.nanoTime()) > 0;) {
+            for (long wait; (wait = next - System.nanoTime()) > 0; ) {
                 LockSupport.parkNanos(wait);
             }
             next = System.nanoTime() + PACE.toNanos();
-            String token = "bench-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+            String token =
+                    "bench-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
             Locator box = side.sender().locator("#content");
             box.fill(token);
             box.press("Enter");
@@ -203,23 +252,30 @@ class BrowserLatencyBench {
             }
             Map<String, Double> s = marks(side.sender(), token);
             Map<String, Double> r = marks(side.receiver(), token);
-            block.add(new Sample(r.get("dom") - s.get("submit"), s.get("send") - s.get("submit"),
-                    r.get("recv") - s.get("send"), r.get("dom") - r.get("recv"), s.get("done") - s.get("submit")));
+            block.add(new Sample(
+                    r.get("dom") - s.get("submit"),
+                    s.get("send") - s.get("submit"),
+                    r.get("recv") - s.get("send"),
+                    r.get("dom") - r.get("recv"),
+                    s.get("done") - s.get("submit")));
         }
         if (into != null) {
             into.addAll(block);
-            side.blockMedians().add(stats("block", block.stream().map(Sample::total).toList()).percentile(50));
+            side.blockMedians()
+                    .add(stats("block", block.stream().map(Sample::total).toList())
+                            .percentile(50));
             side.cpuNanos()[0] += cpuNanos(app) - appCpu;
             side.cpuNanos()[1] += cpuNanos(directus) - directusCpu;
         }
     }
 
     private static void await(Side side, Page page, String token, String kind) {
-        Object reached = page.evaluate("([t, k, ms]) => window.__bench.when(t, k, ms)",
-                List.of(token, kind, (int) TIMEOUT.toMillis()));
+        Object reached = page.evaluate(
+                "([t, k, ms]) => window.__bench.when(t, k, ms)", List.of(token, kind, (int) TIMEOUT.toMillis()));
         if (!Boolean.TRUE.equals(reached)) {
             throw new IllegalStateException(side.name() + ": " + token + " did not reach '" + kind + "' in " + TIMEOUT
-                    + "; sender's error line: '" + side.sender().locator("#send-error").textContent().strip()
+                    + "; sender's error line: '"
+                    + side.sender().locator("#send-error").textContent().strip()
                     + "', marks so far: sender " + side.sender().evaluate("t => window.__bench.take(t)", token)
                     + ", receiver " + side.receiver().evaluate("t => window.__bench.take(t)", token));
         }
@@ -255,14 +311,23 @@ class BrowserLatencyBench {
      * It changes nothing for the chat's pages, which are loaded from 127.0.0.1 and only talk to 127.0.0.1.
      */
     private static void openDirect(Page page, String directusUrl, String email, String password) {
-        page.context().route(url -> url.matches(Pattern.quote(directusUrl) + "/bench-direct/direct\\.(html|js)"), route -> {
-            String name = route.request().url().substring(route.request().url().lastIndexOf('/') + 1);
-            route.fulfill(new Route.FulfillOptions().setStatus(200).setBody(resource(name)).setContentType(
-                    (name.endsWith(".html") ? "text/html" : "text/javascript") + "; charset=utf-8"));
-        });
-        page.navigate(directusUrl + "/bench-direct/direct.html#ws=" + enc(directusUrl.replaceFirst("^http", "ws") + "/websocket")
-                + "&email=" + enc(email) + "&password=" + enc(password));
-        page.waitForFunction("() => document.getElementById('status').textContent !== 'Connecting…'", null,
+        page.context()
+                .route(url -> url.matches(Pattern.quote(directusUrl) + "/bench-direct/direct\\.(html|js)"), route -> {
+                    String name = route.request()
+                            .url()
+                            .substring(route.request().url().lastIndexOf('/') + 1);
+                    route.fulfill(new Route.FulfillOptions()
+                            .setStatus(200)
+                            .setBody(resource(name))
+                            .setContentType(
+                                    (name.endsWith(".html") ? "text/html" : "text/javascript") + "; charset=utf-8"));
+                });
+        page.navigate(directusUrl + "/bench-direct/direct.html#ws="
+                + enc(directusUrl.replaceFirst("^http", "ws") + "/websocket") + "&email=" + enc(email) + "&password="
+                + enc(password));
+        page.waitForFunction(
+                "() => document.getElementById('status').textContent !== 'Connecting…'",
+                null,
                 new Page.WaitForFunctionOptions().setTimeout(30_000));
         page.context().unrouteAll();
         String status = page.locator("#status").textContent();
@@ -277,35 +342,43 @@ class BrowserLatencyBench {
         Path jar;
         try (Stream<Path> files = Files.list(TestDirectus.TARGET)) {
             jar = files.filter(p -> p.getFileName().toString().matches("directus-chat-.*\\.jar")
-                    && !p.getFileName().toString().endsWith("-plain.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no target/directus-chat-*.jar: run through `./mvnw -Pbench verify`"));
+                            && !p.getFileName().toString().endsWith("-plain.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "no target/directus-chat-*.jar: run through `./mvnw -Pbench verify`"));
         }
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        List<String> command =
+                new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         command.addAll(AppProcess.jvmArgs());
         command.addAll(List.of("-jar", jar.toString()));
         command.addAll(args);
         Path log = TestDirectus.TARGET.resolve("bench-browser-app.log");
         System.out.println("BrowserLatencyBench: starting " + String.join(" ", command) + " (log: " + log + ")");
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     private void awaitUp(Process app, String url) {
         long deadline = System.nanoTime() + STARTUP.toNanos();
         while (true) {
             if (!app.isAlive()) {
-                throw new IllegalStateException("the app exited with " + app.exitValue() + "; see target/bench-browser-app.log");
+                throw new IllegalStateException(
+                        "the app exited with " + app.exitValue() + "; see target/bench-browser-app.log");
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse<Void> r = http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
                 }
-            }
-            catch (IOException e) {
+            } catch (IOException e) {
                 // not listening yet
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
@@ -325,8 +398,12 @@ class BrowserLatencyBench {
 
     /** CPU time of the processes and their descendants (Linux /proc, via ProcessHandle). */
     private static long cpuNanos(List<ProcessHandle> roots) {
-        return roots.stream().flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
-                .map(p -> p.info().totalCpuDuration()).flatMap(Optional::stream).mapToLong(Duration::toNanos).sum();
+        return roots.stream()
+                .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
+                .map(p -> p.info().totalCpuDuration())
+                .flatMap(Optional::stream)
+                .mapToLong(Duration::toNanos)
+                .sum();
     }
 
     private static String resource(String name) {
@@ -335,8 +412,7 @@ class BrowserLatencyBench {
                 throw new IllegalStateException("missing resource bench/" + name);
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -348,69 +424,99 @@ class BrowserLatencyBench {
     // --- report ---
 
     private static Stats stats(String name, List<Double> millis) {
-        return Stats.of(name, millis.stream().map(ms -> Math.round(ms * 1_000_000)).toList());
+        return Stats.of(
+                name, millis.stream().map(ms -> Math.round(ms * 1_000_000)).toList());
     }
 
     private void report(Side chat, Side direct, List<String> appArgs) throws IOException {
         StringBuilder out = new StringBuilder();
         out.append(String.format("## Browser latency: directus-chat vs direct to Directus (%s)%n%n", Instant.now()));
-        out.append(String.format("Java %s, %d cores, Chromium %s (headless, Playwright). %d blocks × %d sends per side, "
-                + "alternated by block, after %d warm-up sends per side; one send every %d ms, one in flight. "
-                + "Timed in the pages on performance.timeOrigin + performance.now(): from Alice's form submit "
-                + "event to a MutationObserver in Bob's page seeing the text.%n%n",
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
-                browserVersion, BLOCKS, SENDS, WARMUP, PACE.toMillis()));
-        out.append("| submit → receiver DOM | direct (page ↔ Directus WS) | directus-chat | ratio |\n|---|---|---|---|\n");
+        out.append(String.format(
+                "Java %s, %d cores, Chromium %s (headless, Playwright). %d blocks × %d sends per side, "
+                        + "alternated by block, after %d warm-up sends per side; one send every %d ms, one in flight. "
+                        + "Timed in the pages on performance.timeOrigin + performance.now(): from Alice's form submit "
+                        + "event to a MutationObserver in Bob's page seeing the text.%n%n",
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                browserVersion,
+                BLOCKS,
+                SENDS,
+                WARMUP,
+                PACE.toMillis()));
+        out.append(
+                "| submit → receiver DOM | direct (page ↔ Directus WS) | directus-chat | ratio |\n|---|---|---|---|\n");
         Stats d = stats("direct", direct.samples().stream().map(Sample::total).toList());
         Stats c = stats("chat", chat.samples().stream().map(Sample::total).toList());
         for (double p : new double[] {50, 95, 99}) {
-            out.append(String.format("| p%.0f | %.1f ms | %.1f ms | %.2f× |%n", p, d.percentile(p), c.percentile(p),
-                    c.percentile(p) / d.percentile(p)));
+            out.append(String.format(
+                    "| p%.0f | %.1f ms | %.1f ms | %.2f× |%n",
+                    p, d.percentile(p), c.percentile(p), c.percentile(p) / d.percentile(p)));
         }
         out.append(String.format("| mean | %.1f ms | %.1f ms | %.2f× |%n%n", d.mean(), c.mean(), c.mean() / d.mean()));
         for (Side side : List.of(chat, direct)) {
             out.append(String.format("Parts, %s (each part's own percentiles; they do not add up):%n%n", side.name()));
             out.append("| part | p50 | p95 | p99 |\n|---|---|---|---|\n");
-            List<List<Double>> parts = List.of(side.samples().stream().map(Sample::toSend).toList(),
+            List<List<Double>> parts = List.of(
+                    side.samples().stream().map(Sample::toSend).toList(),
                     side.samples().stream().map(Sample::sendToReceive).toList(),
                     side.samples().stream().map(Sample::receiveToDom).toList(),
                     side.samples().stream().map(Sample::senderDone).toList());
-            String[] names = {side.parts()[0], side.parts()[1], side.parts()[2],
-                    "(submit → sender may type again: " + (side == chat ? "POST answered, form swapped and settled, incl. htmx's "
-                            + "20 ms settle delay" : "create reply received") + ")"};
+            String[] names = {
+                side.parts()[0],
+                side.parts()[1],
+                side.parts()[2],
+                "(submit → sender may type again: "
+                        + (side == chat
+                                ? "POST answered, form swapped and settled, incl. htmx's " + "20 ms settle delay"
+                                : "create reply received")
+                        + ")"
+            };
             for (int i = 0; i < parts.size(); i++) {
                 Stats s = stats(names[i], parts.get(i));
-                out.append(String.format("| %s | %.1f ms | %.1f ms | %.1f ms |%n", names[i], s.percentile(50),
-                        s.percentile(95), s.percentile(99)));
+                out.append(String.format(
+                        "| %s | %.1f ms | %.1f ms | %.1f ms |%n",
+                        names[i], s.percentile(50), s.percentile(95), s.percentile(99)));
             }
             out.append('\n');
         }
         int n = chat.samples().size();
-        out.append(String.format("Medians per block (directus-chat / direct): %s / %s ms%n%n",
+        out.append(String.format(
+                "Medians per block (directus-chat / direct): %s / %s ms%n%n",
                 fmt(chat.blockMedians()), fmt(direct.blockMedians())));
-        out.append(String.format("CPU per measured send, during each side's blocks (only the measured side's pages are open "
-                + "and subscribed; the chat's users log out between blocks): app process %.1f ms (chat) / %.1f ms "
-                + "(direct), Directus %.1f ms (chat) / %.1f ms (direct).%n%n",
-                chat.cpuNanos()[0] / 1e6 / n, direct.cpuNanos()[0] / 1e6 / direct.samples().size(),
-                chat.cpuNanos()[1] / 1e6 / n, direct.cpuNanos()[1] / 1e6 / direct.samples().size()));
-        out.append("Settings: the app runs as `java -jar target/directus-chat-*.jar ").append(String.join(" ", appArgs))
-                .append("` (JVM options: ").append(AppProcess.jvmArgs().isEmpty() ? "none" : String.join(" ", AppProcess.jvmArgs()))
-                .append("; login limits raised because each block logs in anew; send limits at their defaults: 5 sends/s, burst 20). Chromium: the flags of "
-                        + "testsupport/Browsers plus `" + NO_LNA + "` (a page answered by Playwright counts as public, and "
-                        + "Chromium would block its socket to 127.0.0.1). No CSP bypass: the timing script is a Playwright init "
-                        + "script. The direct page is answered by Playwright under the Directus origin, because Directus refuses "
-                        + "WebSockets from other origins unless CORS_ENABLED/CORS_ORIGIN allow them, and uses only the "
-                        + "WebSocket. Directus at its test defaults. Sends: fill `#content`, press Enter.\n");
+        out.append(String.format(
+                "CPU per measured send, during each side's blocks (only the measured side's pages are open "
+                        + "and subscribed; the chat's users log out between blocks): app process %.1f ms (chat) / %.1f ms "
+                        + "(direct), Directus %.1f ms (chat) / %.1f ms (direct).%n%n",
+                chat.cpuNanos()[0] / 1e6 / n,
+                direct.cpuNanos()[0] / 1e6 / direct.samples().size(),
+                chat.cpuNanos()[1] / 1e6 / n,
+                direct.cpuNanos()[1] / 1e6 / direct.samples().size()));
+        out.append("Settings: the app runs as `java -jar target/directus-chat-*.jar ")
+                .append(String.join(" ", appArgs))
+                .append("` (JVM options: ")
+                .append(AppProcess.jvmArgs().isEmpty() ? "none" : String.join(" ", AppProcess.jvmArgs()))
+                .append(
+                        "; login limits raised because each block logs in anew; send limits at their defaults: 5 sends/s, burst 20). Chromium: the flags of "
+                                + "testsupport/Browsers plus `" + NO_LNA
+                                + "` (a page answered by Playwright counts as public, and "
+                                + "Chromium would block its socket to 127.0.0.1). No CSP bypass: the timing script is a Playwright init "
+                                + "script. The direct page is answered by Playwright under the Directus origin, because Directus refuses "
+                                + "WebSockets from other origins unless CORS_ENABLED/CORS_ORIGIN allow them, and uses only the "
+                                + "WebSocket. Directus at its test defaults. Sends: fill `#content`, press Enter.\n");
         if (!problems.isEmpty()) {
             out.append("\nPage problems seen: ").append(problems).append('\n');
         }
         out.append('\n');
         System.out.println("\n" + out);
-        Files.writeString(TestDirectus.TARGET.resolve("bench-browser.md"), out, StandardOpenOption.CREATE,
+        Files.writeString(
+                TestDirectus.TARGET.resolve("bench-browser.md"),
+                out,
+                StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
     }
 
     private static String fmt(List<Double> values) {
-        return String.join(", ", values.stream().map(v -> String.format("%.1f", v)).toList());
+        return String.join(
+                ", ", values.stream().map(v -> String.format("%.1f", v)).toList());
     }
 }

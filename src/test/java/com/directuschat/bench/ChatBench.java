@@ -1,5 +1,11 @@
 package com.directuschat.bench;
 
+import com.directuschat.DirectusChatApplication;
+import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.DirectusRest;
+import com.directuschat.testsupport.SseConnection;
+import com.directuschat.testsupport.TestDirectus;
+import com.directuschat.testsupport.TestUsers;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,17 +22,9 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-
-import com.directuschat.DirectusChatApplication;
-import com.directuschat.testsupport.ChatClient;
-import com.directuschat.testsupport.DirectusRest;
-import com.directuschat.testsupport.SseConnection;
-import com.directuschat.testsupport.TestDirectus;
-import com.directuschat.testsupport.TestUsers;
 
 /**
  * Message delivery through directus-chat versus the baseline, a client talking to Directus directly
@@ -42,7 +40,8 @@ class ChatBench {
     private static final int BURST = Integer.getInteger("bench.burst", 200);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final StringBuilder report = new StringBuilder();
 
     @Test
@@ -50,7 +49,10 @@ class ChatBench {
         String directus = TestDirectus.shared().url();
         int port = TestDirectus.freePort();
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(DirectusChatApplication.class)
-                .run("--server.port=" + port, "--directus.url=" + directus, "--directus.local.enabled=false",
+                .run(
+                        "--server.port=" + port,
+                        "--directus.url=" + directus,
+                        "--directus.local.enabled=false",
                         "--logging.level.root=WARN")) {
             String appUrl = "http://127.0.0.1:" + port;
             String aliceToken = TestDirectus.loginToken(TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD);
@@ -61,16 +63,24 @@ class ChatBench {
             try (DirectWsSubscriber direct = new DirectWsSubscriber(http, directus, bobToken);
                     SseConnection stream = openStream(bob)) {
                 Map<String, Long> sseArrivals = arrivals(stream);
-                Stats baseline = latency("baseline: REST create → Directus WS", ROUNDS,
-                        text -> DirectusRest.createMessage(directus, aliceToken, text), direct::arrival);
+                Stats baseline = latency(
+                        "baseline: REST create → Directus WS",
+                        ROUNDS,
+                        text -> DirectusRest.createMessage(directus, aliceToken, text),
+                        direct::arrival);
                 Stats chat = latency("directus-chat: htmx POST → SSE", ROUNDS, alice::sendMessage, sseArrivals::get);
                 row("send → receive, 1 reader", baseline, chat);
 
-                Stats baselineBurst = burst("baseline burst", text -> DirectusRest.createMessage(directus, aliceToken, text),
+                Stats baselineBurst = burst(
+                        "baseline burst",
+                        text -> DirectusRest.createMessage(directus, aliceToken, text),
                         direct::arrival);
                 Stats chatBurst = burst("chat burst", alice::sendMessage, sseArrivals::get);
-                report.append(String.format("| %d messages, 4 senders, until the reader has all | %.0f ms | %.0f ms | %.2f× |%n",
-                        BURST, baselineBurst.millis().get(0), chatBurst.millis().get(0),
+                report.append(String.format(
+                        "| %d messages, 4 senders, until the reader has all | %.0f ms | %.0f ms | %.2f× |%n",
+                        BURST,
+                        baselineBurst.millis().get(0),
+                        chatBurst.millis().get(0),
                         chatBurst.millis().get(0) / baselineBurst.millis().get(0)));
             }
 
@@ -80,27 +90,40 @@ class ChatBench {
             try {
                 for (int n = 1; n <= FANOUT; n++) {
                     String email = TestUsers.userEmail(n);
-                    directReaders.add(new DirectWsSubscriber(http, directus, TestDirectus.loginToken(email, TestUsers.USER_PASSWORD)));
+                    directReaders.add(new DirectWsSubscriber(
+                            http, directus, TestDirectus.loginToken(email, TestUsers.USER_PASSWORD)));
                     SseConnection s = openStream(client(appUrl, email, TestUsers.USER_PASSWORD));
                     streams.add(s);
                     streamArrivals.add(arrivals(s));
                 }
-                Stats baseline = latency("baseline fan-out", FANOUT_ROUNDS,
+                Stats baseline = latency(
+                        "baseline fan-out",
+                        FANOUT_ROUNDS,
                         text -> DirectusRest.createMessage(directus, aliceToken, text),
-                        text -> last(directReaders.stream().map(r -> r.arrival(text)).toList()));
-                Stats chat = latency("chat fan-out", FANOUT_ROUNDS, alice::sendMessage,
-                        text -> last(streamArrivals.stream().map(a -> a.get(text)).toList()));
+                        text -> last(
+                                directReaders.stream().map(r -> r.arrival(text)).toList()));
+                Stats chat = latency(
+                        "chat fan-out",
+                        FANOUT_ROUNDS,
+                        alice::sendMessage,
+                        text -> last(
+                                streamArrivals.stream().map(a -> a.get(text)).toList()));
                 row("send → last of " + FANOUT + " readers", baseline, chat);
-            }
-            finally {
+            } finally {
                 directReaders.forEach(DirectWsSubscriber::close);
                 streams.forEach(SseConnection::close);
             }
         }
-        String table = "| measure | baseline (direct to Directus) | directus-chat | ratio |\n|---|---|---|---|\n" + report;
-        String header = String.format("Run at %s, Java %s, %d cores, rounds %d (+%d warm-up), fan-out rounds %d%n%n",
-                Instant.now(), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), ROUNDS,
-                WARMUP, FANOUT_ROUNDS);
+        String table =
+                "| measure | baseline (direct to Directus) | directus-chat | ratio |\n|---|---|---|---|\n" + report;
+        String header = String.format(
+                "Run at %s, Java %s, %d cores, rounds %d (+%d warm-up), fan-out rounds %d%n%n",
+                Instant.now(),
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                ROUNDS,
+                WARMUP,
+                FANOUT_ROUNDS);
         System.out.println("\n" + header + table);
         Files.writeString(Path.of("target", "benchmarks.md"), header + table);
     }
@@ -134,10 +157,13 @@ class ChatBench {
     }
 
     private static Long last(List<Long> arrivals) {
-        return arrivals.contains(null) ? null : arrivals.stream().max(Long::compare).orElse(null);
+        return arrivals.contains(null)
+                ? null
+                : arrivals.stream().max(Long::compare).orElse(null);
     }
 
-    private Stats latency(String name, int rounds, java.util.function.Consumer<String> send, Function<String, Long> arrival) {
+    private Stats latency(
+            String name, int rounds, java.util.function.Consumer<String> send, Function<String, Long> arrival) {
         List<Long> samples = new ArrayList<>();
         for (int i = 0; i < WARMUP + rounds; i++) {
             String text = "bench " + UUID.randomUUID();
@@ -151,7 +177,8 @@ class ChatBench {
         return Stats.of(name, samples);
     }
 
-    private Stats burst(String name, java.util.function.Consumer<String> send, Function<String, Long> arrival) throws Exception {
+    private Stats burst(String name, java.util.function.Consumer<String> send, Function<String, Long> arrival)
+            throws Exception {
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < BURST; i++) {
             texts.add("burst " + UUID.randomUUID());
@@ -166,8 +193,7 @@ class ChatBench {
             for (Future<?> f : sent) {
                 f.get();
             }
-        }
-        finally {
+        } finally {
             senders.shutdown();
         }
         long lastArrival = 0;
@@ -191,8 +217,13 @@ class ChatBench {
 
     private void row(String measure, Stats baseline, Stats chat) {
         for (double p : new double[] {50, 95, 99}) {
-            report.append(String.format("| %s, p%.0f | %.1f ms | %.1f ms | %.2f× |%n", measure, p, baseline.percentile(p),
-                    chat.percentile(p), chat.percentile(p) / baseline.percentile(p)));
+            report.append(String.format(
+                    "| %s, p%.0f | %.1f ms | %.1f ms | %.2f× |%n",
+                    measure,
+                    p,
+                    baseline.percentile(p),
+                    chat.percentile(p),
+                    chat.percentile(p) / baseline.percentile(p)));
         }
     }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -19,6 +18,7 @@ final class DirectReader extends JsonFrameListener {
 
     /** The seed tutorial's subscription query (realtime-chat-directus-nextjs.md). */
     static final List<String> TUTORIAL_FIELDS = List.of("id", "content", "user_created.first_name");
+
     static final List<String> LEAN_FIELDS = List.of("id");
 
     final CompletableFuture<Void> subscribed = new CompletableFuture<>();
@@ -36,7 +36,8 @@ final class DirectReader extends JsonFrameListener {
     }
 
     CompletableFuture<WebSocket> connect(HttpClient http, String directusUrl) {
-        return http.newWebSocketBuilder().buildAsync(URI.create(directusUrl.replaceFirst("^http", "ws") + "/websocket"), this)
+        return http.newWebSocketBuilder()
+                .buildAsync(URI.create(directusUrl.replaceFirst("^http", "ws") + "/websocket"), this)
                 .whenComplete((ws, error) -> {
                     if (error != null) {
                         subscribed.completeExceptionally(error);
@@ -75,14 +76,14 @@ final class DirectReader extends JsonFrameListener {
                 String event = frame.path("event").asString();
                 if ("init".equals(event)) {
                     subscribed.complete(null);
-                }
-                else if ("create".equals(event)) {
-                    frame.path("data").forEach(item -> receipts.arrived(item.path("id").asLong(), receivedNanos));
+                } else if ("create".equals(event)) {
+                    frame.path("data")
+                            .forEach(item -> receipts.arrived(item.path("id").asLong(), receivedNanos));
                 }
             }
-            case "subscribe" -> subscribed.completeExceptionally(new IllegalStateException("subscribe refused: " + frame));
-            default -> {
-            }
+            case "subscribe" ->
+                subscribed.completeExceptionally(new IllegalStateException("subscribe refused: " + frame));
+            default -> {}
         }
     }
 
@@ -95,8 +96,19 @@ final class DirectReader extends JsonFrameListener {
             refreshToken = frame.path("refresh_token").asString();
         }
         if (!subscribed.isDone()) {
-            ws.sendText(JSON.writeValueAsString(Map.of("type", "subscribe", "collection", "messages", "event", "create",
-                    "query", Map.of("fields", fields), "uid", "messages-subscription")), true);
+            ws.sendText(
+                    JSON.writeValueAsString(Map.of(
+                            "type",
+                            "subscribe",
+                            "collection",
+                            "messages",
+                            "event",
+                            "create",
+                            "query",
+                            Map.of("fields", fields),
+                            "uid",
+                            "messages-subscription")),
+                    true);
         }
     }
 

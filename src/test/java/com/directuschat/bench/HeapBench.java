@@ -1,5 +1,12 @@
 package com.directuschat.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.directuschat.provision.ChatUser;
+import com.directuschat.provision.DirectusProvisioner;
+import com.directuschat.testsupport.AppProcess;
+import com.directuschat.testsupport.DirectusInstance;
+import com.directuschat.testsupport.TestDirectus;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,16 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.Test;
-
-import com.directuschat.provision.ChatUser;
-import com.directuschat.provision.DirectusProvisioner;
-import com.directuschat.testsupport.AppProcess;
-import com.directuschat.testsupport.DirectusInstance;
-import com.directuschat.testsupport.TestDirectus;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Heap of one idle session (logged in, one SSE stream open, its Directus socket open, no traffic): the live heap
@@ -44,8 +42,12 @@ class HeapBench {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     private final ExecutorService clientThreads = Executors.newFixedThreadPool(4, r -> daemon(r, "heap-client"));
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).executor(clientThreads).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10))
+            .executor(clientThreads)
+            .build();
     private final ExecutorService logins = Executors.newFixedThreadPool(8, r -> daemon(r, "heap-login"));
 
     @Test
@@ -53,13 +55,17 @@ class HeapBench {
         try (DirectusInstance directus = TestDirectus.dedicated(Map.of())) {
             DirectusProvisioner provisioner = new DirectusProvisioner(TestDirectus.adminClient(directus.url()));
             String roleId = provisioner.provision().roleId();
-            List<ChatUser> users = IntStream.rangeClosed(1, N).mapToObj(i -> new ChatUser(email(i), PASSWORD, "Heap",
-                    String.format("%04d", i))).toList();
+            List<ChatUser> users = IntStream.rangeClosed(1, N)
+                    .mapToObj(i -> new ChatUser(email(i), PASSWORD, "Heap", String.format("%04d", i)))
+                    .toList();
             for (int from = 0; from < users.size(); from += 50) {
                 provisioner.ensureUsers(users.subList(from, Math.min(from + 50, users.size())), roleId);
             }
-            try (AppProcess app = new AppProcess(List.of("--directus.local.enabled=false", "--directus.url=" + directus.url(),
-                    "--chat.rate-limit.login-per-ip=1000000", "--chat.rate-limit.login-per-email=1000"))) {
+            try (AppProcess app = new AppProcess(List.of(
+                    "--directus.local.enabled=false",
+                    "--directus.url=" + directus.url(),
+                    "--chat.rate-limit.login-per-ip=1000000",
+                    "--chat.rate-limit.login-per-email=1000"))) {
                 // Warm-up: one session through login, stream and logout, so that lazy singletons are not counted.
                 List<AppSession> one = login(app, 1);
                 openStreams(one).forEach(AppSession.Stream::close);
@@ -80,33 +86,45 @@ class HeapBench {
                 if (Boolean.getBoolean("bench.heap.dump")) { // for a heap analyser: who owns the bytes
                     java.nio.file.Path dump = TestDirectus.TARGET.resolve("bench-heap.hprof");
                     Files.deleteIfExists(dump); // jcmd does not overwrite
-                    new ProcessBuilder("jcmd", Long.toString(app.pid()), "GC.heap_dump", dump.toString()).inheritIO().start()
+                    new ProcessBuilder("jcmd", Long.toString(app.pid()), "GC.heap_dump", dump.toString())
+                            .inheritIO()
+                            .start()
                             .waitFor();
                 }
-                assertThat(streams).allSatisfy(s -> assertThat(s.endedUnexpectedly()).isFalse());
+                assertThat(streams)
+                        .allSatisfy(s -> assertThat(s.endedUnexpectedly()).isFalse());
 
-                String report = report(heap0, heapN, rss0, rssN, histogram0, histogramN) + String.format(
-                        "%nThreads by name (digits removed): %s with no sessions, %s with N.%n", threads0, threadsN);
+                String report = report(heap0, heapN, rss0, rssN, histogram0, histogramN)
+                        + String.format(
+                                "%nThreads by name (digits removed): %s with no sessions, %s with N.%n",
+                                threads0, threadsN);
                 System.out.println(report);
                 Files.writeString(TestDirectus.TARGET.resolve("bench-heap.md"), report);
                 streams.forEach(AppSession.Stream::close);
                 logout(sessions);
             }
-        }
-        finally {
+        } finally {
             logins.shutdownNow();
             clientThreads.shutdownNow();
         }
     }
 
-    private static String report(long heap0, long heapN, long rss0, long rssN, Map<String, long[]> before,
-            Map<String, long[]> after) {
-        StringBuilder out = new StringBuilder(String.format("# HeapBench%n%nRun at %s, Java %s; N = %d idle sessions"
-                + " (logged in, one SSE stream, Directus socket open).%n%n"
-                + "Heap after full GC: %d KiB with no sessions, %d KiB with N: **%.1f KiB per session**.%n"
-                + "RSS: %d MiB → %d MiB (%.1f KiB per session).%n%n"
-                + "| class | Δ instances / session | Δ bytes / session |%n|---|---:|---:|%n", Instant.now(),
-                System.getProperty("java.version"), N, heap0, heapN, (heapN - heap0) / (double) N, rss0 / 1024, rssN / 1024,
+    private static String report(
+            long heap0, long heapN, long rss0, long rssN, Map<String, long[]> before, Map<String, long[]> after) {
+        StringBuilder out = new StringBuilder(String.format(
+                "# HeapBench%n%nRun at %s, Java %s; N = %d idle sessions"
+                        + " (logged in, one SSE stream, Directus socket open).%n%n"
+                        + "Heap after full GC: %d KiB with no sessions, %d KiB with N: **%.1f KiB per session**.%n"
+                        + "RSS: %d MiB → %d MiB (%.1f KiB per session).%n%n"
+                        + "| class | Δ instances / session | Δ bytes / session |%n|---|---:|---:|%n",
+                Instant.now(),
+                System.getProperty("java.version"),
+                N,
+                heap0,
+                heapN,
+                (heapN - heap0) / (double) N,
+                rss0 / 1024,
+                rssN / 1024,
                 (rssN - rss0) / (double) N));
         Set<String> classes = new HashSet<>(before.keySet());
         classes.addAll(after.keySet());
@@ -116,29 +134,41 @@ class HeapBench {
         for (String c : classes) {
             long[] b = before.getOrDefault(c, new long[2]);
             long[] a = after.getOrDefault(c, new long[2]);
-            deltas.add(Map.entry(c, new long[] { a[0] - b[0], a[1] - b[1] }));
+            deltas.add(Map.entry(c, new long[] {a[0] - b[0], a[1] - b[1]}));
             total += a[1] - b[1];
         }
-        deltas.sort(Comparator.comparingLong((Map.Entry<String, long[]> e) -> e.getValue()[1]).reversed());
+        deltas.sort(Comparator.comparingLong((Map.Entry<String, long[]> e) -> e.getValue()[1])
+                .reversed());
         for (Map.Entry<String, long[]> e : deltas.subList(0, Math.min(TOP, deltas.size()))) {
-            rows.add(new String[] { e.getKey(), String.format("%.2f", e.getValue()[0] / (double) N),
-                    String.format("%.0f", e.getValue()[1] / (double) N) });
+            rows.add(new String[] {
+                e.getKey(),
+                String.format("%.2f", e.getValue()[0] / (double) N),
+                String.format("%.0f", e.getValue()[1] / (double) N)
+            });
         }
-        rows.forEach(r -> out.append("| `").append(r[0]).append("` | ").append(r[1]).append(" | ").append(r[2]).append(" |\n"));
+        rows.forEach(r -> out.append("| `")
+                .append(r[0])
+                .append("` | ")
+                .append(r[1])
+                .append(" | ")
+                .append(r[2])
+                .append(" |\n"));
         out.append(String.format("%nAll classes: %.0f bytes per session.%n", total / (double) N));
         return out.toString();
     }
 
     /** Class name → {instances, bytes} of the live heap ({@code GC.class_histogram} runs a full GC first). */
     private static Map<String, long[]> histogram(long pid) throws Exception {
-        Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         Map<String, long[]> classes = new HashMap<>();
         for (String line : out.split("\n")) {
             String[] f = line.strip().split("\\s+");
             if (f.length >= 4 && f[0].endsWith(":")) {
-                classes.put(f[3], new long[] { Long.parseLong(f[1]), Long.parseLong(f[2]) });
+                classes.put(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
             }
         }
         return classes;
@@ -147,12 +177,13 @@ class HeapBench {
     /** Live threads of the process by name with digits removed, from /proc (names cut at 15 characters). */
     private static Map<String, Integer> threads(long pid) throws java.io.IOException {
         Map<String, Integer> byName = new java.util.TreeMap<>();
-        try (java.util.stream.Stream<java.nio.file.Path> tasks = Files.list(java.nio.file.Path.of("/proc", Long.toString(pid), "task"))) {
+        try (java.util.stream.Stream<java.nio.file.Path> tasks =
+                Files.list(java.nio.file.Path.of("/proc", Long.toString(pid), "task"))) {
             for (java.nio.file.Path task : tasks.toList()) {
                 try {
-                    byName.merge(Files.readString(task.resolve("comm")).strip().replaceAll("\\d+", "#"), 1, Integer::sum);
-                }
-                catch (java.io.IOException e) {
+                    byName.merge(
+                            Files.readString(task.resolve("comm")).strip().replaceAll("\\d+", "#"), 1, Integer::sum);
+                } catch (java.io.IOException e) {
                     // ended meanwhile
                 }
             }
@@ -191,7 +222,8 @@ class HeapBench {
     }
 
     private void logout(List<AppSession> sessions) throws Exception {
-        List<Callable<Integer>> tasks = sessions.stream().<Callable<Integer>>map(s -> s::logout).toList();
+        List<Callable<Integer>> tasks =
+                sessions.stream().<Callable<Integer>>map(s -> s::logout).toList();
         for (Future<Integer> f : logins.invokeAll(tasks)) {
             assertThat(f.get()).isEqualTo(302);
         }

@@ -2,7 +2,6 @@ package com.directuschat.bench;
 
 import java.net.http.WebSocket;
 import java.util.concurrent.CompletionStage;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,8 +25,7 @@ abstract class JsonFrameListener implements WebSocket.Listener {
             String type = message.path("type").asString();
             if ("ping".equals(type)) {
                 ws.sendText("{\"type\":\"pong\"}", true);
-            }
-            else {
+            } else {
                 onMessage(ws, type, message, now);
             }
         }

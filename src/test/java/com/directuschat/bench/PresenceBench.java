@@ -1,17 +1,5 @@
 package com.directuschat.bench;
 
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.function.IntConsumer;
-
-import org.junit.jupiter.api.Test;
-
 import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.AuthTokens;
 import com.directuschat.directus.DirectusClient;
@@ -21,7 +9,16 @@ import com.directuschat.provision.DirectusProvisioner;
 import com.directuschat.testsupport.DirectusInstance;
 import com.directuschat.testsupport.TestDirectus;
 import com.directuschat.testsupport.TestUsers;
-
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import org.junit.jupiter.api.Test;
 
 /**
  * What presence costs Directus: the CPU of the Directus process (user + system, from /proc, children included) per
@@ -38,13 +35,14 @@ class PresenceBench {
     private static final int USERS = TestUsers.NUMBERED_USERS;
     /** The defaults of chat.presence.*. */
     private static final Duration HEARTBEAT = Duration.ofSeconds(20);
+
     private static final Duration EXPIRY = Duration.ofSeconds(60);
     /** The polls' window: long enough that no row of the bench expires while it runs (the query is the same). */
     private static final Duration WINDOW = Duration.ofHours(1);
+
     private static final Duration POLL = Duration.ofSeconds(10);
 
-    private record Result(String what, int requests, double cpuMsPerRequest, double p50Ms, double p95Ms) {
-    }
+    private record Result(String what, int requests, double cpuMsPerRequest, double p50Ms, double p95Ms) {}
 
     @Test
     void directusCostOfPresence() throws Exception {
@@ -53,7 +51,8 @@ class PresenceBench {
         try (DirectusInstance instance = TestDirectus.dedicated(Map.of("PRESSURE_LIMITER_ENABLED", "false"))) {
             ProcessHandle process = instance.directus().process().orElseThrow();
             DirectusClient client = DirectusClient.of(URI.create(instance.url()), Duration.ofSeconds(30));
-            DirectusPresence presenceRows = new DirectusPresence(DirectusRest.create(instance.url(), Duration.ofSeconds(30)));
+            DirectusPresence presenceRows =
+                    new DirectusPresence(DirectusRest.create(instance.url(), Duration.ofSeconds(30)));
             List<Login> users = new ArrayList<>();
             for (int n = 1; n <= USERS; n++) {
                 users.add(Login.of(client, TestUsers.userEmail(n), TestUsers.USER_PASSWORD));
@@ -65,15 +64,28 @@ class PresenceBench {
             }
             List<Result> results = new ArrayList<>();
 
-            measure(process, "warm-up", WARMUP, i -> presenceRows.touchPresence(users.get(i % USERS), users.get(i % USERS).row(room, "bench")));
-            results.add(measure(process, "heartbeat: `PATCH /items/presence/<key>` (own row)", ROUNDS,
-                    i -> presenceRows.touchPresence(users.get(i % USERS), users.get(i % USERS).row(room, "bench"))));
+            measure(
+                    process,
+                    "warm-up",
+                    WARMUP,
+                    i -> presenceRows.touchPresence(
+                            users.get(i % USERS), users.get(i % USERS).row(room, "bench")));
+            results.add(measure(
+                    process,
+                    "heartbeat: `PATCH /items/presence/<key>` (own row)",
+                    ROUNDS,
+                    i -> presenceRows.touchPresence(
+                            users.get(i % USERS), users.get(i % USERS).row(room, "bench"))));
 
-            results.add(measure(process, "for comparison: `GET /users/me` (the cheapest authenticated read)", ROUNDS / 4,
+            results.add(measure(
+                    process,
+                    "for comparison: `GET /users/me` (the cheapest authenticated read)",
+                    ROUNDS / 4,
                     i -> client.currentUser(users.get(i % USERS))));
             // For comparison: the same heartbeat over each user's authenticated realtime socket (not what we do).
             java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                    .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                    .build();
             List<SendPathBench.Ws> sockets = new ArrayList<>();
             try {
                 for (Login user : users) {
@@ -90,20 +102,23 @@ class PresenceBench {
                     frame.put("query", Map.of("fields", List.of("id")));
                     frame.put("uid", java.util.UUID.randomUUID().toString());
                     try {
-                        tools.jackson.databind.JsonNode reply = sockets.get(i % USERS).call(frame);
-                        if ("error".equals(reply.path("status").asString()) || !reply.path("data").has("id")) {
+                        tools.jackson.databind.JsonNode reply =
+                                sockets.get(i % USERS).call(frame);
+                        if ("error".equals(reply.path("status").asString())
+                                || !reply.path("data").has("id")) {
                             throw new IllegalStateException("WS update failed: " + reply);
                         }
-                    }
-                    catch (Exception e) {
+                    } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
                 };
                 measure(process, "warm-up", WARMUP / 4, wsBeat);
-                results.add(measure(process, "for comparison: the heartbeat as an `items` update on the user's realtime socket",
-                        ROUNDS / 2, wsBeat));
-            }
-            finally {
+                results.add(measure(
+                        process,
+                        "for comparison: the heartbeat as an `items` update on the user's realtime socket",
+                        ROUNDS / 2,
+                        wsBeat));
+            } finally {
                 sockets.forEach(SendPathBench.Ws::close);
             }
 
@@ -115,22 +130,42 @@ class PresenceBench {
                     presenceRows.createPresence(user, user.row(room, "i" + created / USERS), room);
                     created++;
                 }
-                measure(process, "warm-up", WARMUP / 4, i -> presenceRows.presence(users.get(0), List.of(room), WINDOW));
-                int answer = presenceRows.presence(users.get(0), List.of(room), WINDOW).size();
+                measure(
+                        process,
+                        "warm-up",
+                        WARMUP / 4,
+                        i -> presenceRows.presence(users.get(0), List.of(room), WINDOW));
+                int answer = presenceRows
+                        .presence(users.get(0), List.of(room), WINDOW)
+                        .size();
                 if (answer != rows) {
                     throw new IllegalStateException("expected " + rows + " live rows, read " + answer);
                 }
-                results.add(measure(process, "poll: `GET /items/presence` of a room, names joined, " + answer
-                        + " live rows", Math.max(100, ROUNDS / 4), i -> presenceRows.presence(users.get(i % USERS), List.of(room), WINDOW)));
+                results.add(measure(
+                        process,
+                        "poll: `GET /items/presence` of a room, names joined, " + answer + " live rows",
+                        Math.max(100, ROUNDS / 4),
+                        i -> presenceRows.presence(users.get(i % USERS), List.of(room), WINDOW)));
             }
 
             int enters = Math.max(100, ROUNDS / 4);
-            results.add(measure(process, "enter: `DELETE /items/presence` (own stale rows, by query)", enters,
+            results.add(measure(
+                    process,
+                    "enter: `DELETE /items/presence` (own stale rows, by query)",
+                    enters,
                     i -> presenceRows.deleteStalePresence(users.get(i % USERS), EXPIRY)));
-            results.add(measure(process, "enter: `POST /items/presence`", enters,
-                    i -> presenceRows.createPresence(users.get(i % USERS), users.get(i % USERS).row(room, "e" + i), room)));
-            results.add(measure(process, "leave: `DELETE /items/presence/<key>`", enters,
-                    i -> presenceRows.deletePresence(users.get(i % USERS), users.get(i % USERS).row(room, "e" + i))));
+            results.add(measure(
+                    process,
+                    "enter: `POST /items/presence`",
+                    enters,
+                    i -> presenceRows.createPresence(
+                            users.get(i % USERS), users.get(i % USERS).row(room, "e" + i), room)));
+            results.add(measure(
+                    process,
+                    "leave: `DELETE /items/presence/<key>`",
+                    enters,
+                    i -> presenceRows.deletePresence(
+                            users.get(i % USERS), users.get(i % USERS).row(room, "e" + i))));
 
             double heartbeatMs = results.get(0).cpuMsPerRequest();
             double poll100 = results.get(4).cpuMsPerRequest();
@@ -139,27 +174,44 @@ class PresenceBench {
             double pollsPerMinute = 60.0 / POLL.toSeconds();
 
             out.append(String.format("## Presence: what it costs Directus (%s)%n%n", Instant.now()));
-            out.append(String.format("Directus %s on Node 22, SQLite, its own instance (nothing else running on it); Java %s, %d cores. "
-                    + "CPU of the Directus process tree from /proc (user + system) around each series; one request in flight, "
-                    + "each as one of %d chat users; %d heartbeats after %d warm-up.%n%n", "12.4.0",
-                    System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), USERS, ROUNDS, WARMUP));
+            out.append(String.format(
+                    "Directus %s on Node 22, SQLite, its own instance (nothing else running on it); Java %s, %d cores. "
+                            + "CPU of the Directus process tree from /proc (user + system) around each series; one request in flight, "
+                            + "each as one of %d chat users; %d heartbeats after %d warm-up.%n%n",
+                    "12.4.0",
+                    System.getProperty("java.version"),
+                    Runtime.getRuntime().availableProcessors(),
+                    USERS,
+                    ROUNDS,
+                    WARMUP));
             out.append("| request | n | Directus CPU per request | latency p50 | p95 |\n|---|---|---|---|---|\n");
             for (Result r : results) {
-                out.append(String.format("| %s | %d | %.2f ms | %.1f ms | %.1f ms |%n", r.what(), r.requests(),
-                        r.cpuMsPerRequest(), r.p50Ms(), r.p95Ms()));
+                out.append(String.format(
+                        "| %s | %d | %.2f ms | %.1f ms | %.1f ms |%n",
+                        r.what(), r.requests(), r.cpuMsPerRequest(), r.p50Ms(), r.p95Ms()));
             }
-            out.append(String.format("%nAt the defaults (heartbeat %d s, poll %d s): an online user costs Directus %.0f "
-                    + "requests/min, **%.1f ms of CPU per minute** (%.3f %% of a core); 1,000 online users %.0f %% of a core. "
-                    + "Each chat server instance with someone online adds %.0f polls/min: %.1f ms of CPU per minute with 100 "
-                    + "people online in the room, %.1f ms with 1,000. An enter costs two requests and a leave one, "
-                    + "once per visit (a reload or a reconnect within the leave grace costs nothing).%n%n",
-                    HEARTBEAT.toSeconds(), POLL.toSeconds(), perMinute, perMinute * heartbeatMs,
-                    perMinute * heartbeatMs / 600.0, 1000 * perMinute * heartbeatMs / 600.0, pollsPerMinute,
-                    pollsPerMinute * poll100, pollsPerMinute * poll1000));
+            out.append(String.format(
+                    "%nAt the defaults (heartbeat %d s, poll %d s): an online user costs Directus %.0f "
+                            + "requests/min, **%.1f ms of CPU per minute** (%.3f %% of a core); 1,000 online users %.0f %% of a core. "
+                            + "Each chat server instance with someone online adds %.0f polls/min: %.1f ms of CPU per minute with 100 "
+                            + "people online in the room, %.1f ms with 1,000. An enter costs two requests and a leave one, "
+                            + "once per visit (a reload or a reconnect within the leave grace costs nothing).%n%n",
+                    HEARTBEAT.toSeconds(),
+                    POLL.toSeconds(),
+                    perMinute,
+                    perMinute * heartbeatMs,
+                    perMinute * heartbeatMs / 600.0,
+                    1000 * perMinute * heartbeatMs / 600.0,
+                    pollsPerMinute,
+                    pollsPerMinute * poll100,
+                    pollsPerMinute * poll1000));
         }
         System.out.println("\n" + out);
         Files.createDirectories(TestDirectus.TARGET);
-        Files.writeString(TestDirectus.TARGET.resolve("bench-presence.md"), out, StandardOpenOption.CREATE,
+        Files.writeString(
+                TestDirectus.TARGET.resolve("bench-presence.md"),
+                out,
+                StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
     }
 

@@ -14,8 +14,7 @@ final class ProcStats {
 
     private static final double TICKS_PER_SECOND = 100.0; // getconf CLK_TCK on Linux x86-64 and arm64
 
-    private ProcStats() {
-    }
+    private ProcStats() {}
 
     /** User + system CPU seconds of the process and its live descendants. */
     static double cpuSeconds(ProcessHandle root) {
@@ -32,8 +31,7 @@ final class ProcStats {
             // Fields after "(comm)": state is field 3, utime field 14, stime field 15.
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             return 0; // exited meanwhile
         }
     }
@@ -43,12 +41,12 @@ final class ProcStats {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith(key + ":")) {
-                    return Long.parseLong(line.substring(key.length() + 1).replace("kB", "").strip());
+                    return Long.parseLong(
+                            line.substring(key.length() + 1).replace("kB", "").strip());
                 }
             }
             throw new IllegalStateException("no " + key + " in /proc/" + pid + "/status");
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -68,17 +66,17 @@ final class ProcStats {
 
     private static String jcmd(long pid, String command) {
         try {
-            Process p = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("jcmd", Long.toString(pid), command)
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IllegalStateException("jcmd " + command + " failed: " + out);
             }
             return out;
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }

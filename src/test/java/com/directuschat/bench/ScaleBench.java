@@ -1,5 +1,13 @@
 package com.directuschat.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.directuschat.provision.ChatUser;
+import com.directuschat.provision.DirectusProvisioner;
+import com.directuschat.testsupport.AppProcess;
+import com.directuschat.testsupport.DirectusInstance;
+import com.directuschat.testsupport.DirectusRest;
+import com.directuschat.testsupport.TestDirectus;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,17 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.Test;
-
-import com.directuschat.provision.ChatUser;
-import com.directuschat.provision.DirectusProvisioner;
-import com.directuschat.testsupport.AppProcess;
-import com.directuschat.testsupport.DirectusInstance;
-import com.directuschat.testsupport.DirectusRest;
-import com.directuschat.testsupport.TestDirectus;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * How delivery scales with the number of logged-in sessions N: directus-chat (N logins through our login form,
@@ -45,15 +43,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ScaleBench {
 
-    private static final List<Integer> NS = Arrays.stream(System.getProperty("bench.scale.n", "10,100,500,1000").split(","))
-            .map(String::strip).map(Integer::parseInt).sorted().toList();
+    private static final List<Integer> NS = Arrays.stream(
+                    System.getProperty("bench.scale.n", "10,100,500,1000").split(","))
+            .map(String::strip)
+            .map(Integer::parseInt)
+            .sorted()
+            .toList();
     /** Rounds per N and side: one number for all N, or per N like the pace, e.g. {@code 100,1000:40}. */
     private static final String ROUNDS = System.getProperty("bench.scale.rounds", "100");
+
     private static final int BLOCKS = Integer.getInteger("bench.scale.blocks", 2);
     /** Optional fixed paces, e.g. {@code 10:100,1000:3000} (N:ms); otherwise calibrated per N. */
     private static final Map<Integer, Long> PACE_MS = paces(System.getProperty("bench.scale.pace-ms", ""));
     /** Calibrated pace: this many times the median latency of one-at-a-time warm-up sends to the N streams. */
     private static final double PACE_FACTOR = 3;
+
     private static final long MIN_PACE_MS = 100;
     private static final int WARMUP = Integer.getInteger("bench.scale.warmup", 5);
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
@@ -62,18 +66,30 @@ class ScaleBench {
     private static final int LOGIN_CONCURRENCY = 8;
     /** A failed login is an error, and is tried again so that the run still measures N sessions. */
     private static final int LOGIN_ATTEMPTS = 3;
+
     private static final int WS_CONNECTS_IN_FLIGHT = 32;
     private static final String PASSWORD = "scale-password";
 
     /** Every setting of our app that is not its default. */
-    private static final List<String> APP_SETTINGS = List.of("--directus.local.enabled=false",
-            "--chat.rate-limit.login-per-ip=1000000", "--chat.rate-limit.login-per-email=1000", "--chat.rate-limit.sends=1000", "--chat.rate-limit.send-burst=1000");
+    private static final List<String> APP_SETTINGS = List.of(
+            "--directus.local.enabled=false",
+            "--chat.rate-limit.login-per-ip=1000000",
+            "--chat.rate-limit.login-per-email=1000",
+            "--chat.rate-limit.sends=1000",
+            "--chat.rate-limit.send-burst=1000");
 
     private final ExecutorService clientThreads = Executors.newFixedThreadPool(4, daemon("scale-client"));
-    private final HttpClient appHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).executor(clientThreads).build();
-    private final HttpClient wsHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).executor(clientThreads).build();
+    private final HttpClient appHttp = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10))
+            .executor(clientThreads)
+            .build();
+    private final HttpClient wsHttp = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .executor(clientThreads)
+            .build();
     private final ExecutorService logins = Executors.newFixedThreadPool(LOGIN_CONCURRENCY, daemon("scale-login"));
     private final Map<String, AtomicInteger> errors = new ConcurrentHashMap<>();
     private final Map<Integer, String> refreshTokens = new ConcurrentHashMap<>();
@@ -91,8 +107,7 @@ class ScaleBench {
             String[] kv = part.strip().split(":");
             if (kv.length == 1) {
                 all = Integer.parseInt(kv[0]);
-            }
-            else if (Integer.parseInt(kv[0]) == n) {
+            } else if (Integer.parseInt(kv[0]) == n) {
                 return Integer.parseInt(kv[1]);
             }
         }
@@ -131,23 +146,31 @@ class ScaleBench {
                     System.out.println(ScaleReport.table(rows));
                 }
                 app.warnings().stream().limit(50).forEach(w -> notes.add("our log: " + w));
-                notes.add("our log: " + app.warnings().size() + " WARN/ERROR/refused/unreachable lines in total (" + app.log + ")");
+                notes.add("our log: " + app.warnings().size() + " WARN/ERROR/refused/unreachable lines in total ("
+                        + app.log + ")");
             }
-        }
-        finally {
+        } finally {
             logins.shutdownNow();
             clientThreads.shutdownNow();
         }
         String report = header(paces) + ScaleReport.table(rows) + "\n" + footer();
         System.out.println("\n" + report);
         Files.writeString(TestDirectus.TARGET.resolve("bench-scale.md"), report);
-        ScaleReport.writeSvg(Path.of("docs", "bench", "scale.svg"), rows, String.format(
-                "%s, %d cores, rounds per N and side: %s, Directus 12.4.0 (SQLite); pace per N: %s", Instant.now().toString()
-                        .substring(0, 10), Runtime.getRuntime().availableProcessors(), ROUNDS, paces));
+        ScaleReport.writeSvg(
+                Path.of("docs", "bench", "scale.svg"),
+                rows,
+                String.format(
+                        "%s, %d cores, rounds per N and side: %s, Directus 12.4.0 (SQLite); pace per N: %s",
+                        Instant.now().toString().substring(0, 10),
+                        Runtime.getRuntime().availableProcessors(),
+                        ROUNDS,
+                        paces));
         assertThat(errors).as("errors").isEmpty();
         assertThat(rows).allSatisfy(r -> {
             assertThat(r.lost()).as("lost deliveries, N=%d %s", r.n(), r.side()).isZero();
-            assertThat(r.duplicated()).as("duplicated deliveries, N=%d %s", r.n(), r.side()).isZero();
+            assertThat(r.duplicated())
+                    .as("duplicated deliveries, N=%d %s", r.n(), r.side())
+                    .isZero();
         });
     }
 
@@ -157,7 +180,8 @@ class ScaleBench {
         DirectusProvisioner provisioner = new DirectusProvisioner(TestDirectus.adminClient(directus.url()));
         String roleId = provisioner.provision().roleId();
         List<ChatUser> users = IntStream.rangeClosed(1, count)
-                .mapToObj(i -> new ChatUser(email(i), PASSWORD, "Scale", String.format("%04d", i))).toList();
+                .mapToObj(i -> new ChatUser(email(i), PASSWORD, "Scale", String.format("%04d", i)))
+                .toList();
         for (int from = 0; from < users.size(); from += 50) {
             provisioner.ensureUsers(users.subList(from, Math.min(from + 50, users.size())), roleId);
         }
@@ -176,8 +200,9 @@ class ScaleBench {
         logout(sessions);
         baselineDirectusConnections = awaitDirectusConnectionsAtMost(Integer.MAX_VALUE);
         heapBaselineKb = ProcStats.heapAfterFullGcKb(app.pid());
-        log("baseline: heap after full GC %d KiB, %d connections to Directus, RSS %d MiB", heapBaselineKb,
-                baselineDirectusConnections, ProcStats.status(app.pid(), "VmRSS") / 1024);
+        log(
+                "baseline: heap after full GC %d KiB, %d connections to Directus, RSS %d MiB",
+                heapBaselineKb, baselineDirectusConnections, ProcStats.status(app.pid(), "VmRSS") / 1024);
     }
 
     /** One block of directus-chat: N logins, N streams, measure, close, log out. Returns the pace used. */
@@ -219,15 +244,18 @@ class ScaleBench {
     private void idleSockets(int n) {
         long until = System.nanoTime() + IDLE_SOCKET_WAIT.toNanos();
         int count = ProcStats.establishedTo(app.pid(), directus.port());
-        log("N=%d: all streams closed, sessions logged in: %d connections to Directus; waiting %d s", n, count,
-                IDLE_SOCKET_WAIT.toSeconds());
+        log(
+                "N=%d: all streams closed, sessions logged in: %d connections to Directus; waiting %d s",
+                n, count, IDLE_SOCKET_WAIT.toSeconds());
         while (System.nanoTime() < until) {
-            LockSupport.parkNanos(Math.min(until - System.nanoTime(), Duration.ofSeconds(15).toNanos()));
+            LockSupport.parkNanos(
+                    Math.min(until - System.nanoTime(), Duration.ofSeconds(15).toNanos()));
             count = ProcStats.establishedTo(app.pid(), directus.port());
             log("  %d connections to Directus", count);
         }
-        notes.add(String.format("Idle logins: %d s after closing all %d streams (sessions still logged in), our JVM had %d"
-                + " established TCP connections to the Directus port (with no sessions: %d, pooled REST connections).",
+        notes.add(String.format(
+                "Idle logins: %d s after closing all %d streams (sessions still logged in), our JVM had %d"
+                        + " established TCP connections to the Directus port (with no sessions: %d, pooled REST connections).",
                 IDLE_SOCKET_WAIT.toSeconds(), n, count, baselineDirectusConnections));
     }
 
@@ -247,7 +275,9 @@ class ScaleBench {
             reader.connect(wsHttp, directus.url());
             reader.subscribed.whenComplete((ok, e) -> inFlight.release());
         }
-        awaitAll("direct socket not subscribed", readers.stream().map(r -> r.subscribed).toList());
+        awaitAll(
+                "direct socket not subscribed",
+                readers.stream().map(r -> r.subscribed).toList());
         for (int i = 1; i <= n; i++) {
             refreshTokens.put(i, readers.get(i - 1).refreshToken());
         }
@@ -255,15 +285,16 @@ class ScaleBench {
         Function<String, Long> send = content -> {
             try {
                 return DirectusRest.createMessage(directus.url(), senderToken, content);
-            }
-            catch (RuntimeException e) {
+            } catch (RuntimeException e) {
                 error("direct create failed: " + e.getMessage());
                 return null;
             }
         };
         warmUp(receipts, send, Map.of());
         totals.add(paced(receipts, send, Map.of(), pace, rounds), receipts);
-        readers.stream().filter(DirectReader::endedUnexpectedly).forEach(r -> error("direct socket closed by Directus"));
+        readers.stream()
+                .filter(DirectReader::endedUnexpectedly)
+                .forEach(r -> error("direct socket closed by Directus"));
         readers.forEach(DirectReader::close);
     }
 
@@ -273,9 +304,19 @@ class ScaleBench {
             int user = i;
             if (!refreshTokens.containsKey(user)) {
                 missing.add(() -> {
-                    refreshTokens.put(user, DirectusRest.call(directus.url(), "POST", "/auth/login", null,
-                            String.format("{\"email\":\"%s\",\"password\":\"%s\",\"mode\":\"json\"}", email(user), PASSWORD))
-                            .path("data").path("refresh_token").asString());
+                    refreshTokens.put(
+                            user,
+                            DirectusRest.call(
+                                            directus.url(),
+                                            "POST",
+                                            "/auth/login",
+                                            null,
+                                            String.format(
+                                                    "{\"email\":\"%s\",\"password\":\"%s\",\"mode\":\"json\"}",
+                                                    email(user), PASSWORD))
+                                    .path("data")
+                                    .path("refresh_token")
+                                    .asString());
                     return null;
                 });
             }
@@ -296,12 +337,10 @@ class ScaleBench {
         };
     }
 
-    private record Sent(String content, long startNanos, Long id) {
-    }
+    private record Sent(String content, long startNanos, Long id) {}
 
-    private record Window(List<Long> latencies, long lost, double cpuOurs, double cpuDirectus,
-            long rssKb, long threads) {
-    }
+    private record Window(
+            List<Long> latencies, long lost, double cpuOurs, double cpuDirectus, long rssKb, long threads) {}
 
     /** One-at-a-time sends, each awaited on all readers (not counted); their median latency in ms calibrates the pace. */
     private static double warmUp(List<Receipts> readers, Function<String, Long> send, Map<String, Long> ids) {
@@ -319,7 +358,8 @@ class ScaleBench {
     }
 
     /** {@code rounds} sends at a fixed pace; waits until every reader has every message or the timeout passed. */
-    private Window paced(List<Receipts> readers, Function<String, Long> send, Map<String, Long> ids, long paceMs, int rounds) {
+    private Window paced(
+            List<Receipts> readers, Function<String, Long> send, Map<String, Long> ids, long paceMs, int rounds) {
         double cpuOurs = ProcStats.cpuSeconds(app.handle());
         double cpuDirectus = ProcStats.cpuSeconds(directusProcess);
         List<Sent> sent = new ArrayList<>();
@@ -336,8 +376,7 @@ class ScaleBench {
         while (complete < sent.size() && System.nanoTime() < deadline) {
             if (lastArrival(readers, sent.get(complete), ids) != null) {
                 complete++;
-            }
-            else {
+            } else {
                 LockSupport.parkNanos(2_000_000);
             }
         }
@@ -347,13 +386,20 @@ class ScaleBench {
         long lost = 0;
         for (Sent s : sent) {
             Long id = s.id() != null ? s.id() : ids.get(s.content());
-            long missing = id == null ? readers.size() : readers.stream().filter(r -> r.arrival(id) == null).count();
+            long missing = id == null
+                    ? readers.size()
+                    : readers.stream().filter(r -> r.arrival(id) == null).count();
             lost += missing;
             if (missing == 0) {
                 latencies.add(lastArrival(readers, s, ids) - s.startNanos());
             }
         }
-        return new Window(latencies, lost, cpuOurs, cpuDirectus, ProcStats.status(app.pid(), "VmRSS"),
+        return new Window(
+                latencies,
+                lost,
+                cpuOurs,
+                cpuDirectus,
+                ProcStats.status(app.pid(), "VmRSS"),
                 ProcStats.status(app.pid(), "Threads"));
     }
 
@@ -403,8 +449,18 @@ class ScaleBench {
         }
 
         ScaleReport.Row row(int n, String side, long pace) {
-            return new ScaleReport.Row(n, side, pace, Stats.of(side, latencies), lost, duplicated, cpuOurs, cpuDirectus,
-                    heapKbPerSession, rssKb, threads);
+            return new ScaleReport.Row(
+                    n,
+                    side,
+                    pace,
+                    Stats.of(side, latencies),
+                    lost,
+                    duplicated,
+                    cpuOurs,
+                    cpuDirectus,
+                    heapKbPerSession,
+                    rssKb,
+                    threads);
         }
     }
 
@@ -447,8 +503,7 @@ class ScaleBench {
     private static String attempt(java.util.function.Supplier<String> step) {
         try {
             return step.get();
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             return e.toString();
         }
     }
@@ -487,8 +542,7 @@ class ScaleBench {
         for (CompletableFuture<Void> f : futures) {
             try {
                 f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-            catch (Exception e) {
+            } catch (Exception e) {
                 error(failure + ": " + e.getClass().getSimpleName() + " " + e.getMessage());
             }
         }
@@ -500,23 +554,36 @@ class ScaleBench {
     }
 
     private String header(Map<Integer, Long> paces) {
-        return String.format("# ScaleBench%n%nRun at %s, Java %s, %d cores; Directus 12.4.0 (SQLite, dedicated test instance,"
-                + " default environment); our app as `%s`.%n%n"
-                + "N = %s; rounds per N and side: %s, in %d block(s) (sides alternate: directus-chat, direct tutorial query,"
-                + " direct lean query); %d one-at-a-time warm-up sends per block not counted; lost = (message, reader)"
-                + " pairs not received within %d s.%n%n"
-                + "Pace (one message every …): %s ms, %s.%n%n"
-                + "Non-default settings of our app: `%s`.%n%n",
-                Instant.now(), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), app == null
-                        ? "?" : app.launchedAs, NS, ROUNDS, BLOCKS, WARMUP, DELIVERY_TIMEOUT.toSeconds(), paces,
-                PACE_MS.isEmpty() ? "calibrated: " + PACE_FACTOR + "× the median warm-up latency of directus-chat at that N,"
-                        + " at least " + MIN_PACE_MS + " ms" : "fixed by -Dbench.scale.pace-ms",
+        return String.format(
+                "# ScaleBench%n%nRun at %s, Java %s, %d cores; Directus 12.4.0 (SQLite, dedicated test instance,"
+                        + " default environment); our app as `%s`.%n%n"
+                        + "N = %s; rounds per N and side: %s, in %d block(s) (sides alternate: directus-chat, direct tutorial query,"
+                        + " direct lean query); %d one-at-a-time warm-up sends per block not counted; lost = (message, reader)"
+                        + " pairs not received within %d s.%n%n"
+                        + "Pace (one message every …): %s ms, %s.%n%n"
+                        + "Non-default settings of our app: `%s`.%n%n",
+                Instant.now(),
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                app == null ? "?" : app.launchedAs,
+                NS,
+                ROUNDS,
+                BLOCKS,
+                WARMUP,
+                DELIVERY_TIMEOUT.toSeconds(),
+                paces,
+                PACE_MS.isEmpty()
+                        ? "calibrated: " + PACE_FACTOR + "× the median warm-up latency of directus-chat at that N,"
+                                + " at least " + MIN_PACE_MS + " ms"
+                        : "fixed by -Dbench.scale.pace-ms",
                 String.join(" ", APP_SETTINGS));
     }
 
     private String footer() {
         StringBuilder out = new StringBuilder();
-        out.append("Errors: ").append(errors.isEmpty() ? "none" : errors.toString()).append("\n\n");
+        out.append("Errors: ")
+                .append(errors.isEmpty() ? "none" : errors.toString())
+                .append("\n\n");
         notes.forEach(n -> out.append("- ").append(n).append('\n'));
         return out.toString();
     }
@@ -546,6 +613,7 @@ class ScaleBench {
     }
 
     private static void log(String format, Object... args) {
-        System.out.printf("[%s] ScaleBench: %s%n", Instant.now().toString().substring(11, 19), String.format(format, args));
+        System.out.printf(
+                "[%s] ScaleBench: %s%n", Instant.now().toString().substring(11, 19), String.format(format, args));
     }
 }

@@ -13,35 +13,54 @@ import java.util.TreeSet;
 final class ScaleReport {
 
     /** One side at one N, over all its blocks. */
-    record Row(int n, String side, long paceMillis, Stats latency, long lost, long duplicated, double cpuOurs,
-            double cpuDirectus, Double heapKbPerSession, long rssKb, long threads) {
-    }
+    record Row(
+            int n,
+            String side,
+            long paceMillis,
+            Stats latency,
+            long lost,
+            long duplicated,
+            double cpuOurs,
+            double cpuDirectus,
+            Double heapKbPerSession,
+            long rssKb,
+            long threads) {}
 
     static final List<String> SIDES = List.of("directus-chat", "direct, tutorial query", "direct, lean query");
     private static final List<String> COLOURS = List.of("#1f77b4", "#d62728", "#2ca02c");
 
-    private ScaleReport() {
-    }
+    private ScaleReport() {}
 
     static String table(List<Row> rows) {
-        StringBuilder out = new StringBuilder("| N | side | pace | samples | last-stream p50 | last-stream p99 | lost | duplicated"
-                + " | CPU s ours | CPU s Directus | heap/session | RSS ours | threads ours |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        StringBuilder out =
+                new StringBuilder("| N | side | pace | samples | last-stream p50 | last-stream p99 | lost | duplicated"
+                        + " | CPU s ours | CPU s Directus | heap/session | RSS ours | threads ours |\n"
+                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             boolean any = !r.latency().millis().isEmpty();
-            out.append(String.format(Locale.ROOT, "| %d | %s | %d ms | %d | %s | %s | %d | %d | %.1f | %.1f | %s | %d MiB | %d |%n",
-                    r.n(), r.side(), r.paceMillis(), r.latency().millis().size(),
+            out.append(String.format(
+                    Locale.ROOT,
+                    "| %d | %s | %d ms | %d | %s | %s | %d | %d | %.1f | %.1f | %s | %d MiB | %d |%n",
+                    r.n(),
+                    r.side(),
+                    r.paceMillis(),
+                    r.latency().millis().size(),
                     any ? String.format(Locale.ROOT, "%.1f ms", r.latency().percentile(50)) : "—",
-                    any ? String.format(Locale.ROOT, "%.1f ms", r.latency().percentile(99)) : "—", r.lost(), r.duplicated(),
-                    r.cpuOurs(), r.cpuDirectus(),
+                    any ? String.format(Locale.ROOT, "%.1f ms", r.latency().percentile(99)) : "—",
+                    r.lost(),
+                    r.duplicated(),
+                    r.cpuOurs(),
+                    r.cpuDirectus(),
                     r.heapKbPerSession() == null ? "—" : String.format(Locale.ROOT, "%.1f KiB", r.heapKbPerSession()),
-                    r.rssKb() / 1024, r.threads()));
+                    r.rssKb() / 1024,
+                    r.threads()));
         }
         return out.toString();
     }
 
     static void writeSvg(Path file, List<Row> rows, String subtitle) {
-        List<Row> plotted = rows.stream().filter(r -> !r.latency().millis().isEmpty()).toList();
+        List<Row> plotted =
+                rows.stream().filter(r -> !r.latency().millis().isEmpty()).toList();
         TreeSet<Integer> ns = new TreeSet<>();
         double minMs = Double.MAX_VALUE;
         double maxMs = 0;
@@ -60,8 +79,9 @@ final class ScaleReport {
         Axis x = new Axis(Math.log10(ns.first()) - 0.15, Math.log10(ns.last()) + 0.15, left, right);
         Axis y = new Axis(Math.floor(Math.log10(minMs)), Math.ceil(Math.log10(maxMs) + 1e-9), bottom, top);
         StringBuilder svg = new StringBuilder();
-        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"880\" height=\"440\" viewBox=\"0 0 880 440\""
-                + " font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"880\" height=\"440\" fill=\"white\"/>\n");
+        svg.append(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"880\" height=\"440\" viewBox=\"0 0 880 440\""
+                        + " font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"880\" height=\"440\" fill=\"white\"/>\n");
         text(svg, 410, 22, "middle", 15, "Send → arrival on the last of N streams (p50 solid, p99 dashed)");
         text(svg, 410, 40, "middle", 11, subtitle);
         for (int n : ns) {
@@ -81,22 +101,35 @@ final class ScaleReport {
         line(svg, left, bottom, right, bottom, "black", null);
         line(svg, left, top, left, bottom, "black", null);
         text(svg, (left + right) / 2, bottom + 36, "middle", 13, "logged-in sessions / readers N (log scale)");
-        svg.append(String.format(Locale.ROOT, "<text x=\"20\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"13\""
-                + " transform=\"rotate(-90 20 %.1f)\">latency, ms (log scale)</text>%n", (top + bottom) / 2, (top + bottom) / 2));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"20\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"13\""
+                        + " transform=\"rotate(-90 20 %.1f)\">latency, ms (log scale)</text>%n",
+                (top + bottom) / 2,
+                (top + bottom) / 2));
         for (int s = 0; s < SIDES.size(); s++) {
             String side = SIDES.get(s);
-            List<Row> series = plotted.stream().filter(r -> r.side().equals(side)).toList();
+            List<Row> series =
+                    plotted.stream().filter(r -> r.side().equals(side)).toList();
             for (double p : new double[] {50, 99}) {
                 List<String> points = new ArrayList<>();
                 for (Row r : series) {
                     double px = x.at(Math.log10(r.n()));
                     double py = y.at(Math.log10(r.latency().percentile(p)));
                     points.add(String.format(Locale.ROOT, "%.1f,%.1f", px, py));
-                    svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n", px, py,
+                    svg.append(String.format(
+                            Locale.ROOT,
+                            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n",
+                            px,
+                            py,
                             COLOURS.get(s)));
                 }
-                svg.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"%s\"/>%n",
-                        COLOURS.get(s), p == 99 ? " stroke-dasharray=\"6 4\"" : "", String.join(" ", points)));
+                svg.append(String.format(
+                        Locale.ROOT,
+                        "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"%s\"/>%n",
+                        COLOURS.get(s),
+                        p == 99 ? " stroke-dasharray=\"6 4\"" : "",
+                        String.join(" ", points)));
             }
             double ly = top + 10 + s * 40;
             line(svg, 640, ly, 670, ly, COLOURS.get(s), "none");
@@ -108,8 +141,7 @@ final class ScaleReport {
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, svg);
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -119,14 +151,28 @@ final class ScaleReport {
     }
 
     /** A thin line when {@code dash} is null, else a thick one with that dash pattern ("none": solid). */
-    private static void line(StringBuilder svg, double x1, double y1, double x2, double y2, String colour, String dash) {
-        svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"%s/>%n",
-                x1, y1, x2, y2, colour, dash == null ? "" : " stroke-width=\"2\" stroke-dasharray=\"" + dash + "\""));
+    private static void line(
+            StringBuilder svg, double x1, double y1, double x2, double y2, String colour, String dash) {
+        svg.append(String.format(
+                Locale.ROOT,
+                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"%s/>%n",
+                x1,
+                y1,
+                x2,
+                y2,
+                colour,
+                dash == null ? "" : " stroke-width=\"2\" stroke-dasharray=\"" + dash + "\""));
     }
 
     private static void text(StringBuilder svg, double x, double y, String anchor, int size, String text) {
-        svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"%d\">%s</text>%n",
-                x, y, anchor, size, text.replace("&", "&amp;").replace("<", "&lt;")));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"%d\">%s</text>%n",
+                x,
+                y,
+                anchor,
+                size,
+                text.replace("&", "&amp;").replace("<", "&lt;")));
     }
 
     /** Maps a value (already log10) linearly onto pixels. */

@@ -1,12 +1,13 @@
 package com.directuschat.bench;
 
+import com.directuschat.testsupport.TestDirectus;
+import com.directuschat.testsupport.TestUsers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,12 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
-
-import com.directuschat.testsupport.TestDirectus;
-import com.directuschat.testsupport.TestUsers;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,8 +48,10 @@ class SendPathBench {
     private static final String FIELDS = "id,content,date_created,user_created.first_name,user_created.last_name";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     @Test
     void restVersusWebSocketCreate() throws Exception {
@@ -74,17 +72,22 @@ class SendPathBench {
                     if (restLeg) {
                         HttpResponse<String> response = restCreate(directus, aliceToken, Map.of("content", text));
                         long took = System.nanoTime() - start;
-                        check(response.statusCode() == 200 && response.body().contains(text), "REST create failed: "
-                                + response.statusCode() + " " + response.body());
+                        check(
+                                response.statusCode() == 200 && response.body().contains(text),
+                                "REST create failed: " + response.statusCode() + " " + response.body());
                         sampleRest = response.body();
                         if (i >= WARMUP) {
                             rest.add(took);
                         }
-                    }
-                    else {
+                    } else {
                         JsonNode reply = ws.call(createFrame(Map.of("content", text)));
                         long took = System.nanoTime() - start;
-                        check(!"error".equals(reply.path("status").asString()) && reply.path("data").path("content").asString().equals(text),
+                        check(
+                                !"error".equals(reply.path("status").asString())
+                                        && reply.path("data")
+                                                .path("content")
+                                                .asString()
+                                                .equals(text),
                                 "WS create failed: " + reply);
                         sampleReply = reply.toString();
                         if (i >= WARMUP) {
@@ -96,24 +99,39 @@ class SendPathBench {
             Stats restStats = Stats.of("REST", rest);
             Stats wsStats = Stats.of("WS", socket);
             out.append(String.format("## Send path: REST create vs WebSocket create (%s)%n%n", Instant.now()));
-            out.append(String.format("Java %s, %d cores, %d rounds (+%d warm-up) per path, alternated, one in flight; "
-                    + "jdk.httpclient.keepalive.timeout=%s (the JDK reads it once per JVM: it applies when this bench runs alone "
-                    + "or first; the loop never idles, so a pooled connection is never near Node's 5 s). Time from send to the answer (REST: response body read; "
-                    + "WS: reply frame with the same uid parsed).%n%n", System.getProperty("java.version"),
-                    Runtime.getRuntime().availableProcessors(), ROUNDS, WARMUP,
+            out.append(String.format(
+                    "Java %s, %d cores, %d rounds (+%d warm-up) per path, alternated, one in flight; "
+                            + "jdk.httpclient.keepalive.timeout=%s (the JDK reads it once per JVM: it applies when this bench runs alone "
+                            + "or first; the loop never idles, so a pooled connection is never near Node's 5 s). Time from send to the answer (REST: response body read; "
+                            + "WS: reply frame with the same uid parsed).%n%n",
+                    System.getProperty("java.version"),
+                    Runtime.getRuntime().availableProcessors(),
+                    ROUNDS,
+                    WARMUP,
                     System.getProperty("jdk.httpclient.keepalive.timeout")));
             out.append("| path | p50 | p95 | p99 | mean |\n|---|---|---|---|---|\n");
             for (Stats s : List.of(restStats, wsStats)) {
-                out.append(String.format("| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms |%n",
-                        s.name().equals("REST") ? "REST `POST /items/messages?fields=…` (HTTP/1.1 keep-alive, Bearer)"
-                                : "WebSocket `items` create, reply by uid", s.percentile(50), s.percentile(95),
-                        s.percentile(99), s.mean()));
+                out.append(String.format(
+                        "| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms |%n",
+                        s.name().equals("REST")
+                                ? "REST `POST /items/messages?fields=…` (HTTP/1.1 keep-alive, Bearer)"
+                                : "WebSocket `items` create, reply by uid",
+                        s.percentile(50),
+                        s.percentile(95),
+                        s.percentile(99),
+                        s.mean()));
             }
-            out.append(String.format("%nWS/REST ratio: p50 %.2f×, p95 %.2f×, p99 %.2f×%n%n", wsStats.percentile(50)
-                    / restStats.percentile(50), wsStats.percentile(95) / restStats.percentile(95),
+            out.append(String.format(
+                    "%nWS/REST ratio: p50 %.2f×, p95 %.2f×, p99 %.2f×%n%n",
+                    wsStats.percentile(50) / restStats.percentile(50),
+                    wsStats.percentile(95) / restStats.percentile(95),
                     wsStats.percentile(99) / restStats.percentile(99)));
-            out.append("Reply frame of a WS create:\n\n    ").append(sampleReply).append("\n\n");
-            out.append("REST response body of a create:\n\n    ").append(sampleRest).append("\n\n");
+            out.append("Reply frame of a WS create:\n\n    ")
+                    .append(sampleReply)
+                    .append("\n\n");
+            out.append("REST response body of a create:\n\n    ")
+                    .append(sampleRest)
+                    .append("\n\n");
 
             out.append("Errors, REST (status + body) and WS (reply frame):\n\n");
             Map<String, Map<String, Object>> badData = new LinkedHashMap<>();
@@ -125,10 +143,11 @@ class SendPathBench {
                 out.append(String.format("- %s, REST: `%d %s`%n", bad.getKey(), r.statusCode(), r.body()));
                 out.append(String.format("- %s, WS: `%s`%n", bad.getKey(), ws.probe(createFrame(bad.getValue()))));
             }
-            HttpResponse<String> wrongCollection = exchange(directus + "/items/directus_roles", aliceToken,
-                    JSON.writeValueAsString(Map.of("name", "x")));
-            out.append(String.format("- forbidden (create in directus_roles), REST: `%d %s`%n", wrongCollection.statusCode(),
-                    wrongCollection.body()));
+            HttpResponse<String> wrongCollection = exchange(
+                    directus + "/items/directus_roles", aliceToken, JSON.writeValueAsString(Map.of("name", "x")));
+            out.append(String.format(
+                    "- forbidden (create in directus_roles), REST: `%d %s`%n",
+                    wrongCollection.statusCode(), wrongCollection.body()));
             Map<String, Object> roleFrame = new LinkedHashMap<>();
             roleFrame.put("type", "items");
             roleFrame.put("action", "create");
@@ -139,20 +158,26 @@ class SendPathBench {
         }
         String noAccess = TestDirectus.loginToken(TestUsers.NOACCESS_EMAIL, TestUsers.NOACCESS_PASSWORD);
         HttpResponse<String> r = restCreate(directus, noAccess, Map.of("content", "x"));
-        out.append(String.format("- forbidden (user without the Chat users role), REST: `%d %s`%n", r.statusCode(), r.body()));
+        out.append(String.format(
+                "- forbidden (user without the Chat users role), REST: `%d %s`%n", r.statusCode(), r.body()));
         try (Ws ws = Ws.authenticated(http, directus, noAccess)) {
-            out.append(String.format("- forbidden (user without the Chat users role), WS: `%s`%n",
+            out.append(String.format(
+                    "- forbidden (user without the Chat users role), WS: `%s`%n",
                     ws.probe(createFrame(Map.of("content", "x")))));
         }
         try (Ws ws = Ws.open(http, directus)) {
-            out.append(String.format("- not authenticated (create before auth), WS: `%s`%n",
+            out.append(String.format(
+                    "- not authenticated (create before auth), WS: `%s`%n",
                     ws.probe(createFrame(Map.of("content", "x")))));
         }
         out.append('\n');
 
         System.out.println("\n" + out);
         Files.createDirectories(TestDirectus.TARGET);
-        Files.writeString(TestDirectus.TARGET.resolve("bench-sendpath.md"), out, StandardOpenOption.CREATE,
+        Files.writeString(
+                TestDirectus.TARGET.resolve("bench-sendpath.md"),
+                out,
+                StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
     }
 
@@ -172,17 +197,18 @@ class SendPathBench {
     }
 
     private HttpResponse<String> exchange(String url, String token, String json) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(TIMEOUT)
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-        catch (java.io.IOException e) {
+        } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
@@ -206,7 +232,8 @@ class SendPathBench {
 
         static Ws open(HttpClient http, String directusUrl) throws Exception {
             Ws ws = new Ws();
-            ws.socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+            ws.socket = http.newWebSocketBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
                     .buildAsync(URI.create(directusUrl.replaceFirst("^http", "ws") + "/websocket"), ws)
                     .get(15, TimeUnit.SECONDS);
             return ws;
@@ -215,7 +242,9 @@ class SendPathBench {
         static Ws authenticated(HttpClient http, String directusUrl, String token) throws Exception {
             Ws ws = open(http, directusUrl);
             ws.awaitingAuth = true;
-            ws.socket.sendText(JSON.writeValueAsString(Map.of("type", "auth", "access_token", token)), true).join();
+            ws.socket
+                    .sendText(JSON.writeValueAsString(Map.of("type", "auth", "access_token", token)), true)
+                    .join();
             JsonNode reply = ws.auth.get(15, TimeUnit.SECONDS);
             check("ok".equals(reply.path("status").asString()), "WS auth failed: " + reply);
             return ws;
@@ -233,12 +262,12 @@ class SendPathBench {
             socket.sendText(JSON.writeValueAsString(frame), true);
             try {
                 return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            catch (java.util.concurrent.TimeoutException e) {
-                throw new IllegalStateException("no reply in " + timeout.toSeconds() + " s to uid " + uid + "; other frames: " + unmatched
-                        + (closed == null ? "" : "; socket closed: " + closed), e);
-            }
-            finally {
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException(
+                        "no reply in " + timeout.toSeconds() + " s to uid " + uid + "; other frames: " + unmatched
+                                + (closed == null ? "" : "; socket closed: " + closed),
+                        e);
+            } finally {
                 pending.remove(uid);
             }
         }
@@ -247,8 +276,7 @@ class SendPathBench {
         String probe(Map<String, Object> frame) {
             try {
                 return call(frame, Duration.ofSeconds(5)).toString();
-            }
-            catch (Exception e) {
+            } catch (Exception e) {
                 return e.getMessage();
             }
         }
@@ -265,22 +293,19 @@ class SendPathBench {
                 JsonNode frame = JSON.readTree(partial.toString());
                 partial.setLength(0);
                 String type = frame.path("type").asString();
-                CompletableFuture<JsonNode> waiting = pending.get(frame.path("uid").asString());
+                CompletableFuture<JsonNode> waiting =
+                        pending.get(frame.path("uid").asString());
                 if ("ping".equals(type)) {
                     ws.sendText("{\"type\":\"pong\"}", true);
-                }
-                else if ("auth".equals(type) && awaitingAuth) {
+                } else if ("auth".equals(type) && awaitingAuth) {
                     awaitingAuth = false;
                     auth.complete(frame);
-                }
-                else if (waiting != null) {
+                } else if (waiting != null) {
                     waiting.complete(frame);
-                }
-                else if (frame.has("error") && pending.size() == 1) {
+                } else if (frame.has("error") && pending.size() == 1) {
                     // An error frame without our uid (e.g. refused before the message was read) answers the call.
                     pending.values().forEach(f -> f.complete(frame));
-                }
-                else {
+                } else {
                     unmatched.add(frame.toString());
                 }
             }

@@ -5,27 +5,10 @@ import static com.directuschat.testsupport.TestUsers.ALICE_PASSWORD;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Pattern;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.TestInstance;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-
 import com.directuschat.DirectusChatApplication;
-import com.directuschat.testsupport.Chromium;
 import com.directuschat.testsupport.ChatPage;
+import com.directuschat.testsupport.Chromium;
 import com.directuschat.testsupport.TestDirectus;
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Request;
@@ -33,6 +16,20 @@ import com.microsoft.playwright.Response;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Issue 4: our own app restarts under an open page. Its in-memory sessions are gone, so the page must end
@@ -44,6 +41,7 @@ class AppRestartBrowserIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
     /** The htmx extension backs off 0.5 s, 1 s, 2 s, … between new EventSources while we are down. */
     private static final double AFTER_RESTART_MS = 90_000;
+
     private static final Page.GetByLabelOptions EXACT = new Page.GetByLabelOptions().setExact(true);
 
     int port;
@@ -80,8 +78,11 @@ class AppRestartBrowserIT {
     }
 
     private ConfigurableApplicationContext startChat() {
-        return new SpringApplicationBuilder(DirectusChatApplication.class).run("--server.port=" + port,
-                "--directus.url=" + TestDirectus.shared().url(), "--directus.local.enabled=false");
+        return new SpringApplicationBuilder(DirectusChatApplication.class)
+                .run(
+                        "--server.port=" + port,
+                        "--directus.url=" + TestDirectus.shared().url(),
+                        "--directus.local.enabled=false");
     }
 
     private void restartChat() {
@@ -110,8 +111,10 @@ class AppRestartBrowserIT {
 
         restartChat();
 
-        assertThat(page.locator("#session-ended")).containsText("Your session has ended",
-                new LocatorAssertions.ContainsTextOptions().setTimeout(AFTER_RESTART_MS));
+        assertThat(page.locator("#session-ended"))
+                .containsText(
+                        "Your session has ended",
+                        new LocatorAssertions.ContainsTextOptions().setTimeout(AFTER_RESTART_MS));
         assertThat(page.locator("#connection-status")).not().containsText("Reconnecting");
         assertThat(page.getByLabel("Message", EXACT)).hasValue(draft);
         // Our shutdown ended the open stream itself, cleanly, rather than the web server tearing it down
@@ -119,7 +122,8 @@ class AppRestartBrowserIT {
         assertThat(failed).doesNotContain(stream);
         assertThat(finished).contains(stream);
 
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Log in again")).click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Log in again"))
+                .click();
         assertThat(page).hasURL(Pattern.compile(".*/login\\?expired$"));
         logIn(page);
         assertThat(page).hasURL(Pattern.compile(".*:" + port + "/$"));
@@ -136,8 +140,10 @@ class AppRestartBrowserIT {
 
         String text = "sent after the restart " + UUID.randomUUID();
         page.getByLabel("Message", EXACT).fill(text);
-        Response post = page.waitForResponse(r -> r.url().endsWith("/messages") && "POST".equals(r.request().method()),
-                () -> page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send")).click());
+        Response post = page.waitForResponse(
+                r -> r.url().endsWith("/messages") && "POST".equals(r.request().method()),
+                () -> page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send"))
+                        .click());
 
         assertThat(post.status()).isIn(401, 403);
         assertThat(post.headers()).containsEntry("hx-retarget", "#session-ended");
@@ -147,7 +153,8 @@ class AppRestartBrowserIT {
         assertThat(page.getByLabel("Message", EXACT)).isEditable();
 
         page.unroute("**/stream*");
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Log in again")).click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Log in again"))
+                .click();
         logIn(page);
         assertThat(page.getByLabel("Message", EXACT)).hasValue(text);
     }

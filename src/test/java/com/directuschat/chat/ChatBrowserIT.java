@@ -1,36 +1,34 @@
 package com.directuschat.chat;
 
+import static com.directuschat.testsupport.ChatPage.EXACT;
+import static com.directuschat.testsupport.ChatPage.logIn;
+import static com.directuschat.testsupport.ChatPage.message;
+import static com.directuschat.testsupport.ChatPage.send;
 import static com.directuschat.testsupport.TestUsers.ALICE_EMAIL;
 import static com.directuschat.testsupport.TestUsers.ALICE_PASSWORD;
 import static com.directuschat.testsupport.TestUsers.BOB_EMAIL;
 import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
-import static com.directuschat.testsupport.ChatPage.EXACT;
-import static com.directuschat.testsupport.ChatPage.logIn;
-import static com.directuschat.testsupport.ChatPage.message;
-import static com.directuschat.testsupport.ChatPage.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Pattern;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.TestInstance;
-import org.springframework.boot.test.web.server.LocalServerPort;
-
-import com.directuschat.testsupport.Chromium;
 import com.directuschat.testsupport.ChatPage;
+import com.directuschat.testsupport.Chromium;
 import com.directuschat.testsupport.DirectusTest;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** Two people in two real Chromium contexts, chatting through our server and a real Directus. */
 @DirectusTest
@@ -88,15 +86,18 @@ class ChatBrowserIT {
             assertThat(message(page, "hi alice " + tag)).hasCount(1);
             assertThat(message(page, "third " + tag)).hasCount(1);
             List<String> texts = page.locator("#messages li.message .content").allTextContents().stream()
-                    .filter(t -> t.contains(tag)).toList();
+                    .filter(t -> t.contains(tag))
+                    .toList();
             assertThat(texts).containsExactly("hello bob " + tag, "hi alice " + tag, "third " + tag);
-            assertThat(page.locator("#messages li.message time").last()).hasAttribute("datetime", Pattern.compile("\\d{4}-\\d\\d-\\d\\dT.*Z"));
+            assertThat(page.locator("#messages li.message time").last())
+                    .hasAttribute("datetime", Pattern.compile("\\d{4}-\\d\\d-\\d\\dT.*Z"));
         }
 
         bob.reload();
         assertThat(message(bob, "third " + tag)).hasCount(1);
         List<String> afterReload = bob.locator("#messages li.message .content").allTextContents().stream()
-                .filter(t -> t.contains(tag)).toList();
+                .filter(t -> t.contains(tag))
+                .toList();
         assertThat(afterReload).containsExactly("hello bob " + tag, "hi alice " + tag, "third " + tag);
         assertThat(problems).isEmpty();
     }
@@ -114,8 +115,7 @@ class ChatBrowserIT {
         alice.route("**/messages", route -> {
             if ("POST".equals(route.request().method())) {
                 held.add(route);
-            }
-            else {
+            } else {
                 route.resume();
             }
         });
@@ -130,7 +130,8 @@ class ChatBrowserIT {
         assertThat(box).hasValue(" typed while sending");
         assertThat(box).isFocused();
         assertThat(alice.locator("#send-error")).hasText("");
-        assertThat(alice.evaluate("sessionStorage.getItem('directus-chat-draft')")).isEqualTo(" typed while sending");
+        assertThat(alice.evaluate("sessionStorage.getItem('directus-chat-draft')"))
+                .isEqualTo(" typed while sending");
         alice.unrouteAll();
         assertThat(problems).isEmpty();
     }
@@ -171,7 +172,8 @@ class ChatBrowserIT {
         assertThat(second.locator("#connection-status")).containsText("Connected");
         second.getByLabel("Message", EXACT).fill("half-typed words");
 
-        first.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log out")).click();
+        first.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log out"))
+                .click();
         assertThat(first.getByLabel("Email")).isVisible();
 
         assertThat(second.locator("#session-ended")).containsText("Your session has ended");
@@ -186,7 +188,8 @@ class ChatBrowserIT {
 
     @Test
     void timesAreShownInTheBrowsersTimeZone() {
-        BrowserContext tokyo = chromium.browser().newContext(new Browser.NewContextOptions().setTimezoneId("Asia/Tokyo"));
+        BrowserContext tokyo =
+                chromium.browser().newContext(new Browser.NewContextOptions().setTimezoneId("Asia/Tokyo"));
         try {
             Page page = open(tokyo);
             logIn(page, ALICE_EMAIL, ALICE_PASSWORD);
@@ -195,12 +198,12 @@ class ChatBrowserIT {
             Locator time = message(page, text).locator("time");
             assertThat(time).hasAttribute("datetime", Pattern.compile(".*Z"));
             String expected = java.time.Instant.parse(time.getAttribute("datetime"))
-                    .atZone(java.time.ZoneId.of("Asia/Tokyo")).format(java.time.format.DateTimeFormatter.ofPattern("HH:mm"));
+                    .atZone(java.time.ZoneId.of("Asia/Tokyo"))
+                    .format(java.time.format.DateTimeFormatter.ofPattern("HH:mm"));
             assertThat(time).hasText(expected);
             page.reload();
             assertThat(message(page, text).locator("time")).hasText(expected);
-        }
-        finally {
+        } finally {
             tokyo.close();
         }
     }
@@ -233,8 +236,7 @@ class ChatBrowserIT {
             send(bob, "at the bottom " + tag);
             assertThat(message(alice, "at the bottom " + tag)).isInViewport();
             assertThat(marker).isHidden();
-        }
-        finally {
+        } finally {
             small.close();
         }
     }

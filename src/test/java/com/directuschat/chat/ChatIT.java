@@ -7,22 +7,6 @@ import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import io.micrometer.core.instrument.MeterRegistry;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ApplicationContext;
-
 import com.directuschat.auth.LoginInspector;
 import com.directuschat.testsupport.ChatClient;
 import com.directuschat.testsupport.DirectusRest;
@@ -31,6 +15,19 @@ import com.directuschat.testsupport.SseConnection;
 import com.directuschat.testsupport.SseEvent;
 import com.directuschat.testsupport.TestDirectus;
 import com.directuschat.testsupport.TestUsers;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 
 /** The chat over HTTP, against the shared real Directus. */
 @DirectusTest
@@ -65,7 +62,8 @@ class ChatIT {
         ChatClient client = client();
         HttpResponse<String> login = client.login(email, password);
         assertThat(login.statusCode()).isEqualTo(302);
-        assertThat(login.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/"));
+        assertThat(login.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).endsWith("/"));
         return client;
     }
 
@@ -74,14 +72,18 @@ class ChatIT {
         ChatClient alice = loggedIn(ALICE_EMAIL, ALICE_PASSWORD);
         HttpResponse<String> page = alice.get("/");
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("Alice Example").contains("role=\"log\"").contains("Log out");
+        assertThat(page.body())
+                .contains("Alice Example")
+                .contains("role=\"log\"")
+                .contains("Log out");
     }
 
     @Test
     void loginWithWrongPasswordSaysSoAndKeepsTheEmail() {
         ChatClient client = client();
         HttpResponse<String> login = client.login(ALICE_EMAIL, "wrong-password");
-        assertThat(login.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("/login?error=credentials"));
+        assertThat(login.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).contains("/login?error=credentials"));
         HttpResponse<String> page = client.get("/login?error=credentials");
         assertThat(page.body()).contains("Wrong email or password.").contains("value=\"" + ALICE_EMAIL + "\"");
         assertThat(client.get("/").statusCode()).isEqualTo(302);
@@ -113,7 +115,10 @@ class ChatIT {
         assertThat(shown).isSorted();
         assertThat(shown.get(99)).isEqualTo(created.get(104));
         assertThat(shown).containsAll(created.subList(5, 105)).doesNotContain(created.get(4));
-        assertThat(body).contains("history " + tag + " 104").contains("Bob Example").contains("<time datetime=\"");
+        assertThat(body)
+                .contains("history " + tag + " 104")
+                .contains("Bob Example")
+                .contains("<time datetime=\"");
     }
 
     @Test
@@ -124,9 +129,13 @@ class ChatIT {
             stream.await(e -> "status".equals(e.name()) && e.data().contains("Connected"), WAIT);
             String text = "live <b>" + UUID.randomUUID();
             long id = DirectusRest.createMessage(directus, bobToken, text);
-            SseEvent event = stream.await(e -> e.isMessage() && String.valueOf(id).equals(e.id()), WAIT);
-            assertThat(event.data()).contains("Bob Example").contains(text.replace("<", "&lt;").replace(">", "&gt;"))
-                    .contains("id=\"m-" + id + "\"").doesNotContain("<b>");
+            SseEvent event =
+                    stream.await(e -> e.isMessage() && String.valueOf(id).equals(e.id()), WAIT);
+            assertThat(event.data())
+                    .contains("Bob Example")
+                    .contains(text.replace("<", "&lt;").replace(">", "&gt;"))
+                    .contains("id=\"m-" + id + "\"")
+                    .doesNotContain("<b>");
         }
     }
 
@@ -139,8 +148,14 @@ class ChatIT {
             stream.await(e -> String.valueOf(missed).equals(e.id()), WAIT);
             long later = DirectusRest.createMessage(directus, bobToken, "after the stream opened");
             stream.await(e -> String.valueOf(later).equals(e.id()), WAIT);
-            assertThat(stream.messages().stream().filter(e -> String.valueOf(missed).equals(e.id()))).hasSize(1);
-            assertThat(stream.messages().stream().map(e -> Long.parseLong(e.id())).toList()).isSorted().doesNotHaveDuplicates();
+            assertThat(stream.messages().stream()
+                            .filter(e -> String.valueOf(missed).equals(e.id())))
+                    .hasSize(1);
+            assertThat(stream.messages().stream()
+                            .map(e -> Long.parseLong(e.id()))
+                            .toList())
+                    .isSorted()
+                    .doesNotHaveDuplicates();
         }
     }
 
@@ -181,7 +196,8 @@ class ChatIT {
             long id = Long.parseLong(event.id());
             long after = DirectusRest.createMessage(directus, bobToken, "fence");
             stream.await(e -> String.valueOf(after).equals(e.id()), WAIT);
-            assertThat(stream.messages().stream().filter(e -> e.data().contains(text))).hasSize(1);
+            assertThat(stream.messages().stream().filter(e -> e.data().contains(text)))
+                    .hasSize(1);
             assertThat(id).isLessThan(after);
         }
     }
@@ -198,7 +214,10 @@ class ChatIT {
         HttpResponse<String> oversize = alice.sendMessage(tooLong);
         assertThat(oversize.statusCode()).isEqualTo(422);
         // The answer is the error line alone: the composer and its text stay as they are in the page.
-        assertThat(oversize.body()).contains("2,001 characters").contains("id=\"send-error\"").doesNotContain("<textarea");
+        assertThat(oversize.body())
+                .contains("2,001 characters")
+                .contains("id=\"send-error\"")
+                .doesNotContain("<textarea");
 
         HttpResponse<String> maximal = alice.sendMessage("😀".repeat(2000));
         assertThat(maximal.statusCode()).isEqualTo(204);
@@ -222,7 +241,8 @@ class ChatIT {
             stream.await(e -> "status".equals(e.name()) && e.data().contains("Connected"), WAIT);
             double open = meters.get("directus.realtime.sessions").gauge().value();
             HttpResponse<String> logout = alice.logout();
-            assertThat(logout.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("/login?logout"));
+            assertThat(logout.headers().firstValue("Location"))
+                    .hasValueSatisfying(l -> assertThat(l).contains("/login?logout"));
             stream.await(e -> "session-ended".equals(e.name()), WAIT);
             stream.awaitEnd(WAIT);
             assertThat(meters.get("directus.realtime.sessions").gauge().value()).isEqualTo(open - 1);

@@ -4,6 +4,12 @@ import static com.directuschat.chat.ChatTestSupport.fragments;
 import static com.directuschat.chat.ChatTestSupport.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.directuschat.chat.ChatTestSupport.FakeMessages;
+import com.directuschat.chat.ChatTestSupport.ManualExecutor;
+import com.directuschat.chat.ChatTestSupport.RecordingEmitter;
+import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
+import com.directuschat.directus.RealtimeListener;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -12,16 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import com.directuschat.chat.ChatTestSupport.FakeMessages;
-import com.directuschat.chat.ChatTestSupport.ManualExecutor;
-import com.directuschat.chat.ChatTestSupport.RecordingEmitter;
-import com.directuschat.directus.ChatMessage;
-import com.directuschat.directus.ChatRoom;
-import com.directuschat.directus.RealtimeListener;
 
 /** A login's tabs in rooms: each tab gets its room's messages; the others count as unread, live. */
 class ChatSessionRoomsTest {
@@ -53,20 +51,46 @@ class ChatSessionRoomsTest {
             }
         };
         Unread unread = new Unread((room, id) -> saved.add(room + "@" + id), Duration.ofHours(1), Runnable::run, timer);
-        return new ChatSession(null, new Reader("alice-id", unread, rooms), (tokens, listener) -> {
-            listeners.add(listener);
-            return () -> { };
-        }, directus, properties(Duration.ofMinutes(1)), lanes, Runnable::run, timer, () -> { });
+        return new ChatSession(
+                null,
+                new Reader("alice-id", unread, rooms),
+                (tokens, listener) -> {
+                    listeners.add(listener);
+                    return () -> {};
+                },
+                directus,
+                properties(Duration.ofMinutes(1)),
+                lanes,
+                Runnable::run,
+                timer,
+                () -> {});
     }
 
     private MessageStream tab(ChatRoom room, RecordingEmitter emitter, long since) {
-        return new MessageStream(room, emitter, since, ZoneOffset.UTC, fragments(), 256, lanes, Runnable::run,
+        return new MessageStream(
+                room,
+                emitter,
+                since,
+                ZoneOffset.UTC,
+                fragments(),
+                256,
+                lanes,
+                Runnable::run,
                 ChatTestSupport.metrics());
     }
 
     private void stored(long id, Long room, String authorId) {
-        directus.stored.put(id, new ChatMessage(id, "message " + id, Instant.parse("2026-11-28T10:00:00Z"), authorId,
-                "Some", "One", room, null));
+        directus.stored.put(
+                id,
+                new ChatMessage(
+                        id,
+                        "message " + id,
+                        Instant.parse("2026-11-28T10:00:00Z"),
+                        authorId,
+                        "Some",
+                        "One",
+                        room,
+                        null));
     }
 
     @Test
@@ -77,7 +101,7 @@ class ChatSessionRoomsTest {
         session.attach(tab(GENERAL, inGeneral, 0));
         lanes.runAll();
 
-        stored(1, null, "bob-id");     // no room: general's
+        stored(1, null, "bob-id"); // no room: general's
         stored(2, DEV.id(), "bob-id");
         stored(3, DEV.id(), "alice-id"); // her own: never unread
         stored(4, GENERAL.id(), "bob-id");

@@ -5,6 +5,13 @@ import static com.directuschat.chat.ChatTestSupport.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.directuschat.chat.ChatTestSupport.FakeMessages;
+import com.directuschat.chat.ChatTestSupport.ManualExecutor;
+import com.directuschat.chat.ChatTestSupport.RecordingEmitter;
+import com.directuschat.directus.AccessTokenSource;
+import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
+import com.directuschat.directus.RealtimeListener;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -17,17 +24,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import com.directuschat.chat.ChatTestSupport.FakeMessages;
-import com.directuschat.chat.ChatTestSupport.ManualExecutor;
-import com.directuschat.chat.ChatTestSupport.RecordingEmitter;
-import com.directuschat.directus.AccessTokenSource;
-import com.directuschat.directus.ChatMessage;
-import com.directuschat.directus.ChatRoom;
-import com.directuschat.directus.RealtimeListener;
 
 class ChatSessionTest {
 
@@ -43,15 +41,23 @@ class ChatSessionTest {
     }
 
     private ChatSession session(MessageSource directus, Duration idleTimeout) {
-        return new ChatSession(null, (tokens, listener) -> {
-            listeners.add(listener);
-            return closedHandles::incrementAndGet;
-        }, directus, properties(idleTimeout), lanes, Runnable::run, timer, () -> { });
+        return new ChatSession(
+                null,
+                (tokens, listener) -> {
+                    listeners.add(listener);
+                    return closedHandles::incrementAndGet;
+                },
+                directus,
+                properties(idleTimeout),
+                lanes,
+                Runnable::run,
+                timer,
+                () -> {});
     }
 
     private MessageStream stream(RecordingEmitter emitter, long since) {
-        return new MessageStream(emitter, since, ZoneOffset.UTC, fragments, 256, lanes, Runnable::run,
-                ChatTestSupport.metrics());
+        return new MessageStream(
+                emitter, since, ZoneOffset.UTC, fragments, 256, lanes, Runnable::run, ChatTestSupport.metrics());
     }
 
     /**
@@ -71,7 +77,9 @@ class ChatSessionTest {
         session.attach(stream(behind, 100)); // this tab has seen up to 100
         lanes.runAll();
 
-        assertThat(behind.messageIds()).containsExactlyElementsOf(LongStream.rangeClosed(101, 150).boxed().toList());
+        assertThat(behind.messageIds())
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(101, 150).boxed().toList());
         assertThat(directus.replaysFrom).last().isEqualTo(80L); // 100 minus the overlap of 20
     }
 
@@ -95,20 +103,17 @@ class ChatSessionTest {
     @Test
     void deliveriesKeepTheirArrivalOrderWhenReadsFinishOutOfOrder() {
         FakeMessages directus = new FakeMessages().upTo(10);
-        Map<Long, CompletableFuture<Map<Long, ChatMessage>>> pending =
-                new HashMap<>();
+        Map<Long, CompletableFuture<Map<Long, ChatMessage>>> pending = new HashMap<>();
         MessageSource slow = new MessageSource() {
             @Override
-            public CompletableFuture<Map<Long, ChatMessage>> read(
-                    List<Long> ids, AccessTokenSource tokens) {
+            public CompletableFuture<Map<Long, ChatMessage>> read(List<Long> ids, AccessTokenSource tokens) {
                 var future = new CompletableFuture<Map<Long, ChatMessage>>();
                 pending.put(ids.get(0), future);
                 return future;
             }
 
             @Override
-            public List<ChatMessage> after(AccessTokenSource tokens, ChatRoom room,
-                    long afterId, int limit) {
+            public List<ChatMessage> after(AccessTokenSource tokens, ChatRoom room, long afterId, int limit) {
                 return directus.after(tokens, room, afterId, limit);
             }
         };
@@ -162,7 +167,7 @@ class ChatSessionTest {
         session.attach(stream(new RecordingEmitter(), 1));
         lanes.runAll();
         // The cancelled close never runs: wait past the timeout by waiting for a later timer task.
-        var later = timer.schedule(() -> { }, 400, TimeUnit.MILLISECONDS);
+        var later = timer.schedule(() -> {}, 400, TimeUnit.MILLISECONDS);
         await().atMost(Duration.ofSeconds(10)).until(later::isDone);
         assertThat(closedHandles.get()).isZero();
         assertThat(listeners).hasSize(1);
@@ -182,8 +187,15 @@ class ChatSessionTest {
     }
 
     private static ChatMessage byAlice(long id, String content, java.time.Instant updatedAt) {
-        return new ChatMessage(id, content, java.time.Instant.parse("2026-11-28T10:00:00Z"), "alice-id", "Alice",
-                "Example", null, updatedAt);
+        return new ChatMessage(
+                id,
+                content,
+                java.time.Instant.parse("2026-11-28T10:00:00Z"),
+                "alice-id",
+                "Alice",
+                "Example",
+                null,
+                updatedAt);
     }
 
     /**
@@ -206,7 +218,8 @@ class ChatSessionTest {
             }
 
             @Override
-            public CompletableFuture<ChatMessage> updated(long id, java.time.Instant updatedAt, AccessTokenSource tokens) {
+            public CompletableFuture<ChatMessage> updated(
+                    long id, java.time.Instant updatedAt, AccessTokenSource tokens) {
                 return CompletableFuture.completedFuture(byAlice(id, "second thoughts", updatedAt));
             }
         };
@@ -239,7 +252,11 @@ class ChatSessionTest {
             assertThat(raw.indexOf("second thoughts")).isGreaterThan(change);
             assertThat(delete).isGreaterThan(raw.indexOf("second thoughts"));
         }
-        assertThat(alice.raw()).contains("hx-swap-oob=\"true\"").contains(">edited<").contains(">Edit<").contains(">Delete<");
+        assertThat(alice.raw())
+                .contains("hx-swap-oob=\"true\"")
+                .contains(">edited<")
+                .contains(">Edit<")
+                .contains(">Delete<");
         assertThat(bob.raw()).contains(">edited<").doesNotContain(">Edit<").doesNotContain(">Delete<");
         // Changes carry no id: the browser's Last-Event-ID stays the last message's.
         assertThat(alice.messageIds()).containsExactly(11L);
@@ -268,8 +285,12 @@ class ChatSessionTest {
                 // Bob deletes message 12 just now: the event is handled on the session's lane at once.
                 listeners.get(0).onMessagesDeleted(List.of(12L));
                 lanes.runAll();
-                return new MessageStream.Window(0, upToId, List.of(8L, 10L),
-                        List.of(byAlice(8, "edited while you were away", java.time.Instant.parse("2026-11-28T10:05:00Z"))));
+                return new MessageStream.Window(
+                        0,
+                        upToId,
+                        List.of(8L, 10L),
+                        List.of(byAlice(
+                                8, "edited while you were away", java.time.Instant.parse("2026-11-28T10:05:00Z"))));
             }
         };
         ChatSession session = session(source, Duration.ofMinutes(1));

@@ -4,19 +4,17 @@ import static com.directuschat.chat.ChatTestSupport.fragments;
 import static com.directuschat.chat.ChatTestSupport.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.directuschat.chat.ChatTestSupport.FakeMessages;
+import com.directuschat.chat.ChatTestSupport.ManualExecutor;
+import com.directuschat.chat.ChatTestSupport.RecordingEmitter;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpSession;
-
-import com.directuschat.chat.ChatTestSupport.FakeMessages;
-import com.directuschat.chat.ChatTestSupport.ManualExecutor;
-import com.directuschat.chat.ChatTestSupport.RecordingEmitter;
 
 class ChatSessionsTest {
 
@@ -37,10 +35,16 @@ class ChatSessionsTest {
     void aLoginThatEndsWhileItsRealtimeSessionOpensLeavesTheMapConsistent() {
         AtomicInteger closed = new AtomicInteger();
         ChatSessions[] sessions = new ChatSessions[1];
-        sessions[0] = new ChatSessions((tokens, listener) -> {
-            listener.onAuthLost(); // synchronously, as a refused refresh does
-            return closed::incrementAndGet;
-        }, new FakeMessages(), properties(Duration.ofMinutes(1)), workers, timer, ChatTestSupport.metrics());
+        sessions[0] = new ChatSessions(
+                (tokens, listener) -> {
+                    listener.onAuthLost(); // synchronously, as a refused refresh does
+                    return closed::incrementAndGet;
+                },
+                new FakeMessages(),
+                properties(Duration.ofMinutes(1)),
+                workers,
+                timer,
+                ChatTestSupport.metrics());
         MockHttpSession http = new MockHttpSession() {
             @Override
             public void invalidate() {
@@ -52,8 +56,8 @@ class ChatSessionsTest {
         ChatSession session = sessions[0].of(http, null);
         ManualExecutor lane = new ManualExecutor();
         RecordingEmitter tab = new RecordingEmitter();
-        session.attach(new MessageStream(tab, 0, ZoneOffset.UTC, fragments(), 16, lane, Runnable::run,
-                ChatTestSupport.metrics()));
+        session.attach(new MessageStream(
+                tab, 0, ZoneOffset.UTC, fragments(), 16, lane, Runnable::run, ChatTestSupport.metrics()));
 
         assertThat(sessions[0].find(http.getId())).isNull();
         assertThat(closed.get()).isEqualTo(1);
@@ -68,8 +72,13 @@ class ChatSessionsTest {
     /** A stopped context may be started again (the test context cache pauses idle ones): streams are taken again. */
     @Test
     void aStopRefusesStreamsAndAStartTakesThemAgain() {
-        ChatSessions sessions = new ChatSessions((tokens, listener) -> () -> { }, new FakeMessages(),
-                properties(Duration.ofMinutes(1)), workers, timer, ChatTestSupport.metrics());
+        ChatSessions sessions = new ChatSessions(
+                (tokens, listener) -> () -> {},
+                new FakeMessages(),
+                properties(Duration.ofMinutes(1)),
+                workers,
+                timer,
+                ChatTestSupport.metrics());
         sessions.start();
         assertThat(sessions.acceptsStreams()).isTrue();
         sessions.stop();

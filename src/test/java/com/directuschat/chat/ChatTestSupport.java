@@ -1,5 +1,9 @@
 package com.directuschat.chat;
 
+import com.directuschat.directus.AccessTokenSource;
+import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
+import com.directuschat.web.HtmlRenderer;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,26 +18,29 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.springframework.mock.web.MockServletContext;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter.DataWithMediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.thymeleaf.spring6.SpringTemplateEngine;
 import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
 
-import com.directuschat.directus.AccessTokenSource;
-import com.directuschat.directus.ChatMessage;
-import com.directuschat.directus.ChatRoom;
-import com.directuschat.web.HtmlRenderer;
-
 /** Fakes for unit tests of the chat package: executors the test drives, an emitter that records, a message store. */
 final class ChatTestSupport {
 
-    private ChatTestSupport() {
-    }
+    private ChatTestSupport() {}
 
     static ChatProperties properties(Duration idleTimeout) {
-        return new ChatProperties(100, 2000, Duration.ofMinutes(5), Duration.ofMinutes(10), 1000, 20, 256, idleTimeout, 50, Duration.ofSeconds(5));
+        return new ChatProperties(
+                100,
+                2000,
+                Duration.ofMinutes(5),
+                Duration.ofMinutes(10),
+                1000,
+                20,
+                256,
+                idleTimeout,
+                50,
+                Duration.ofSeconds(5));
     }
 
     /** The chat's meters on a registry of their own. */
@@ -99,8 +106,10 @@ final class ChatTestSupport {
         @Override
         public synchronized List<ChatMessage> after(AccessTokenSource tokens, ChatRoom room, long afterId, int limit) {
             replaysFrom.add(afterId);
-            return stored.tailMap(afterId, false).values().stream().filter(m -> room == null || room.contains(m))
-                    .limit(limit).toList();
+            return stored.tailMap(afterId, false).values().stream()
+                    .filter(m -> room == null || room.contains(m))
+                    .limit(limit)
+                    .toList();
         }
     }
 

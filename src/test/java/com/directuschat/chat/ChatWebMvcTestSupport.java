@@ -5,19 +5,6 @@ import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.function.Supplier;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.BeforeEach;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
-import org.springframework.test.web.servlet.assertj.MockMvcTester;
-
 import com.directuschat.auth.ChatUser;
 import com.directuschat.auth.DirectusAuthentication;
 import com.directuschat.auth.TestLogins;
@@ -26,13 +13,30 @@ import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.ChatRoom;
 import com.directuschat.directus.DirectusClient;
+import com.directuschat.directus.DirectusReadPositions;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
 
 /**
  * The chat package's controllers in a {@code @WebMvcTest} slice: real MVC, validation, templates and Spring Boot's
  * default security chain; Directus and the live parts mocked. One context for all the chat slices.
  */
-@WebMvcTest(controllers = { ChatController.class, MessageHistoryController.class, MessageEditController.class,
-        MessageStreamController.class })
+@WebMvcTest(
+        controllers = {
+            ChatController.class,
+            MessageHistoryController.class,
+            MessageEditController.class,
+            MessageStreamController.class
+        })
 @Import(Rooms.class)
 @EnableConfigurationProperties(ChatProperties.class)
 abstract class ChatWebMvcTestSupport {
@@ -47,6 +51,9 @@ abstract class ChatWebMvcTestSupport {
 
     @MockitoBean
     DirectusClient directus;
+
+    @MockitoBean
+    DirectusReadPositions readPositions;
 
     @MockitoBean
     MessageCache cache;

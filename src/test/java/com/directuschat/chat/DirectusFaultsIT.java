@@ -7,6 +7,16 @@ import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.DirectusInstance;
+import com.directuschat.testsupport.DirectusRest;
+import com.directuschat.testsupport.SseConnection;
+import com.directuschat.testsupport.SseEvent;
+import com.directuschat.testsupport.TestDirectus;
+import com.directuschat.testsupport.TestUsers;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,11 +27,6 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,21 +37,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import com.directuschat.testsupport.ChatClient;
-import com.directuschat.testsupport.DirectusInstance;
-import com.directuschat.testsupport.DirectusRest;
-import com.directuschat.testsupport.SseConnection;
-import com.directuschat.testsupport.SseEvent;
-import com.directuschat.testsupport.TestDirectus;
-import com.directuschat.testsupport.TestUsers;
-
 /**
  * Real faults on the server-to-Directus leg: Directus SIGKILLed and restarted, a network that silently drops
  * everything. The app talks to Directus through a TCP proxy and pings it every second (two missed pongs: dead);
  * Directus's own heartbeat keeps its default period, so it plays no part.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "directus.ping-interval=1s", "directus.request-timeout=3s", "directus.reconnect-max-delay=2s"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"directus.ping-interval=1s", "directus.request-timeout=3s", "directus.reconnect-max-delay=2s"})
 class DirectusFaultsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(45);
@@ -131,7 +129,11 @@ class DirectusFaultsIT {
 
     private ChatClient login(String email, String password) {
         ChatClient client = new ChatClient("http://127.0.0.1:" + port);
-        assertThat(client.login(email, password).headers().firstValue("Location").orElse("")).endsWith("/");
+        assertThat(client.login(email, password)
+                        .headers()
+                        .firstValue("Location")
+                        .orElse(""))
+                .endsWith("/");
         return client;
     }
 
@@ -252,7 +254,10 @@ class DirectusFaultsIT {
         List<Long> all = new ArrayList<>(missed);
         all.add(later);
         assertOnceInOrder(stream, all);
-        assertThat(stream.messages().stream().filter(e -> e.data().contains(tag)).count()).isEqualTo(all.size());
+        assertThat(stream.messages().stream()
+                        .filter(e -> e.data().contains(tag))
+                        .count())
+                .isEqualTo(all.size());
     }
 
     @Test
@@ -270,17 +275,21 @@ class DirectusFaultsIT {
             for (int i = 0; i < streams.size(); i++) {
                 awaitStatus(streams.get(i), "Connected", seen.get(i));
             }
-        }
-        catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
             for (int i = 0; i < streams.size(); i++) {
                 List<SseEvent> events = streams.get(i).events();
-                System.out.printf("stream %d: ended=%s, after kill: %s%n", i, streams.get(i).ended(),
+                System.out.printf(
+                        "stream %d: ended=%s, after kill: %s%n",
+                        i,
+                        streams.get(i).ended(),
                         events.subList(Math.min(seen.get(i), events.size()), events.size()).stream()
-                                .map(ev -> ev.name() + ":" + ev.data().replaceAll("\\s+", " ")).toList());
+                                .map(ev -> ev.name() + ":" + ev.data().replaceAll("\\s+", " "))
+                                .toList());
             }
-            for (java.lang.management.ThreadInfo info : java.lang.management.ManagementFactory.getThreadMXBean()
-                    .dumpAllThreads(true, true)) {
-                if (info.getThreadName().startsWith("realtime") || info.getThreadName().startsWith("chat-session")
+            for (java.lang.management.ThreadInfo info :
+                    java.lang.management.ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+                if (info.getThreadName().startsWith("realtime")
+                        || info.getThreadName().startsWith("chat-session")
                         || info.getThreadName().startsWith("HttpClient")) {
                     System.out.print(info);
                 }
@@ -292,11 +301,14 @@ class DirectusFaultsIT {
         // (a second attempt comes a failed connect and a whole delay later). Full jitter draws each first delay from
         // [0, 500 ms]: twenty draws all inside 250 ms has a chance of 20 * 2^-19 (4 in 100,000). Without jitter they
         // would all come 500 ms after the close, within the few ms it takes to notice it.
-        List<Instant> reconnects = realtime.attemptTimes().stream().filter(t -> t.isAfter(killedAt)).sorted()
+        List<Instant> reconnects = realtime.attemptTimes().stream()
+                .filter(t -> t.isAfter(killedAt))
+                .sorted()
                 .toList();
         assertThat(reconnects).hasSizeGreaterThanOrEqualTo(20);
         Duration firstSpread = Duration.between(reconnects.get(0), reconnects.get(19));
-        assertThat(firstSpread).as("spread of the first 20 reconnect attempts %s", reconnects.subList(0, 20))
+        assertThat(firstSpread)
+                .as("spread of the first 20 reconnect attempts %s", reconnects.subList(0, 20))
                 .isGreaterThanOrEqualTo(Duration.ofMillis(250));
     }
 }

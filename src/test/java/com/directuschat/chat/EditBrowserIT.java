@@ -12,20 +12,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-
 import com.directuschat.testsupport.ChatPage;
 import com.directuschat.testsupport.Chromium;
 import com.directuschat.testsupport.DirectusRest;
@@ -37,6 +23,18 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.AriaRole;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** Bob edits and deletes his messages in real Chromium; Alice watches in another context. */
 @DirectusTest
@@ -80,11 +78,14 @@ class EditBrowserIT {
     }
 
     private static Locator button(Locator message, String name) {
-        return message.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(name).setExact(true));
+        return message.getByRole(
+                AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(name).setExact(true));
     }
 
     private static Locator editor(Locator message) {
-        return message.getByRole(AriaRole.TEXTBOX, new Locator.GetByRoleOptions().setName("Edit message").setExact(true));
+        return message.getByRole(
+                AriaRole.TEXTBOX,
+                new Locator.GetByRoleOptions().setName("Edit message").setExact(true));
     }
 
     private static String tag() {
@@ -181,7 +182,9 @@ class EditBrowserIT {
         assertThat(mine.getByRole(AriaRole.ALERT)).hasText("Type a message first.");
         assertThat(editor(mine)).isFocused();
         // Again: the second refusal replaces the first.
-        Response second = bob.waitForResponse(r -> r.url().contains("/messages/") && "PATCH".equals(r.request().method()),
+        Response second = bob.waitForResponse(
+                r -> r.url().contains("/messages/")
+                        && "PATCH".equals(r.request().method()),
                 () -> editor(mine).press("Enter"));
         assertThat(second.status()).isEqualTo(422);
         assertThat(mine.getByRole(AriaRole.ALERT)).hasCount(1);
@@ -274,16 +277,19 @@ class EditBrowserIT {
         alice.route("**/stream*", route -> {
             if (failedOnce.compareAndSet(false, true)) {
                 DirectusRest.call(directus, "DELETE", "/items/messages/" + doomed, bobToken, null);
-                DirectusRest.call(directus, "PATCH", "/items/messages/" + changed, bobToken,
+                DirectusRest.call(
+                        directus,
+                        "PATCH",
+                        "/items/messages/" + changed,
+                        bobToken,
                         "{\"content\":\"changed indeed " + tag + "\"}");
                 route.fulfill(new Route.FulfillOptions().setStatus(503).setBody("down for a moment"));
-            }
-            else {
+            } else {
                 route.resume();
             }
         });
-        Response resumed = alice.waitForResponse(r -> r.url().contains("/stream?") && r.status() == 200,
-                this::breakAlicesStream);
+        Response resumed =
+                alice.waitForResponse(r -> r.url().contains("/stream?") && r.status() == 200, this::breakAlicesStream);
         assertThat(resumed.url()).contains("since=" + kept);
 
         assertThat(alice.locator("#m-" + doomed)).hasCount(0);
@@ -298,10 +304,15 @@ class EditBrowserIT {
 
     /** Ends Alice's stream from the server, as a stream timeout or a proxy would. */
     private void breakAlicesStream() {
-        String sessionId = aliceContext.cookies().stream().filter(c -> c.name.equals("JSESSIONID"))
-                .map(c -> c.value).findFirst().orElseThrow();
-        ChatSession session = await().atMost(WAIT).until(() -> chatSessions.find(sessionId),
-                s -> s != null && !s.streams().isEmpty());
+        String sessionId = aliceContext.cookies().stream()
+                .filter(c -> c.name.equals("JSESSIONID"))
+                .map(c -> c.value)
+                .findFirst()
+                .orElseThrow();
+        ChatSession session = await().atMost(WAIT)
+                .until(
+                        () -> chatSessions.find(sessionId),
+                        s -> s != null && !s.streams().isEmpty());
         session.streams().forEach(MessageStream::complete);
     }
 }

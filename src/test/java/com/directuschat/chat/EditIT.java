@@ -6,6 +6,12 @@ import static com.directuschat.testsupport.TestUsers.BOB_EMAIL;
 import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.DirectusRest;
+import com.directuschat.testsupport.DirectusTest;
+import com.directuschat.testsupport.SseConnection;
+import com.directuschat.testsupport.SseEvent;
+import com.directuschat.testsupport.TestDirectus;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,19 +19,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-
-import com.directuschat.testsupport.ChatClient;
-import com.directuschat.testsupport.DirectusRest;
-import com.directuschat.testsupport.DirectusTest;
-import com.directuschat.testsupport.SseConnection;
-import com.directuschat.testsupport.SseEvent;
-import com.directuschat.testsupport.TestDirectus;
-
 import tools.jackson.databind.JsonNode;
 
 /** Editing and deleting one's own messages over HTTP, against the shared real Directus. */
@@ -70,13 +67,18 @@ class EditIT {
     /** Sends through the chat as this user; returns the new message's id, as its own stream delivers it. */
     private static long send(ChatClient client, SseConnection stream, String text) {
         assertThat(client.sendMessage(text).statusCode()).isEqualTo(204);
-        return Long.parseLong(stream.await(e -> e.isMessage() && e.data().contains(text), WAIT).id());
+        return Long.parseLong(stream.await(e -> e.isMessage() && e.data().contains(text), WAIT)
+                .id());
     }
 
     /** The message as Directus has it (read as admin), or null when it is gone. */
     private JsonNode stored(long id) {
-        JsonNode data = DirectusRest.call(directus, "GET",
-                "/items/messages?fields=id,content,date_created,date_updated&filter%5Bid%5D%5B_eq%5D=" + id, adminToken, null)
+        JsonNode data = DirectusRest.call(
+                        directus,
+                        "GET",
+                        "/items/messages?fields=id,content,date_created,date_updated&filter%5Bid%5D%5B_eq%5D=" + id,
+                        adminToken,
+                        null)
                 .path("data");
         return data.isEmpty() ? null : data.get(0);
     }
@@ -90,7 +92,9 @@ class EditIT {
         String bobToken = TestDirectus.loginToken(BOB_EMAIL, BOB_PASSWORD);
         long id = DirectusRest.createMessage(directus, bobToken, "created " + UUID.randomUUID());
         JsonNode created = stored(id);
-        assertThat(created.path("date_updated").isNull()).as("date_updated after create: %s", created).isTrue();
+        assertThat(created.path("date_updated").isNull())
+                .as("date_updated after create: %s", created)
+                .isTrue();
 
         DirectusRest.call(directus, "PATCH", "/items/messages/" + id, bobToken, "{\"content\":\"updated\"}");
         JsonNode updated = stored(id);
@@ -108,21 +112,35 @@ class EditIT {
     void bobsEditReachesAlicesStreamMarkedEditedAndWithoutButtonsForHer() {
         ChatClient alice = loggedIn(ALICE_EMAIL, ALICE_PASSWORD);
         ChatClient bob = loggedIn(BOB_EMAIL, BOB_PASSWORD);
-        try (SseConnection aliceStream = live(alice); SseConnection bobStream = live(bob)) {
+        try (SseConnection aliceStream = live(alice);
+                SseConnection bobStream = live(bob)) {
             long id = send(bob, bobStream, "first draft " + UUID.randomUUID());
             aliceStream.await(e -> String.valueOf(id).equals(e.id()), WAIT);
             String text = "second draft <b>" + UUID.randomUUID();
 
             HttpResponse<String> edit = bob.patchForm("/messages/" + id, Map.of("content", "  " + text + "\n"));
             assertThat(edit.statusCode()).isEqualTo(200);
-            assertThat(edit.body()).contains("id=\"m-" + id + "\"").contains(escaped(text)).contains(">edited<")
-                    .contains(">Edit<").contains(">Delete<").doesNotContain("hx-swap-oob");
+            assertThat(edit.body())
+                    .contains("id=\"m-" + id + "\"")
+                    .contains(escaped(text))
+                    .contains(">edited<")
+                    .contains(">Edit<")
+                    .contains(">Delete<")
+                    .doesNotContain("hx-swap-oob");
 
-            SseEvent change = aliceStream.await(e -> "message-change".equals(e.name()) && e.data().contains(escaped(text)), WAIT);
+            SseEvent change = aliceStream.await(
+                    e -> "message-change".equals(e.name()) && e.data().contains(escaped(text)), WAIT);
             assertThat(change.id()).isNull();
-            assertThat(change.data()).contains("id=\"m-" + id + "\"").contains("hx-swap-oob=\"true\"").contains(">edited<")
-                    .contains("Bob Example").doesNotContain(">Edit<").doesNotContain(">Delete<").doesNotContain("<b>");
-            SseEvent bobsChange = bobStream.await(e -> "message-change".equals(e.name()) && e.data().contains(escaped(text)), WAIT);
+            assertThat(change.data())
+                    .contains("id=\"m-" + id + "\"")
+                    .contains("hx-swap-oob=\"true\"")
+                    .contains(">edited<")
+                    .contains("Bob Example")
+                    .doesNotContain(">Edit<")
+                    .doesNotContain(">Delete<")
+                    .doesNotContain("<b>");
+            SseEvent bobsChange = bobStream.await(
+                    e -> "message-change".equals(e.name()) && e.data().contains(escaped(text)), WAIT);
             assertThat(bobsChange.data()).contains(">Edit<").contains(">Delete<");
 
             JsonNode stored = stored(id);
@@ -136,14 +154,19 @@ class EditIT {
     void anEditMadeElsewhereIsReadOnceForAllStreams() {
         ChatClient alice = loggedIn(ALICE_EMAIL, ALICE_PASSWORD);
         ChatClient bob = loggedIn(BOB_EMAIL, BOB_PASSWORD);
-        try (SseConnection aliceStream = live(alice); SseConnection bobStream = live(bob)) {
+        try (SseConnection aliceStream = live(alice);
+                SseConnection bobStream = live(bob)) {
             long id = send(bob, bobStream, "to be edited elsewhere " + UUID.randomUUID());
             aliceStream.await(e -> String.valueOf(id).equals(e.id()), WAIT);
             long readsBefore = cache.directusReads();
             String text = "edited in the Directus app " + UUID.randomUUID();
-            DirectusRest.call(directus, "PATCH", "/items/messages/" + id, TestDirectus.loginToken(BOB_EMAIL, BOB_PASSWORD),
+            DirectusRest.call(
+                    directus,
+                    "PATCH",
+                    "/items/messages/" + id,
+                    TestDirectus.loginToken(BOB_EMAIL, BOB_PASSWORD),
                     "{\"content\":\"" + text + "\"}");
-            for (SseConnection stream : new SseConnection[] { aliceStream, bobStream }) {
+            for (SseConnection stream : new SseConnection[] {aliceStream, bobStream}) {
                 stream.await(e -> "message-change".equals(e.name()) && e.data().contains(text), WAIT);
             }
             assertThat(cache.directusReads() - readsBefore).isEqualTo(1);
@@ -154,7 +177,8 @@ class EditIT {
     void bobsDeleteReachesAlicesStream() {
         ChatClient alice = loggedIn(ALICE_EMAIL, ALICE_PASSWORD);
         ChatClient bob = loggedIn(BOB_EMAIL, BOB_PASSWORD);
-        try (SseConnection aliceStream = live(alice); SseConnection bobStream = live(bob)) {
+        try (SseConnection aliceStream = live(alice);
+                SseConnection bobStream = live(bob)) {
             long id = send(bob, bobStream, "regrettable " + UUID.randomUUID());
             aliceStream.await(e -> String.valueOf(id).equals(e.id()), WAIT);
 
@@ -163,7 +187,8 @@ class EditIT {
             assertThat(delete.body()).isBlank();
 
             String removal = "<li id=\"m-" + id + "\" hx-swap-oob=\"delete\"></li>";
-            SseEvent change = aliceStream.await(e -> "message-change".equals(e.name()) && e.data().contains(removal), WAIT);
+            SseEvent change = aliceStream.await(
+                    e -> "message-change".equals(e.name()) && e.data().contains(removal), WAIT);
             assertThat(change.id()).isNull();
             bobStream.await(e -> "message-change".equals(e.name()) && e.data().contains(removal), WAIT);
             assertThat(stored(id)).isNull();
@@ -181,7 +206,9 @@ class EditIT {
 
         HttpResponse<String> edit = alice.patchForm("/messages/" + id, Map.of("content", "alice was here"));
         assertThat(edit.statusCode()).isEqualTo(403);
-        assertThat(edit.body()).contains("You can only edit your own messages").contains("Bob Example")
+        assertThat(edit.body())
+                .contains("You can only edit your own messages")
+                .contains("Bob Example")
                 .contains("role=\"alert\"");
         HttpResponse<String> delete = alice.delete("/messages/" + id);
         assertThat(delete.statusCode()).isEqualTo(403);
@@ -217,8 +244,8 @@ class EditIT {
     void forgedIdsAreRefusedWithAClearMessage() {
         ChatClient bob = loggedIn(BOB_EMAIL, BOB_PASSWORD);
         bob.get("/");
-        for (String forged : new String[] { "abc", "0", "-5", "1e3", "12abc", "9007199254740992", "99999999999999999999",
-                "%20" }) {
+        for (String forged :
+                new String[] {"abc", "0", "-5", "1e3", "12abc", "9007199254740992", "99999999999999999999", "%20"}) {
             HttpResponse<String> edit = bob.patchForm("/messages/" + forged, Map.of("content", "forged"));
             assertThat(edit.statusCode()).as("PATCH %s", forged).isEqualTo(400);
             assertThat(edit.body()).contains("That is not a message id");
@@ -238,8 +265,11 @@ class EditIT {
         bob.get("/");
         String original = "csrf " + UUID.randomUUID();
         long id = DirectusRest.createMessage(directus, TestDirectus.loginToken(BOB_EMAIL, BOB_PASSWORD), original);
-        assertThat(bob.write("PATCH", "/messages/" + id, "content=forged", false).statusCode()).isEqualTo(403);
-        assertThat(bob.write("DELETE", "/messages/" + id, null, false).statusCode()).isEqualTo(403);
+        assertThat(bob.write("PATCH", "/messages/" + id, "content=forged", false)
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(bob.write("DELETE", "/messages/" + id, null, false).statusCode())
+                .isEqualTo(403);
         JsonNode stored = stored(id);
         assertThat(stored.path("content").asString()).isEqualTo(original);
     }
@@ -249,14 +279,18 @@ class EditIT {
     void thePageShowsEditAndDeleteOnOwnMessagesOnly() {
         String bobToken = TestDirectus.loginToken(BOB_EMAIL, BOB_PASSWORD);
         long bobs = DirectusRest.createMessage(directus, bobToken, "bob's " + UUID.randomUUID());
-        long alices = DirectusRest.createMessage(directus, TestDirectus.loginToken(ALICE_EMAIL, ALICE_PASSWORD),
-                "alice's " + UUID.randomUUID());
+        long alices = DirectusRest.createMessage(
+                directus, TestDirectus.loginToken(ALICE_EMAIL, ALICE_PASSWORD), "alice's " + UUID.randomUUID());
         String page = loggedIn(BOB_EMAIL, BOB_PASSWORD).get("/").body();
-        assertThat(item(page, bobs)).contains(">Edit<").contains(">Delete<").contains("hx-delete=\"/messages/" + bobs + "\"");
+        assertThat(item(page, bobs))
+                .contains(">Edit<")
+                .contains(">Delete<")
+                .contains("hx-delete=\"/messages/" + bobs + "\"");
         assertThat(item(page, alices)).doesNotContain(">Edit<").doesNotContain(">Delete<");
         // The model attributes behind this do not leak into redirects.
         HttpResponse<String> redirect = loggedIn(BOB_EMAIL, BOB_PASSWORD).get("/messages?before=5");
-        assertThat(redirect.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).doesNotContain("?"));
+        assertThat(redirect.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).doesNotContain("?"));
     }
 
     private static String item(String page, long id) {
@@ -286,19 +320,23 @@ class EditIT {
 
         assertThat(bob.delete("/messages/" + deleted).statusCode()).isEqualTo(200);
         String text = "changed while away " + UUID.randomUUID();
-        assertThat(bob.patchForm("/messages/" + edited, Map.of("content", text)).statusCode()).isEqualTo(200);
+        assertThat(bob.patchForm("/messages/" + edited, Map.of("content", text)).statusCode())
+                .isEqualTo(200);
 
         try (SseConnection resumed = alice.stream("since=0", position)) {
             SseEvent window = resumed.await(e -> "message-window".equals(e.name()), WAIT);
-            JsonNode range = tools.jackson.databind.json.JsonMapper.builder().build().readTree(window.data());
+            JsonNode range =
+                    tools.jackson.databind.json.JsonMapper.builder().build().readTree(window.data());
             assertThat(range.path("high").asLong()).isEqualTo(Long.parseLong(position));
             assertThat(range.path("low").asLong()).isLessThanOrEqualTo(kept);
             java.util.List<Long> ids = new java.util.ArrayList<>();
             range.path("ids").forEach(node -> ids.add(node.asLong()));
             assertThat(ids).contains(kept, edited).doesNotContain(deleted);
-            SseEvent change = resumed.await(e -> "message-change".equals(e.name()) && e.data().contains(text), WAIT);
+            SseEvent change = resumed.await(
+                    e -> "message-change".equals(e.name()) && e.data().contains(text), WAIT);
             assertThat(change.data()).contains("id=\"m-" + edited + "\"").contains(">edited<");
-            assertThat(resumed.events().indexOf(change)).isLessThan(resumed.events().indexOf(window));
+            assertThat(resumed.events().indexOf(change))
+                    .isLessThan(resumed.events().indexOf(window));
         }
     }
 

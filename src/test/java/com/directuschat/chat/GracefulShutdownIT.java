@@ -4,21 +4,18 @@ import static com.directuschat.testsupport.TestUsers.ALICE_EMAIL;
 import static com.directuschat.testsupport.TestUsers.ALICE_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-
-import io.micrometer.core.instrument.MeterRegistry;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-
 import com.directuschat.DirectusChatApplication;
 import com.directuschat.auth.LoginInspector;
 import com.directuschat.testsupport.ChatClient;
 import com.directuschat.testsupport.DirectusRest;
 import com.directuschat.testsupport.SseConnection;
 import com.directuschat.testsupport.TestDirectus;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * What SIGTERM does (Boot's shutdown hook closes the context), on a real app and the real Directus: open streams end
@@ -34,8 +31,11 @@ class GracefulShutdownIT {
 
     private ConfigurableApplicationContext start() {
         port = TestDirectus.freePort();
-        app = new SpringApplicationBuilder(DirectusChatApplication.class).run("--server.port=" + port,
-                "--directus.url=" + TestDirectus.shared().url(), "--directus.local.enabled=false");
+        app = new SpringApplicationBuilder(DirectusChatApplication.class)
+                .run(
+                        "--server.port=" + port,
+                        "--directus.url=" + TestDirectus.shared().url(),
+                        "--directus.local.enabled=false");
         return app;
     }
 
@@ -48,7 +48,11 @@ class GracefulShutdownIT {
 
     private ChatClient loggedIn() {
         ChatClient alice = new ChatClient("http://127.0.0.1:" + port);
-        assertThat(alice.login(ALICE_EMAIL, ALICE_PASSWORD).headers().firstValue("Location").orElse("")).endsWith("/");
+        assertThat(alice.login(ALICE_EMAIL, ALICE_PASSWORD)
+                        .headers()
+                        .firstValue("Location")
+                        .orElse(""))
+                .endsWith("/");
         alice.get("/");
         return alice;
     }
@@ -68,11 +72,14 @@ class GracefulShutdownIT {
             app.close();
 
             stream.awaitEnd(WAIT);
-            assertThat(stream.endedCleanly()).as("ended by the drain, not torn down by the stopping server").isTrue();
+            assertThat(stream.endedCleanly())
+                    .as("ended by the drain, not torn down by the stopping server")
+                    .isTrue();
             assertThat(stream.events()).noneMatch(e -> "session-ended".equals(e.name()));
         }
         // Not revoked: neither by the drain nor when the stopping web server expired the in-memory session.
-        assertThat(DirectusRest.refreshStatus(TestDirectus.shared().url(), refresh)).isEqualTo(200);
+        assertThat(DirectusRest.refreshStatus(TestDirectus.shared().url(), refresh))
+                .isEqualTo(200);
     }
 
     @Test

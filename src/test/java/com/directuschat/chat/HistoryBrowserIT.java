@@ -9,18 +9,6 @@ import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-
 import com.directuschat.testsupport.ChatPage;
 import com.directuschat.testsupport.Chromium;
 import com.directuschat.testsupport.DirectusInstance;
@@ -31,7 +19,16 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -66,7 +63,8 @@ class HistoryBrowserIT {
                 items.add(Map.of("content", "older " + i + (i % 7 == 0 ? "\nsecond line\nthird line" : "")));
             }
             DirectusRest.call(directus.url(), "POST", "/items/messages", bobToken, json.writeValueAsString(items))
-                    .path("data").forEach(item -> created.add(item.path("id").asLong()));
+                    .path("data")
+                    .forEach(item -> created.add(item.path("id").asLong()));
         }
         return created;
     }
@@ -80,15 +78,24 @@ class HistoryBrowserIT {
 
     /** Where the element's top is, in pixels below the top of the scrolling conversation. */
     private static double offsetInConversation(Page page, String id) {
-        return ((Number) page.evaluate("id => document.getElementById(id).getBoundingClientRect().top"
-                + " - document.getElementById('conversation').getBoundingClientRect().top", id)).doubleValue();
+        return ((Number) page.evaluate(
+                        "id => document.getElementById(id).getBoundingClientRect().top"
+                                + " - document.getElementById('conversation').getBoundingClientRect().top",
+                        id))
+                .doubleValue();
     }
 
     /** Every message id in this Directus, oldest first. */
     private static List<Long> allIds() {
         List<Long> ids = new ArrayList<>();
-        DirectusRest.call(directus.url(), "GET", "/items/messages?fields=id&sort=id&limit=-1", directus.adminToken(), null)
-                .path("data").forEach(node -> ids.add(node.path("id").asLong()));
+        DirectusRest.call(
+                        directus.url(),
+                        "GET",
+                        "/items/messages?fields=id&sort=id&limit=-1",
+                        directus.adminToken(),
+                        null)
+                .path("data")
+                .forEach(node -> ids.add(node.path("id").asLong()));
         return ids;
     }
 
@@ -98,14 +105,17 @@ class HistoryBrowserIT {
         seed(bobToken, 230);
         List<Long> all = new ArrayList<>(allIds());
         List<String> problems = new CopyOnWriteArrayList<>();
-        BrowserContext context = chromium.browser().newContext(new Browser.NewContextOptions().setViewportSize(500, 600));
+        BrowserContext context =
+                chromium.browser().newContext(new Browser.NewContextOptions().setViewportSize(500, 600));
         try {
             Page alice = ChatPage.watched(context.newPage(), problems);
             alice.setDefaultTimeout(20_000);
             alice.navigate("http://localhost:" + port + "/");
             logIn(alice, ALICE_EMAIL, ALICE_PASSWORD);
             Locator messages = alice.locator("#messages li.message");
-            Locator button = alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Load earlier messages").setExact(true));
+            Locator button = alice.getByRole(
+                    AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Load earlier messages").setExact(true));
             Locator beginning = alice.getByText("This is the beginning of the room");
             assertThat(messages).hasCount(100);
             assertThat(beginning).hasCount(0);
@@ -124,9 +134,11 @@ class HistoryBrowserIT {
                 button.click();
                 assertThat(messages).hasCount(expected);
                 assertThat(alice.locator("#" + top)).isInViewport();
-                assertThat(offsetInConversation(alice, top)).as("offset of %s, was %s", top, offset)
+                assertThat(offsetInConversation(alice, top))
+                        .as("offset of %s, was %s", top, offset)
                         .isCloseTo(offset, org.assertj.core.data.Offset.offset(3.0));
-                assertThat(((Number) alice.locator("#conversation").evaluate("c => c.scrollTop")).intValue()).isPositive();
+                assertThat(((Number) alice.locator("#conversation").evaluate("c => c.scrollTop")).intValue())
+                        .isPositive();
                 if (!liveSent) {
                     // Live messages still arrive at the bottom, once, while older ones are inserted above.
                     liveSent = true;
@@ -142,8 +154,7 @@ class HistoryBrowserIT {
             List<Long> shown = shownIds(alice);
             assertThat(shown).doesNotHaveDuplicates().isSorted().containsExactlyElementsOf(all);
             assertThat(problems).isEmpty();
-        }
-        finally {
+        } finally {
             context.close();
         }
     }
@@ -166,15 +177,16 @@ class HistoryBrowserIT {
             assertThat(link).hasAttribute("rel", "noopener noreferrer nofollow");
             assertThat(link).hasAttribute("target", "_blank");
 
-            Locator button = alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Load earlier messages").setExact(true));
+            Locator button = alice.getByRole(
+                    AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Load earlier messages").setExact(true));
             int before = alice.locator("#messages li.message").count();
             button.focus();
             alice.keyboard().press("Enter");
             assertThat(alice.locator("#messages li.message")).hasCount(before + 50);
             assertThat(button).isFocused();
             assertThat(problems).isEmpty();
-        }
-        finally {
+        } finally {
             context.close();
         }
     }

@@ -6,6 +6,12 @@ import static com.directuschat.testsupport.TestUsers.BOB_EMAIL;
 import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.DirectusRest;
+import com.directuschat.testsupport.DirectusTest;
+import com.directuschat.testsupport.SseConnection;
+import com.directuschat.testsupport.SseEvent;
+import com.directuschat.testsupport.TestDirectus;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,18 +22,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
-
-import com.directuschat.testsupport.ChatClient;
-import com.directuschat.testsupport.DirectusRest;
-import com.directuschat.testsupport.DirectusTest;
-import com.directuschat.testsupport.SseConnection;
-import com.directuschat.testsupport.SseEvent;
-import com.directuschat.testsupport.TestDirectus;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,8 +34,8 @@ class HistoryPagingIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Map<String, String> HTMX = Map.of("HX-Request", "true");
-    private static final Pattern MESSAGE = Pattern.compile(
-            "<li class=\"message\" id=\"m-(\\d+)\"[\\s\\S]*?<p class=\"content\">([\\s\\S]*?)</p>");
+    private static final Pattern MESSAGE =
+            Pattern.compile("<li class=\"message\" id=\"m-(\\d+)\"[\\s\\S]*?<p class=\"content\">([\\s\\S]*?)</p>");
     private static final Pattern BEFORE = Pattern.compile("hx-get=\"/rooms/general/messages\\?before=(\\d+)\"");
     private static final String BEGINNING = "This is the beginning of the room.";
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -63,7 +60,9 @@ class HistoryPagingIT {
             Map<Long, String> messages = new LinkedHashMap<>();
             Matcher message = MESSAGE.matcher(html);
             while (message.find()) {
-                assertThat(messages.put(Long.parseLong(message.group(1)), message.group(2))).as("repeated in one answer").isNull();
+                assertThat(messages.put(Long.parseLong(message.group(1)), message.group(2)))
+                        .as("repeated in one answer")
+                        .isNull();
             }
             Matcher before = BEFORE.matcher(html);
             Long next = before.find() ? Long.parseLong(before.group(1)) : null;
@@ -92,7 +91,8 @@ class HistoryPagingIT {
                 items.add(Map.of("content", tag + " " + i));
             }
             DirectusRest.call(directus, "POST", "/items/messages", bobToken, JSON.writeValueAsString(items))
-                    .path("data").forEach(item -> created.add(item.path("id").asLong()));
+                    .path("data")
+                    .forEach(item -> created.add(item.path("id").asLong()));
         }
         assertThat(created).hasSize(count).isSorted();
         return created;
@@ -100,8 +100,13 @@ class HistoryPagingIT {
 
     /** Ids of all messages, as the admin sees them, sorted by {@code sort}. */
     private List<Long> allIds(String sort, int limit) {
-        JsonNode data = DirectusRest.call(directus, "GET", "/items/messages?fields=id&sort=" + sort + "&limit=" + limit,
-                TestDirectus.adminToken(), null).path("data");
+        JsonNode data = DirectusRest.call(
+                        directus,
+                        "GET",
+                        "/items/messages?fields=id&sort=" + sort + "&limit=" + limit,
+                        TestDirectus.adminToken(),
+                        null)
+                .path("data");
         List<Long> ids = new ArrayList<>();
         data.forEach(node -> ids.add(node.path("id").asLong()));
         return ids;
@@ -120,7 +125,9 @@ class HistoryPagingIT {
         Map<Long, String> contents = new HashMap<>(page.messages());
         int requests = 0;
         while (!contents.containsKey(seeded.get(0))) {
-            assertThat(page.before()).as("a button while the first seeded message is still ahead").isNotNull();
+            assertThat(page.before())
+                    .as("a button while the first seeded message is still ahead")
+                    .isNotNull();
             assertThat(++requests).as("requests").isLessThan(100);
             long before = page.before();
             page = earlier(before);
@@ -130,12 +137,17 @@ class HistoryPagingIT {
                 assertThat(page.before()).isEqualTo(page.ids().get(0));
             }
             pages.add(0, page.ids());
-            page.messages().forEach((id, content) -> assertThat(contents.put(id, content)).as("id %d twice", id).isNull());
+            page.messages()
+                    .forEach((id, content) -> assertThat(contents.put(id, content))
+                            .as("id %d twice", id)
+                            .isNull());
         }
 
         List<Long> shown = pages.stream().flatMap(List::stream).toList();
         assertThat(shown).doesNotHaveDuplicates().isSorted();
-        List<Long> mine = shown.stream().filter(id -> contents.get(id).startsWith(tag + " ")).toList();
+        List<Long> mine = shown.stream()
+                .filter(id -> contents.get(id).startsWith(tag + " "))
+                .toList();
         assertThat(mine).containsExactlyElementsOf(seeded);
         for (int i = 0; i < seeded.size(); i++) {
             assertThat(contents.get(seeded.get(i))).isEqualTo(tag + " " + i);
@@ -160,7 +172,10 @@ class HistoryPagingIT {
 
         HttpResponse<String> nothing = alice.get("/messages?before=" + oldest.get(0), HTMX);
         assertThat(nothing.statusCode()).isEqualTo(200);
-        assertThat(nothing.body()).contains(BEGINNING).doesNotContain("hx-swap-oob").doesNotContain("class=\"message\"");
+        assertThat(nothing.body())
+                .contains(BEGINNING)
+                .doesNotContain("hx-swap-oob")
+                .doesNotContain("class=\"message\"");
         assertThat(alice.get("/messages?before=1", HTMX).body()).contains(BEGINNING);
     }
 
@@ -170,7 +185,7 @@ class HistoryPagingIT {
         List<Long> newest = allIds("-id", 51);
         List<Long> newest50 = new ArrayList<>(newest.subList(0, 50));
         java.util.Collections.reverse(newest50);
-        for (long before : new long[] { newest.get(0) + 1, newest.get(0) + 1_000_000, ChatController.MAX_MESSAGE_ID }) {
+        for (long before : new long[] {newest.get(0) + 1, newest.get(0) + 1_000_000, ChatController.MAX_MESSAGE_ID}) {
             Page page = earlier(before);
             assertThat(page.ids()).as("before=%d", before).containsExactlyElementsOf(newest50);
             assertThat(page.before()).isEqualTo(newest.get(49));
@@ -179,16 +194,31 @@ class HistoryPagingIT {
 
     @Test
     void badBeforeValuesAreRefusedWithAShortMessage() {
-        for (String query : List.of("before=abc", "before=-1", "before=0", "before=", "before=1.5", "before=%205",
-                "before=+5", "before=0x10", "before=9007199254740992", "before=99999999999999999999999999",
-                "before=5&before=6", "before=%00", "", "after=5")) {
+        for (String query : List.of(
+                "before=abc",
+                "before=-1",
+                "before=0",
+                "before=",
+                "before=1.5",
+                "before=%205",
+                "before=+5",
+                "before=0x10",
+                "before=9007199254740992",
+                "before=99999999999999999999999999",
+                "before=5&before=6",
+                "before=%00",
+                "",
+                "after=5")) {
             for (Map<String, String> headers : List.of(HTMX, Map.<String, String>of())) {
                 HttpResponse<String> response = alice.get("/messages" + (query.isEmpty() ? "" : "?" + query), headers);
                 String what = query + " " + headers;
                 assertThat(response.statusCode()).as(what).isEqualTo(400);
                 String body = response.body().strip();
                 assertThat(body.lines().count()).as(what + ": " + body).isEqualTo(1);
-                assertThat(body).as(what).startsWith("400 Bad Request: before must be").hasSizeLessThan(120)
+                assertThat(body)
+                        .as(what)
+                        .startsWith("400 Bad Request: before must be")
+                        .hasSizeLessThan(120)
                         .doesNotContain("Exception");
             }
         }
@@ -199,7 +229,8 @@ class HistoryPagingIT {
     void aPlainBrowserGetGoesToThePageAndAnonymousOnesToTheLogin() {
         HttpResponse<String> plain = alice.get("/messages?before=5");
         assertThat(plain.statusCode()).isEqualTo(302);
-        assertThat(plain.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/"));
+        assertThat(plain.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).endsWith("/"));
 
         ChatClient anonymous = new ChatClient("http://127.0.0.1:" + port);
         HttpResponse<String> htmx = anonymous.get("/messages?before=5", HTMX);
@@ -220,15 +251,20 @@ class HistoryPagingIT {
                 + "<a href=\"https://evil.example\">x</a> " + marker;
         long id;
         String live;
-        String since = String.valueOf(Page.of(alice.get("/").body()).ids().stream().mapToLong(Long::longValue).max().orElse(0));
+        String since = String.valueOf(Page.of(alice.get("/").body()).ids().stream()
+                .mapToLong(Long::longValue)
+                .max()
+                .orElse(0));
         try (SseConnection stream = alice.stream("since=" + since, null)) {
             stream.await(e -> "status".equals(e.name()) && e.data().contains("Connected"), WAIT);
             id = DirectusRest.createMessage(directus, bobToken, content);
-            SseEvent event = stream.await(e -> e.isMessage() && String.valueOf(id).equals(e.id()), WAIT);
+            SseEvent event =
+                    stream.await(e -> e.isMessage() && String.valueOf(id).equals(e.id()), WAIT);
             live = event.data().strip();
         }
         String page = alice.get("/").body();
-        Matcher li = Pattern.compile("<li class=\"message\" id=\"m-" + id + "\"[\\s\\S]*?</li>").matcher(page);
+        Matcher li = Pattern.compile("<li class=\"message\" id=\"m-" + id + "\"[\\s\\S]*?</li>")
+                .matcher(page);
         assertThat(li.find()).isTrue();
         // The same fragment, only indented differently in the page.
         assertThat(lines(li.group())).isEqualTo(lines(live));
@@ -243,6 +279,7 @@ class HistoryPagingIT {
                 .contains("<a href=\"http://example.org/c\" rel=\"noopener noreferrer nofollow\" target=\"_blank\">"
                         + "http://example.org/c</a>). not javascript:alert(1) &lt;a href=&quot;")
                 .contains(">https://evil.example</a>&quot;&gt;x&lt;/a&gt; " + marker + "</p>")
-                .doesNotContain("href=\"javascript").doesNotContain("<!--");
+                .doesNotContain("href=\"javascript")
+                .doesNotContain("<!--");
     }
 }

@@ -7,24 +7,22 @@ import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.TestPropertySource;
-
 import com.directuschat.testsupport.ChatClient;
 import com.directuschat.testsupport.DirectusRest;
 import com.directuschat.testsupport.DirectusTest;
 import com.directuschat.testsupport.SseConnection;
 import com.directuschat.testsupport.TestDirectus;
 import com.directuschat.testsupport.TestUsers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 
 /** Subscriptions carry ids only; the instance reads each message once; sockets close when no tab is open. */
 @DirectusTest
@@ -62,7 +60,9 @@ class LeanRealtimeIT {
 
     @Test
     void eachMessageIsReadFromDirectusOnceWhateverTheNumberOfReaders() {
-        List<ChatClient> readers = List.of(login(ALICE_EMAIL, ALICE_PASSWORD), login(BOB_EMAIL, BOB_PASSWORD),
+        List<ChatClient> readers = List.of(
+                login(ALICE_EMAIL, ALICE_PASSWORD),
+                login(BOB_EMAIL, BOB_PASSWORD),
                 login(TestUsers.userEmail(3), TestUsers.USER_PASSWORD));
         List<SseConnection> streams = new ArrayList<>();
         try {
@@ -71,7 +71,8 @@ class LeanRealtimeIT {
             }
             long readsBefore = cache.directusReads();
             String token = TestDirectus.loginToken(BOB_EMAIL, BOB_PASSWORD);
-            long id = DirectusRest.createMessage(TestDirectus.shared().url(), token, "straight into directus " + UUID.randomUUID());
+            long id = DirectusRest.createMessage(
+                    TestDirectus.shared().url(), token, "straight into directus " + UUID.randomUUID());
             for (SseConnection stream : streams) {
                 stream.await(e -> String.valueOf(id).equals(e.id()) && e.data().contains("Bob Example"), WAIT);
             }
@@ -85,10 +86,11 @@ class LeanRealtimeIT {
             }
             assertThat(cache.directusReads() - readsBefore).isEqualTo(1);
             for (SseConnection stream : streams) {
-                assertThat(stream.messages().stream().filter(e -> String.valueOf(id).equals(e.id()))).hasSize(1);
+                assertThat(stream.messages().stream()
+                                .filter(e -> String.valueOf(id).equals(e.id())))
+                        .hasSize(1);
             }
-        }
-        finally {
+        } finally {
             streams.forEach(SseConnection::close);
         }
     }
@@ -113,7 +115,8 @@ class LeanRealtimeIT {
         try (SseConnection next = live(alice, since)) {
             long last = whileAway.get(whileAway.size() - 1);
             next.await(e -> String.valueOf(last).equals(e.id()), WAIT);
-            List<Long> received = next.messages().stream().map(e -> Long.parseLong(e.id())).toList();
+            List<Long> received =
+                    next.messages().stream().map(e -> Long.parseLong(e.id())).toList();
             assertThat(received).containsAll(whileAway).doesNotHaveDuplicates().isSorted();
             assertThat(session.isConnected()).isTrue();
         }

@@ -3,25 +3,23 @@ package com.directuschat.chat;
 import static com.directuschat.chat.ChatTestSupport.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.directuschat.directus.AccessTokenSource;
+import com.directuschat.directus.ChatMessage;
+import com.directuschat.directus.ChatRoom;
+import com.directuschat.directus.DirectusClient.MessageVersion;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import com.directuschat.directus.AccessTokenSource;
-import com.directuschat.directus.ChatMessage;
-import com.directuschat.directus.ChatRoom;
-import com.directuschat.directus.DirectusClient.MessageVersion;
 
 class MessageCacheTest {
 
@@ -32,36 +30,41 @@ class MessageCacheTest {
     private final List<List<Long>> directusReads = new ArrayList<>();
     /** What Directus holds now, where it differs from {@code message(id)}; reads wait while {@code gate} is closed. */
     private final Map<Long, ChatMessage> stored = new ConcurrentHashMap<>();
+
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private volatile List<MessageVersion> versions = List.of();
-    private final MessageCache cache = new MessageCache(new MessageCache.Reads() {
-        @Override
-        public List<ChatMessage> byIds(AccessTokenSource tokens, List<Long> ids) {
-            synchronized (directusReads) {
-                directusReads.add(List.copyOf(ids));
-            }
-            try {
-                gate.await(10, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return ids.stream().map(id -> stored.getOrDefault(id, message(id))).toList();
-        }
+    private final MessageCache cache = new MessageCache(
+            new MessageCache.Reads() {
+                @Override
+                public List<ChatMessage> byIds(AccessTokenSource tokens, List<Long> ids) {
+                    synchronized (directusReads) {
+                        directusReads.add(List.copyOf(ids));
+                    }
+                    try {
+                        gate.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return ids.stream()
+                            .map(id -> stored.getOrDefault(id, message(id)))
+                            .toList();
+                }
 
-        @Override
-        public List<ChatMessage> after(AccessTokenSource tokens, ChatRoom room, long afterId, int limit) {
-            return List.of();
-        }
+                @Override
+                public List<ChatMessage> after(AccessTokenSource tokens, ChatRoom room, long afterId, int limit) {
+                    return List.of();
+                }
 
-        @Override
-        public List<MessageVersion> versions(AccessTokenSource tokens, ChatRoom room, long upToId, int limit) {
-            return versions;
-        }
-    }, pool);
+                @Override
+                public List<MessageVersion> versions(AccessTokenSource tokens, ChatRoom room, long upToId, int limit) {
+                    return versions;
+                }
+            },
+            pool);
 
     private static ChatMessage edited(long id, String content, Instant at) {
-        return new ChatMessage(id, content, Instant.parse("2026-11-28T10:00:00Z"), "alice-id", "Alice", "Example", null, at);
+        return new ChatMessage(
+                id, content, Instant.parse("2026-11-28T10:00:00Z"), "alice-id", "Alice", "Example", null, at);
     }
 
     @AfterEach
@@ -87,8 +90,7 @@ class MessageCacheTest {
         Future<ChatMessage> created = pool.submit(() -> cache.create(() -> {
             try {
                 answer.await(10, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             return message(42);
@@ -103,7 +105,8 @@ class MessageCacheTest {
         assertThat(directusReads).isEmpty();
 
         // Someone else's message, arriving with ours: only that one is read.
-        assertThat(cache.read(List.of(42L, 43L), null).get(10, TimeUnit.SECONDS)).containsOnlyKeys(42L, 43L);
+        assertThat(cache.read(List.of(42L, 43L), null).get(10, TimeUnit.SECONDS))
+                .containsOnlyKeys(42L, 43L);
         assertThat(directusReads).containsExactly(List.of(43L));
     }
 
@@ -127,17 +130,27 @@ class MessageCacheTest {
             assertThat(read.get(10, TimeUnit.SECONDS).content()).isEqualTo("fixed typo");
         }
         // Later sessions, and events of an older version (delivered late), are served from the cache.
-        assertThat(cache.updated(7, T1, null).get(10, TimeUnit.SECONDS).updatedAt()).isEqualTo(T1);
-        assertThat(cache.updated(7, T1.minusSeconds(30), null).get(10, TimeUnit.SECONDS).updatedAt()).isEqualTo(T1);
+        assertThat(cache.updated(7, T1, null).get(10, TimeUnit.SECONDS).updatedAt())
+                .isEqualTo(T1);
+        assertThat(cache.updated(7, T1.minusSeconds(30), null)
+                        .get(10, TimeUnit.SECONDS)
+                        .updatedAt())
+                .isEqualTo(T1);
         assertThat(directusReads).containsExactly(List.of(7L));
 
         // The next edit is a new version: read again, once.
         stored.put(7L, edited(7, "fixed it again", T2));
-        assertThat(cache.updated(7, T2, null).get(10, TimeUnit.SECONDS).content()).isEqualTo("fixed it again");
-        assertThat(cache.updated(7, T2, null).get(10, TimeUnit.SECONDS).content()).isEqualTo("fixed it again");
+        assertThat(cache.updated(7, T2, null).get(10, TimeUnit.SECONDS).content())
+                .isEqualTo("fixed it again");
+        assertThat(cache.updated(7, T2, null).get(10, TimeUnit.SECONDS).content())
+                .isEqualTo("fixed it again");
         assertThat(cache.directusReads()).isEqualTo(2);
         // And the create path's reads see the edited copy too.
-        assertThat(cache.read(List.of(7L), null).get(10, TimeUnit.SECONDS).get(7L).content()).isEqualTo("fixed it again");
+        assertThat(cache.read(List.of(7L), null)
+                        .get(10, TimeUnit.SECONDS)
+                        .get(7L)
+                        .content())
+                .isEqualTo("fixed it again");
     }
 
     /** An update whose version is unknown (date_updated not readable) is read each time: nothing to compare. */
@@ -157,8 +170,7 @@ class MessageCacheTest {
         Future<ChatMessage> edit = pool.submit(() -> cache.edit(9, () -> {
             try {
                 answer.await(10, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             return edited(9, "edited here", T1);
@@ -175,22 +187,25 @@ class MessageCacheTest {
 
     @Test
     void anUpdatedMessageThatIsGoneMeanwhileComesBackAsNull() throws Exception {
-        MessageCache empty = new MessageCache(new MessageCache.Reads() {
-            @Override
-            public List<ChatMessage> byIds(AccessTokenSource tokens, List<Long> ids) {
-                return List.of();
-            }
+        MessageCache empty = new MessageCache(
+                new MessageCache.Reads() {
+                    @Override
+                    public List<ChatMessage> byIds(AccessTokenSource tokens, List<Long> ids) {
+                        return List.of();
+                    }
 
-            @Override
-            public List<ChatMessage> after(AccessTokenSource tokens, ChatRoom room, long afterId, int limit) {
-                return List.of();
-            }
+                    @Override
+                    public List<ChatMessage> after(AccessTokenSource tokens, ChatRoom room, long afterId, int limit) {
+                        return List.of();
+                    }
 
-            @Override
-            public List<MessageVersion> versions(AccessTokenSource tokens, ChatRoom room, long upToId, int limit) {
-                return List.of();
-            }
-        }, pool);
+                    @Override
+                    public List<MessageVersion> versions(
+                            AccessTokenSource tokens, ChatRoom room, long upToId, int limit) {
+                        return List.of();
+                    }
+                },
+                pool);
         assertThat(empty.updated(5, T1, null).get(10, TimeUnit.SECONDS)).isNull();
     }
 
@@ -214,14 +229,19 @@ class MessageCacheTest {
         cache.put(edited(22, "stale copy", T1));
         stored.put(22L, edited(22, "newer", T2));
         stored.put(23L, edited(23, "never cached", T1));
-        versions = List.of(new MessageVersion(24, null), new MessageVersion(23, T1), new MessageVersion(22, T2),
+        versions = List.of(
+                new MessageVersion(24, null),
+                new MessageVersion(23, T1),
+                new MessageVersion(22, T2),
                 new MessageVersion(20, T1));
 
         MessageStream.Window full = cache.window(null, null, 24, 4);
         assertThat(full.low()).isEqualTo(20);
         assertThat(full.high()).isEqualTo(24);
         assertThat(full.ids()).containsExactly(20L, 22L, 23L, 24L);
-        assertThat(full.edited()).extracting(ChatMessage::content).containsExactly("current copy", "newer", "never cached");
+        assertThat(full.edited())
+                .extracting(ChatMessage::content)
+                .containsExactly("current copy", "newer", "never cached");
         assertThat(directusReads).containsExactly(List.of(23L, 22L));
         assertThat(full.json()).isEqualTo("{\"low\":20,\"high\":24,\"ids\":[20,22,23,24]}");
 

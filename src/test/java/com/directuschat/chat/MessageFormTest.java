@@ -2,16 +2,14 @@ package com.directuschat.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.List;
-
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorFactory;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import jakarta.validation.ValidatorFactory;
-
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,10 +17,11 @@ import org.junit.jupiter.api.Test;
 class MessageFormTest {
 
     /** As Spring's validator factory does: the length check gets the properties (a limit of 2,000). */
-    static final ValidatorFactory FACTORY = Validation.byDefaultProvider().configure()
+    static final ValidatorFactory FACTORY = Validation.byDefaultProvider()
+            .configure()
             .constraintValidatorFactory(new ConstraintValidatorFactory() {
-                private final ConstraintValidatorFactory standard = Validation.byDefaultProvider().configure()
-                        .getDefaultConstraintValidatorFactory();
+                private final ConstraintValidatorFactory standard =
+                        Validation.byDefaultProvider().configure().getDefaultConstraintValidatorFactory();
 
                 @Override
                 @SuppressWarnings("unchecked")
@@ -33,9 +32,9 @@ class MessageFormTest {
                 }
 
                 @Override
-                public void releaseInstance(ConstraintValidator<?, ?> instance) {
-                }
-            }).buildValidatorFactory();
+                public void releaseInstance(ConstraintValidator<?, ?> instance) {}
+            })
+            .buildValidatorFactory();
 
     static final Validator VALIDATOR = FACTORY.getValidator();
 
@@ -45,7 +44,9 @@ class MessageFormTest {
     }
 
     private static List<String> problems(String content) {
-        return VALIDATOR.validate(new MessageForm(content)).stream().map(ConstraintViolation::getMessage).toList();
+        return VALIDATOR.validate(new MessageForm(content)).stream()
+                .map(ConstraintViolation::getMessage)
+                .toList();
     }
 
     @Test
@@ -60,8 +61,9 @@ class MessageFormTest {
         String emoji = "😀".repeat(2000);
         assertThat(emoji.length()).isEqualTo(4000);
         assertThat(problems(emoji)).isEmpty();
-        assertThat(problems(emoji + "😀")).containsExactly(
-                "Your message is 2,001 characters long; the limit is 2,000. Shorten it and send again.");
+        assertThat(problems(emoji + "😀"))
+                .containsExactly(
+                        "Your message is 2,001 characters long; the limit is 2,000. Shorten it and send again.");
     }
 
     @Test

@@ -2,21 +2,23 @@ package com.directuschat.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.directuschat.directus.ChatMessage;
 import java.time.Instant;
 import java.time.ZoneId;
-
 import org.junit.jupiter.api.Test;
-
-import com.directuschat.directus.ChatMessage;
 
 class MessageFormatterTest {
 
     @Test
     void namesTheAuthorOrSaysUnknown() {
-        assertThat(MessageFormatter.author(new ChatMessage(1, "x", null, "Alice", "Example"))).isEqualTo("Alice Example");
-        assertThat(MessageFormatter.author(new ChatMessage(1, "x", null, "Alice", null))).isEqualTo("Alice");
-        assertThat(MessageFormatter.author(new ChatMessage(1, "x", null, null, null))).isEqualTo("Unknown user");
-        assertThat(MessageFormatter.author(new ChatMessage(1, "x", null, " ", ""))).isEqualTo("Unknown user");
+        assertThat(MessageFormatter.author(new ChatMessage(1, "x", null, "Alice", "Example")))
+                .isEqualTo("Alice Example");
+        assertThat(MessageFormatter.author(new ChatMessage(1, "x", null, "Alice", null)))
+                .isEqualTo("Alice");
+        assertThat(MessageFormatter.author(new ChatMessage(1, "x", null, null, null)))
+                .isEqualTo("Unknown user");
+        assertThat(MessageFormatter.author(new ChatMessage(1, "x", null, " ", "")))
+                .isEqualTo("Unknown user");
     }
 
     @Test

@@ -8,14 +8,12 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.when;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.authentication;
 
+import com.directuschat.directus.DirectusException;
 import java.util.List;
 import java.util.stream.LongStream;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
-
-import com.directuschat.directus.DirectusException;
 
 /** "Load earlier messages", without Directus. */
 class MessageHistoryControllerTest extends ChatWebMvcTestSupport {
@@ -23,48 +21,76 @@ class MessageHistoryControllerTest extends ChatWebMvcTestSupport {
     @Test
     void htmxGetsTheOlderPageAboveTheListAndTheLineFurtherBack() {
         // 51 found for a page of 50: there is more, and the button points below the oldest shown.
-        when(directus.messagesBefore(any(), eq(DEV), eq(100L), eq(51))).thenReturn(
-                LongStream.rangeClosed(49, 99).mapToObj(id -> message(id, "m" + id, BOB_ID, "Bob", "Example")).toList());
-        MvcTestResult earlier = mvc.get().uri("/rooms/dev/messages?before=100").header("HX-Request", "true")
-                .with(authentication(alice)).exchange();
+        when(directus.messagesBefore(any(), eq(DEV), eq(100L), eq(51)))
+                .thenReturn(LongStream.rangeClosed(49, 99)
+                        .mapToObj(id -> message(id, "m" + id, BOB_ID, "Bob", "Example"))
+                        .toList());
+        MvcTestResult earlier = mvc.get()
+                .uri("/rooms/dev/messages?before=100")
+                .header("HX-Request", "true")
+                .with(authentication(alice))
+                .exchange();
         assertThat(earlier).hasStatusOk().hasViewName("chat/fragments :: earlier");
-        assertThat(earlier).bodyText().contains("hx-get=\"/rooms/dev/messages?before=50\"")
-                .contains("<ol hx-swap-oob=\"afterbegin:#messages\">").contains("id=\"m-50\"").doesNotContain("id=\"m-49\"");
+        assertThat(earlier)
+                .bodyText()
+                .contains("hx-get=\"/rooms/dev/messages?before=50\"")
+                .contains("<ol hx-swap-oob=\"afterbegin:#messages\">")
+                .contains("id=\"m-50\"")
+                .doesNotContain("id=\"m-49\"");
     }
 
     @Test
     void theBeginningIsSaid() {
-        when(directus.messagesBefore(any(), eq(GENERAL), anyLong(), anyInt())).thenReturn(
-                List.of(message(1, "first", BOB_ID, "Bob", "Example")));
-        assertThat(mvc.get().uri("/messages?before=2").header("HX-Request", "true").with(authentication(alice)))
-                .hasStatusOk().bodyText().contains("This is the beginning of the room.");
+        when(directus.messagesBefore(any(), eq(GENERAL), anyLong(), anyInt()))
+                .thenReturn(List.of(message(1, "first", BOB_ID, "Bob", "Example")));
+        assertThat(mvc.get()
+                        .uri("/messages?before=2")
+                        .header("HX-Request", "true")
+                        .with(authentication(alice)))
+                .hasStatusOk()
+                .bodyText()
+                .contains("This is the beginning of the room.");
     }
 
     @Test
     void aPlainBrowserGetGoesToTheRoom() {
         assertThat(mvc.get().uri("/rooms/dev/messages?before=5").with(authentication(alice)))
-                .hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/rooms/dev");
+                .hasStatus(HttpStatus.FOUND)
+                .hasRedirectedUrl("/rooms/dev");
     }
 
     @Test
     void beforeMustBeOneMessageId() {
-        for (String query : new String[] { "", "?before=", "?before=0", "?before=abc", "?before=9007199254740992",
-                "?before=1,2" }) {
-            assertThat(mvc.get().uri("/rooms/dev/messages" + query).header("HX-Request", "true")
-                    .with(authentication(alice))).as(query).hasStatus(HttpStatus.BAD_REQUEST)
+        for (String query :
+                new String[] {"", "?before=", "?before=0", "?before=abc", "?before=9007199254740992", "?before=1,2"}) {
+            assertThat(mvc.get()
+                            .uri("/rooms/dev/messages" + query)
+                            .header("HX-Request", "true")
+                            .with(authentication(alice)))
+                    .as(query)
+                    .hasStatus(HttpStatus.BAD_REQUEST)
                     .hasErrorMessage("before must be a message id: a whole number from 1 to 9007199254740991.");
         }
-        assertThat(mvc.get().uri("/rooms/dev/messages?before=5&before=6").header("HX-Request", "true")
-                .with(authentication(alice))).hasStatus(HttpStatus.BAD_REQUEST).hasErrorMessage("before must be given once.");
+        assertThat(mvc.get()
+                        .uri("/rooms/dev/messages?before=5&before=6")
+                        .header("HX-Request", "true")
+                        .with(authentication(alice)))
+                .hasStatus(HttpStatus.BAD_REQUEST)
+                .hasErrorMessage("before must be given once.");
     }
 
     @Test
     void aFailureKeepsTheButtonAndSaysWhy() {
         when(directus.messagesBefore(any(), any(), anyLong(), anyInt())).thenThrow(new DirectusException("down", null));
-        MvcTestResult failed = mvc.get().uri("/rooms/dev/messages?before=100").header("HX-Request", "true")
-                .with(authentication(alice)).exchange();
+        MvcTestResult failed = mvc.get()
+                .uri("/rooms/dev/messages?before=100")
+                .header("HX-Request", "true")
+                .with(authentication(alice))
+                .exchange();
         assertThat(failed).hasStatus(HttpStatus.SERVICE_UNAVAILABLE).hasViewName("chat/fragments :: history");
-        assertThat(failed).bodyText().contains("hx-get=\"/rooms/dev/messages?before=100\"")
+        assertThat(failed)
+                .bodyText()
+                .contains("hx-get=\"/rooms/dev/messages?before=100\"")
                 .contains("Directus is unreachable, so older messages could not be loaded. Try again in a moment.");
     }
 }

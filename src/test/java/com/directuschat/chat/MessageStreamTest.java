@@ -3,6 +3,8 @@ package com.directuschat.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.directuschat.chat.ChatTestSupport.RecordingEmitter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -10,13 +12,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
-import com.directuschat.chat.ChatTestSupport.RecordingEmitter;
 
 class MessageStreamTest {
 
@@ -37,8 +34,7 @@ class MessageStreamTest {
             writing.countDown();
             try {
                 release.await(30, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             super.send(builder);
@@ -49,8 +45,15 @@ class MessageStreamTest {
     void anOverflowingStreamIsClosedWhileItsWriteIsStillStalled() throws Exception {
         StalledEmitter emitter = new StalledEmitter();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        MessageStream stream = new MessageStream(emitter, 0, ZoneOffset.UTC, ChatTestSupport.fragments(), 4,
-                new SerialExecutor(pool), pool, new ChatMetrics(meters));
+        MessageStream stream = new MessageStream(
+                emitter,
+                0,
+                ZoneOffset.UTC,
+                ChatTestSupport.fragments(),
+                4,
+                new SerialExecutor(pool),
+                pool,
+                new ChatMetrics(meters));
         try {
             stream.heartbeat();
             assertThat(emitter.writing.await(10, TimeUnit.SECONDS)).isTrue();
@@ -62,8 +65,7 @@ class MessageStreamTest {
             assertThat(stream.queued()).isZero();
             await().atMost(Duration.ofSeconds(10)).until(() -> emitter.completed);
             assertThat(emitter.release.getCount()).isEqualTo(1); // the stalled write has not returned
-        }
-        finally {
+        } finally {
             emitter.release.countDown();
         }
     }

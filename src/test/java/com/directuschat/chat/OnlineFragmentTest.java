@@ -3,7 +3,6 @@ package com.directuschat.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 /** The "online" fragment: one list item per name, names as text. */

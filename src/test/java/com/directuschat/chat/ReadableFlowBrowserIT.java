@@ -11,6 +11,16 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.directuschat.testsupport.ChatPage;
+import com.directuschat.testsupport.Chromium;
+import com.directuschat.testsupport.DirectusInstance;
+import com.directuschat.testsupport.DirectusRest;
+import com.directuschat.testsupport.TestDirectus;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -24,7 +34,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,18 +41,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-
-import com.directuschat.testsupport.ChatPage;
-import com.directuschat.testsupport.Chromium;
-import com.directuschat.testsupport.DirectusInstance;
-import com.directuschat.testsupport.DirectusRest;
-import com.directuschat.testsupport.TestDirectus;
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.Locator;
-import com.microsoft.playwright.Page;
-import com.microsoft.playwright.options.AriaRole;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -53,8 +50,9 @@ import tools.jackson.databind.json.JsonMapper;
  * message regroups the rest. A Directus of its own, emptied before each test, so the list holds only what the
  * test created; the page shows 6 messages, so "Load earlier messages" is part of every test.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = { "chat.history-size=6", "chat.history-page-size=100" })
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"chat.history-size=6", "chat.history-page-size=100"})
 class ReadableFlowBrowserIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -80,9 +78,11 @@ class ReadableFlowBrowserIT {
     void emptyTheChat() {
         List<Long> ids = new ArrayList<>();
         DirectusRest.call(directus.url(), "GET", "/items/messages?fields=id&limit=-1", directus.adminToken(), null)
-                .path("data").forEach(node -> ids.add(node.path("id").asLong()));
+                .path("data")
+                .forEach(node -> ids.add(node.path("id").asLong()));
         if (!ids.isEmpty()) {
-            DirectusRest.call(directus.url(), "DELETE", "/items/messages", directus.adminToken(), JSON.writeValueAsString(ids));
+            DirectusRest.call(
+                    directus.url(), "DELETE", "/items/messages", directus.adminToken(), JSON.writeValueAsString(ids));
         }
     }
 
@@ -97,7 +97,8 @@ class ReadableFlowBrowserIT {
     private static void backdate(Map<Long, Instant> dates) {
         List<Map<String, Object>> items = new ArrayList<>();
         dates.forEach((id, created) -> items.add(Map.of("id", id, "date_created", created.toString())));
-        DirectusRest.call(directus.url(), "PATCH", "/items/messages", directus.adminToken(), JSON.writeValueAsString(items));
+        DirectusRest.call(
+                directus.url(), "PATCH", "/items/messages", directus.adminToken(), JSON.writeValueAsString(items));
     }
 
     private Page open(BrowserContext context) {
@@ -110,7 +111,8 @@ class ReadableFlowBrowserIT {
 
     /** Loads older messages until the beginning of the chat is shown. */
     private static void loadAll(Page page) {
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Load earlier messages")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Load earlier messages"))
+                .click();
         assertThat(page.getByText("This is the beginning of the room")).isVisible();
     }
 
@@ -163,8 +165,8 @@ class ReadableFlowBrowserIT {
         create(alice, "a3", dates, noon.plusSeconds(180));
         long b2 = create(bob, "b2", dates, noon.plusSeconds(240));
         create(alice, "a4", dates, noon.plusSeconds(300));
-        create(alice, "a5", dates, noon.plusSeconds(600));      // exactly 5 minutes after a4
-        create(alice, "a6", dates, noon.plusSeconds(901));      // 5 minutes and 1 second after a5
+        create(alice, "a5", dates, noon.plusSeconds(600)); // exactly 5 minutes after a4
+        create(alice, "a6", dates, noon.plusSeconds(901)); // 5 minutes and 1 second after a5
         create(alice, "a7", dates, noon.plusSeconds(960));
         backdate(dates);
         String date = label(day, LocalDate.now(ZoneOffset.UTC));
@@ -173,14 +175,32 @@ class ReadableFlowBrowserIT {
         try {
             Page page = open(context);
             // The page shows the last 6: a3 opens the list, so it shows its author.
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(flow(page)).containsExactly(
-                    "# " + date, "a3 | " + ALICE, "b2 | " + BOB, "a4 | " + ALICE, "a5", "a6 | " + ALICE, "a7"));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(flow(page))
+                            .containsExactly(
+                                    "# " + date,
+                                    "a3 | " + ALICE,
+                                    "b2 | " + BOB,
+                                    "a4 | " + ALICE,
+                                    "a5",
+                                    "a6 | " + ALICE,
+                                    "a7"));
 
             // Older messages on top: a3 now continues a1 and a2.
             loadAll(page);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(flow(page)).containsExactly(
-                    "# " + date, "b1 | " + BOB, "a1 | " + ALICE, "a2", "a3", "b2 | " + BOB, "a4 | " + ALICE, "a5",
-                    "a6 | " + ALICE, "a7"));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(flow(page))
+                            .containsExactly(
+                                    "# " + date,
+                                    "b1 | " + BOB,
+                                    "a1 | " + ALICE,
+                                    "a2",
+                                    "a3",
+                                    "b2 | " + BOB,
+                                    "a4 | " + ALICE,
+                                    "a5",
+                                    "a6 | " + ALICE,
+                                    "a7"));
 
             // Live: Bob's message opens today, Alice's first after it shows her name, her second does not.
             long liveB = DirectusRest.createMessage(directus.url(), bob, "live b");
@@ -189,8 +209,9 @@ class ReadableFlowBrowserIT {
             assertThat(message(page, "live a1")).hasCount(1);
             send(page, "live a2");
             assertThat(message(page, "live a2")).hasCount(1);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(flow(page)).endsWith(
-                    "a7", "# Today", "live b | " + BOB, "live a1 | " + ALICE, "live a2"));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(flow(page))
+                            .endsWith("a7", "# Today", "live b | " + BOB, "live a1 | " + ALICE, "live a2"));
 
             // Every message still says who wrote it to assistive technology, hidden author line or not.
             Locator messages = page.locator("#messages li.message");
@@ -199,7 +220,9 @@ class ReadableFlowBrowserIT {
             assertThat(page.locator("#messages .day-separator[data-id]")).hasCount(0);
             for (int i = 0; i < 12; i++) {
                 Locator li = messages.nth(i);
-                assertThat(li.ariaSnapshot()).as("accessible text of message %d", i).contains(li.locator(".author").textContent());
+                assertThat(li.ariaSnapshot())
+                        .as("accessible text of message %d", i)
+                        .contains(li.locator(".author").textContent());
             }
             assertThat(message(page, "a5").ariaSnapshot()).contains(ALICE);
             assertThat(message(page, "live a2").ariaSnapshot()).contains(ALICE);
@@ -210,11 +233,20 @@ class ReadableFlowBrowserIT {
             remove(page, liveB);
             page.evaluate("() => Array.from(document.querySelectorAll('#messages li.message'))"
                     + ".filter(li => li.textContent.includes('live a')).forEach(li => li.remove())");
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(flow(page)).containsExactly(
-                    "# " + date, "b1 | " + BOB, "a1 | " + ALICE, "a2", "a3", "a4", "a5", "a6 | " + ALICE, "a7"));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(flow(page))
+                            .containsExactly(
+                                    "# " + date,
+                                    "b1 | " + BOB,
+                                    "a1 | " + ALICE,
+                                    "a2",
+                                    "a3",
+                                    "a4",
+                                    "a5",
+                                    "a6 | " + ALICE,
+                                    "a7"));
             assertThat(problems).isEmpty();
-        }
-        finally {
+        } finally {
             context.close();
         }
     }
@@ -238,21 +270,30 @@ class ReadableFlowBrowserIT {
         ZoneId losAngeles = ZoneId.of("America/Los_Angeles");
         assertThat(expectedDays(seeded, auckland)).isNotEqualTo(expectedDays(seeded, losAngeles));
         for (ZoneId zone : List.of(auckland, losAngeles)) {
-            BrowserContext context = chromium.browser().newContext(new Browser.NewContextOptions().setTimezoneId(zone.getId()));
+            BrowserContext context =
+                    chromium.browser().newContext(new Browser.NewContextOptions().setTimezoneId(zone.getId()));
             try {
                 Page page = open(context);
                 loadAll(page);
                 // Computed inside the wait: should the test run across the browser's midnight, the page relabels too.
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                        assertThat(flow(page)).as("in %s", zone).containsExactlyElementsOf(expectedDays(seeded, zone)));
+                await().atMost(Duration.ofSeconds(10))
+                        .untilAsserted(() -> assertThat(flow(page))
+                                .as("in %s", zone)
+                                .containsExactlyElementsOf(expectedDays(seeded, zone)));
                 assertThat(page.locator("#messages li.message")).hasCount(seeded.size());
                 assertThat(page.locator("#messages li[data-id]")).hasCount(seeded.size());
                 // The labels are headings in the log, to jump from day to day with a screen reader.
-                assertThat(page.locator("#messages").getByRole(AriaRole.HEADING,
-                        new Locator.GetByRoleOptions().setExact(true).setName(expectedDays(seeded, zone).get(0).substring(2)))).hasCount(1);
+                assertThat(page.locator("#messages")
+                                .getByRole(
+                                        AriaRole.HEADING,
+                                        new Locator.GetByRoleOptions()
+                                                .setExact(true)
+                                                .setName(expectedDays(seeded, zone)
+                                                        .get(0)
+                                                        .substring(2))))
+                        .hasCount(1);
                 assertThat(problems).isEmpty();
-            }
-            finally {
+            } finally {
                 context.close();
             }
         }
@@ -283,7 +324,8 @@ class ReadableFlowBrowserIT {
         if (day.equals(today.minusDays(1))) {
             return "Yesterday";
         }
-        return DateTimeFormatter.ofPattern(day.getYear() == today.getYear() ? "EEEE d MMMM" : "EEEE d MMMM yyyy", Locale.ENGLISH)
+        return DateTimeFormatter.ofPattern(
+                        day.getYear() == today.getYear() ? "EEEE d MMMM" : "EEEE d MMMM yyyy", Locale.ENGLISH)
                 .format(day);
     }
 }

@@ -1,14 +1,13 @@
 package com.directuschat.chat;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class RecentIdsTest {
 
@@ -31,8 +30,7 @@ class RecentIdsTest {
             long evicted = ids.add(id);
             if (expected.size() > 64) {
                 assertThat(evicted).isEqualTo(expected.pollFirst());
-            }
-            else {
+            } else {
                 assertThat(evicted).isEqualTo(-1);
             }
             assertThat(ids.size()).isEqualTo(expected.size());

@@ -10,18 +10,6 @@ import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Pattern;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
-
 import com.directuschat.provision.DirectusProvisioner;
 import com.directuschat.testsupport.ChatPage;
 import com.directuschat.testsupport.Chromium;
@@ -31,6 +19,16 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** Rooms in real Chromium: switching with htmx and real URLs, room-scoped messages, live unread counts. */
 @DirectusTest
@@ -86,9 +84,14 @@ class RoomsBrowserIT {
     }
 
     private static Locator roomLink(Page page, String name) {
-        return rooms(page).getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(
-                // A JavaScript regex: no Pattern.quote (\Q...\E); room names here have nothing to escape.
-                Pattern.compile("^" + name + "(, \\d+ unread)?$")));
+        return rooms(page)
+                .getByRole(
+                        AriaRole.LINK,
+                        new Locator.GetByRoleOptions()
+                                .setName(
+                                        // A JavaScript regex: no Pattern.quote (\Q...\E); room names here have nothing
+                                        // to escape.
+                                        Pattern.compile("^" + name + "(, \\d+ unread)?$")));
     }
 
     private static Locator heading(Page page) {
@@ -106,7 +109,9 @@ class RoomsBrowserIT {
         assertThat(alice).hasURL(base() + "/");
         assertThat(roomLink(alice, "General")).hasAttribute("aria-current", "page");
         assertThat(alice.locator("#connection-status")).containsText("Connected");
-        assertThat(alice.evaluate("window.notReloaded === true")).as("swapped by htmx, not loaded anew").isEqualTo(true);
+        assertThat(alice.evaluate("window.notReloaded === true"))
+                .as("swapped by htmx, not loaded anew")
+                .isEqualTo(true);
 
         // From the keyboard: the focused link is kept across the swap.
         roomLink(alice, roomName).focus();
@@ -116,7 +121,10 @@ class RoomsBrowserIT {
         assertThat(roomLink(alice, roomName)).isFocused();
 
         alice.goBack();
-        assertThat(heading(alice)).hasText("General", new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(20_000));
+        assertThat(heading(alice))
+                .hasText(
+                        "General",
+                        new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(20_000));
         assertThat(alice).hasURL(base() + "/");
         // Forward is checked by hand only: here it raced with the reload that back triggers (htmx keeps no history
         // cache, so back and forward load the page anew).
@@ -137,8 +145,13 @@ class RoomsBrowserIT {
         send(bob, "second in the room " + tag);
         assertThat(message(bob, "second in the room " + tag)).isVisible();
         // Alice is in General: the room's count rises live, in the link's accessible name.
-        assertThat(rooms(alice).getByRole(AriaRole.LINK, new Locator.GetByRoleOptions()
-                .setName(roomName + ", 2 unread").setExact(true))).isVisible();
+        assertThat(rooms(alice)
+                        .getByRole(
+                                AriaRole.LINK,
+                                new Locator.GetByRoleOptions()
+                                        .setName(roomName + ", 2 unread")
+                                        .setExact(true)))
+                .isVisible();
         assertThat(message(alice, "in the room " + tag)).hasCount(0);
 
         roomLink(alice, roomName).click();

@@ -6,23 +6,21 @@ import static com.directuschat.testsupport.TestUsers.BOB_EMAIL;
 import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.Map;
-import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
-
 import com.directuschat.provision.DirectusProvisioner;
 import com.directuschat.testsupport.ChatClient;
 import com.directuschat.testsupport.DirectusTest;
 import com.directuschat.testsupport.SseConnection;
 import com.directuschat.testsupport.SseEvent;
 import com.directuschat.testsupport.TestDirectus;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** Rooms over HTTP against the real Directus: pages, scoping of history and streams, unread counts. */
 @DirectusTest
@@ -43,7 +41,8 @@ class RoomsIT {
         // A room of its own per test: the shared Directus holds other tests' messages and read positions.
         slug = "room-" + UUID.randomUUID().toString().substring(0, 8);
         roomName = "Room " + slug.substring(5);
-        new DirectusProvisioner(TestDirectus.adminClient(TestDirectus.shared().url())).ensureRoom(slug, roomName, "For a test");
+        new DirectusProvisioner(TestDirectus.adminClient(TestDirectus.shared().url()))
+                .ensureRoom(slug, roomName, "For a test");
     }
 
     private ChatClient loggedIn(String email, String password) {
@@ -68,9 +67,13 @@ class RoomsIT {
         ChatClient alice = loggedIn(ALICE_EMAIL, ALICE_PASSWORD);
         HttpResponse<String> page = alice.get("/rooms/" + slug);
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("<h2 id=\"room-name\">" + roomName + "</h2>").contains("For a test")
-                .contains("aria-label=\"Rooms\"").contains("href=\"/rooms/" + slug + "\"")
-                .contains("aria-current=\"page\"").contains("sse-connect=\"/rooms/" + slug + "/stream?since=");
+        assertThat(page.body())
+                .contains("<h2 id=\"room-name\">" + roomName + "</h2>")
+                .contains("For a test")
+                .contains("aria-label=\"Rooms\"")
+                .contains("href=\"/rooms/" + slug + "\"")
+                .contains("aria-current=\"page\"")
+                .contains("sse-connect=\"/rooms/" + slug + "/stream?since=");
         assertThat(alice.get("/").body()).contains("<h2 id=\"room-name\">General</h2>");
 
         HttpResponse<String> unknown = alice.get("/rooms/no-such-room-here", Map.of("Accept", "text/html"));
@@ -79,7 +82,8 @@ class RoomsIT {
         HttpResponse<String> odd = alice.get("/rooms/Not%20a%20slug%21");
         assertThat(odd.statusCode()).isEqualTo(400);
         assertThat(odd.body()).contains("lowercase letters, digits and dashes");
-        assertThat(alice.postForm("/rooms/no-such-room-here/messages", Map.of("content", "lost?"), true).statusCode())
+        assertThat(alice.postForm("/rooms/no-such-room-here/messages", Map.of("content", "lost?"), true)
+                        .statusCode())
                 .isEqualTo(404);
     }
 
@@ -88,7 +92,10 @@ class RoomsIT {
         ChatClient alice = loggedIn(ALICE_EMAIL, ALICE_PASSWORD);
         HttpResponse<String> fragment = alice.get("/rooms/" + slug, HTMX);
         assertThat(fragment.statusCode()).isEqualTo(200);
-        assertThat(fragment.body()).startsWith("<div id=\"app\"").doesNotContain("<html").contains(roomName);
+        assertThat(fragment.body())
+                .startsWith("<div id=\"app\"")
+                .doesNotContain("<html")
+                .contains(roomName);
     }
 
     @Test
@@ -103,7 +110,8 @@ class RoomsIT {
             String tag = UUID.randomUUID().toString();
             sent(bob.postForm("/rooms/" + slug + "/messages", Map.of("content", "in the room " + tag), true));
             // The room's count reaches the tab in general live, with an accessible name.
-            SseEvent rooms = general.await(e -> "rooms".equals(e.name()) && e.data().contains(roomName), WAIT);
+            SseEvent rooms =
+                    general.await(e -> "rooms".equals(e.name()) && e.data().contains(roomName), WAIT);
             assertThat(rooms.data()).contains(", 1 unread");
             sent(bob.postForm("/messages", Map.of("content", "in general " + tag), true));
             general.await(e -> e.isMessage() && e.data().contains("in general " + tag), WAIT);
@@ -111,7 +119,9 @@ class RoomsIT {
 
             // Opening the room: the message is there under the unread line, and the room's count is gone.
             String room = alice.get("/rooms/" + slug).body();
-            assertThat(room).contains("in the room " + tag).contains("id=\"unread-divider\"")
+            assertThat(room)
+                    .contains("in the room " + tag)
+                    .contains("id=\"unread-divider\"")
                     .doesNotContain(roomName + ", 1 unread");
             assertThat(room.indexOf("id=\"unread-divider\"")).isLessThan(room.indexOf("in the room " + tag));
         }
@@ -130,8 +140,11 @@ class RoomsIT {
 
         // Another device (a new login) finds the room read, once the position is written (at once on the page).
         ChatClient aliceElsewhere = loggedIn(ALICE_EMAIL, ALICE_PASSWORD);
-        org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() ->
-                assertThat(aliceElsewhere.get("/").body()).contains(roomName).doesNotContain("aria-label=\"" + roomName + ","));
+        org.awaitility.Awaitility.await()
+                .atMost(WAIT)
+                .untilAsserted(() -> assertThat(aliceElsewhere.get("/").body())
+                        .contains(roomName)
+                        .doesNotContain("aria-label=\"" + roomName + ","));
         assertThat(aliceElsewhere.get("/rooms/" + slug).body()).doesNotContain("id=\"unread-divider\"");
 
         // What Bob posts next is unread on that device too, under the line where Alice left off.

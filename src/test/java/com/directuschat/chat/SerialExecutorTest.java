@@ -9,7 +9,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-
 import org.junit.jupiter.api.Test;
 
 class SerialExecutorTest {
@@ -31,8 +30,7 @@ class SerialExecutorTest {
             while (!queued.isEmpty()) {
                 try {
                     queued.poll().run();
-                }
-                catch (Error expected) {
+                } catch (Error expected) {
                     // a pool thread dies; the pool goes on
                 }
             }
@@ -72,7 +70,9 @@ class SerialExecutorTest {
         ManualPool pool = new ManualPool();
         SerialExecutor lane = new SerialExecutor(pool);
         List<String> ran = new ArrayList<>();
-        lane.execute(() -> { throw new AssertionError("boom"); });
+        lane.execute(() -> {
+            throw new AssertionError("boom");
+        });
         lane.execute(() -> ran.add("queued behind the error"));
         pool.runAll();
         lane.execute(() -> ran.add("later"));

@@ -7,6 +7,12 @@ import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.DirectusRest;
+import com.directuschat.testsupport.DirectusTest;
+import com.directuschat.testsupport.SseConnection;
+import com.directuschat.testsupport.TestDirectus;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -18,20 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
-import io.micrometer.core.instrument.MeterRegistry;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
-
-import com.directuschat.testsupport.ChatClient;
-import com.directuschat.testsupport.DirectusRest;
-import com.directuschat.testsupport.DirectusTest;
-import com.directuschat.testsupport.SseConnection;
-import com.directuschat.testsupport.TestDirectus;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /** A tab that stops reading must not hold up anyone else, nor make the server buffer without bound. */
@@ -64,18 +60,20 @@ class StalledReaderIT {
         bob.login(BOB_EMAIL, BOB_PASSWORD);
         bob.get("/");
 
-        try (Socket stalled = new Socket(); SseConnection healthy = bob.stream("since=" + since.group(1), null)) {
+        try (Socket stalled = new Socket();
+                SseConnection healthy = bob.stream("since=" + since.group(1), null)) {
             // Alice's tab: asks for the stream, then never reads. A tiny receive buffer fills at once.
             stalled.setReceiveBufferSize(2048);
             stalled.connect(new InetSocketAddress("127.0.0.1", port));
             OutputStream out = stalled.getOutputStream();
             out.write(("GET /messages/stream?since=" + since.group(1) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Accept: text/event-stream\r\nCookie: JSESSIONID=" + alice.sessionId() + "\r\n\r\n")
+                            + "Accept: text/event-stream\r\nCookie: JSESSIONID=" + alice.sessionId() + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = stalled.getInputStream();
             assertThat(in.read()).isEqualTo('H'); // the response started; from here on nobody reads
-            ChatSession aliceSession = await().atMost(WAIT).until(() -> sessions.find(alice.sessionId()), s -> s != null);
+            ChatSession aliceSession =
+                    await().atMost(WAIT).until(() -> sessions.find(alice.sessionId()), s -> s != null);
             await().atMost(WAIT).until(() -> aliceSession.streams().size() == 1);
             MessageStream stalledStream = aliceSession.streams().get(0);
             healthy.await(e -> "status".equals(e.name()) && e.data().contains("Connected"), WAIT);
@@ -91,8 +89,14 @@ class StalledReaderIT {
                 for (int i = 0; i < 8; i++) {
                     items.add(Map.of("content", "stall " + batch + "-" + i + " " + body));
                 }
-                DirectusRest.call(TestDirectus.shared().url(), "POST", "/items/messages", bobToken,
-                        json.writeValueAsString(items)).path("data").forEach(item -> created.add(item.path("id").asLong()));
+                DirectusRest.call(
+                                TestDirectus.shared().url(),
+                                "POST",
+                                "/items/messages",
+                                bobToken,
+                                json.writeValueAsString(items))
+                        .path("data")
+                        .forEach(item -> created.add(item.path("id").asLong()));
                 assertThat(stalledStream.queued()).isLessThanOrEqualTo(20);
             }
 
@@ -105,7 +109,8 @@ class StalledReaderIT {
             // Bob's tab got every message, once, in order, while Alice's tab was stuck.
             long last = created.get(created.size() - 1);
             healthy.await(e -> String.valueOf(last).equals(e.id()), WAIT);
-            List<Long> received = healthy.messages().stream().map(e -> Long.parseLong(e.id())).toList();
+            List<Long> received =
+                    healthy.messages().stream().map(e -> Long.parseLong(e.id())).toList();
             assertThat(received).containsAll(created).isSorted().doesNotHaveDuplicates();
         }
     }
@@ -124,7 +129,8 @@ class StalledReaderIT {
         try (SseConnection stream = bob.stream("since=" + (created.get(0) - 1), null)) {
             long last = created.get(created.size() - 1);
             stream.await(e -> String.valueOf(last).equals(e.id()), WAIT);
-            List<Long> received = stream.messages().stream().map(e -> Long.parseLong(e.id())).toList();
+            List<Long> received =
+                    stream.messages().stream().map(e -> Long.parseLong(e.id())).toList();
             assertThat(received).containsAll(created).isSorted().doesNotHaveDuplicates();
         }
         assertThat(overflows()).isEqualTo(overflowsBefore);

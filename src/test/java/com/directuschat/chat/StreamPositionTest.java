@@ -23,7 +23,8 @@ class StreamPositionTest {
     void malformedIdsAreABadRequest() {
         for (String bad : new String[] {"abc", "-1", "1.5", "99999999999999999999", "1;2"}) {
             assertThatThrownBy(() -> MessageStreamController.position(bad, "Last-Event-ID"))
-                    .isInstanceOf(ResponseStatusException.class).hasMessageContaining("Last-Event-ID");
+                    .isInstanceOf(ResponseStatusException.class)
+                    .hasMessageContaining("Last-Event-ID");
         }
     }
 }

@@ -1,15 +1,28 @@
 package com.directuschat.chat;
 
+import static com.directuschat.testsupport.ChatPage.message;
+import static com.directuschat.testsupport.ChatPage.send;
 import static com.directuschat.testsupport.TestUsers.ALICE_EMAIL;
 import static com.directuschat.testsupport.TestUsers.ALICE_PASSWORD;
 import static com.directuschat.testsupport.TestUsers.BOB_EMAIL;
 import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
-import static com.directuschat.testsupport.ChatPage.message;
-import static com.directuschat.testsupport.ChatPage.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.ChatPage;
+import com.directuschat.testsupport.Chromium;
+import com.directuschat.testsupport.DirectusRest;
+import com.directuschat.testsupport.DirectusTest;
+import com.directuschat.testsupport.SseConnection;
+import com.directuschat.testsupport.SseEvent;
+import com.directuschat.testsupport.TestDirectus;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Request;
+import com.microsoft.playwright.Response;
+import com.microsoft.playwright.Route;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,32 +30,13 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-
-import com.directuschat.testsupport.Chromium;
-import com.directuschat.testsupport.ChatPage;
-import com.directuschat.testsupport.ChatClient;
-import com.directuschat.testsupport.DirectusRest;
-import com.directuschat.testsupport.DirectusTest;
-import com.directuschat.testsupport.SseConnection;
-import com.directuschat.testsupport.SseEvent;
-import com.directuschat.testsupport.TestDirectus;
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.Locator;
-import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.Request;
-import com.microsoft.playwright.Response;
-import com.microsoft.playwright.Route;
-import com.microsoft.playwright.options.AriaRole;
 
 /**
  * Issue 4, "never lose a message": Alice's event stream breaks mid-conversation, Bob keeps talking, and
@@ -131,7 +125,8 @@ class StreamResumeBrowserIT {
         Response reconnect = alice.waitForResponse(r -> r.url().contains("/stream?"), () -> {
             ChatSession session = breakAlicesStream();
             missed.addAll(createMissedMessages(tag));
-            assertThat(session.streams()).as("Alice reconnected before Bob's messages were created: no gap to test")
+            assertThat(session.streams())
+                    .as("Alice reconnected before Bob's messages were created: no gap to test")
                     .allMatch(MessageStream::isClosed);
         });
 
@@ -146,7 +141,8 @@ class StreamResumeBrowserIT {
         long fence = awaitMissedAndFence(alice, tag, missed);
 
         List<Long> delivered = sseIds(alice);
-        assertThat(delivered).as("the server replays exactly what came after Last-Event-ID, then goes live")
+        assertThat(delivered)
+                .as("the server replays exactly what came after Last-Event-ID, then goes live")
                 .containsExactly(missed.get(0), missed.get(1), missed.get(2), fence);
         assertOnceInOrder(alice, tag, missed, fence);
     }
@@ -188,7 +184,8 @@ class StreamResumeBrowserIT {
         assertThat(missed.get(0)).isGreaterThan(highest);
         long fence = awaitMissedAndFence(alice, tag, missed);
 
-        assertThat(sseIds(alice)).as("the server replays exactly what came after since=, then goes live")
+        assertThat(sseIds(alice))
+                .as("the server replays exactly what came after since=, then goes live")
                 .containsExactly(missed.get(0), missed.get(1), missed.get(2), fence);
         assertOnceInOrder(alice, tag, missed, fence);
 
@@ -222,7 +219,6 @@ class StreamResumeBrowserIT {
         }
     }
 
-
     // --- helpers ---
 
     private Page open(BrowserContext context, String email, String password) {
@@ -253,10 +249,15 @@ class StreamResumeBrowserIT {
 
     /** Ends Alice's stream from the server, as a stream timeout or a proxy would. */
     private ChatSession breakAlicesStream() {
-        String sessionId = aliceContext.cookies().stream().filter(c -> c.name.equals("JSESSIONID"))
-                .map(c -> c.value).findFirst().orElseThrow();
-        ChatSession session = await().atMost(WAIT).until(() -> chatSessions.find(sessionId),
-                s -> s != null && !s.streams().isEmpty());
+        String sessionId = aliceContext.cookies().stream()
+                .filter(c -> c.name.equals("JSESSIONID"))
+                .map(c -> c.value)
+                .findFirst()
+                .orElseThrow();
+        ChatSession session = await().atMost(WAIT)
+                .until(
+                        () -> chatSessions.find(sessionId),
+                        s -> s != null && !s.streams().isEmpty());
         session.streams().forEach(MessageStream::complete);
         return session;
     }
@@ -282,9 +283,16 @@ class StreamResumeBrowserIT {
         expected.add(fence);
         assertThat(ids.stream().filter(expected::contains).toList()).containsExactlyElementsOf(expected);
         List<String> texts = alice.locator("#messages li.message .content").allTextContents().stream()
-                .filter(t -> t.endsWith(tag)).toList();
-        assertThat(texts).containsExactly("hi bob " + tag, "hi alice " + tag, "missed 1 " + tag, "missed 2 " + tag,
-                "missed 3 " + tag, "after the resume " + tag);
+                .filter(t -> t.endsWith(tag))
+                .toList();
+        assertThat(texts)
+                .containsExactly(
+                        "hi bob " + tag,
+                        "hi alice " + tag,
+                        "missed 1 " + tag,
+                        "missed 2 " + tag,
+                        "missed 3 " + tag,
+                        "after the resume " + tag);
     }
 
     private static long highestId(Page page) {
@@ -295,8 +303,8 @@ class StreamResumeBrowserIT {
 
     @SuppressWarnings("unchecked")
     private static List<Long> pageIds(Page page) {
-        List<Object> raw = (List<Object>) page.locator("#messages li.message")
-                .evaluateAll("els => els.map(e => e.getAttribute('data-id'))");
+        List<Object> raw = (List<Object>)
+                page.locator("#messages li.message").evaluateAll("els => els.map(e => e.getAttribute('data-id'))");
         return raw.stream().map(v -> Long.parseLong(String.valueOf(v))).toList();
     }
 

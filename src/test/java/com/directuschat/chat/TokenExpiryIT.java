@@ -7,29 +7,25 @@ import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.directuschat.auth.LoginInspector;
+import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.DirectusInstance;
+import com.directuschat.testsupport.DirectusRest;
+import com.directuschat.testsupport.SseConnection;
+import com.directuschat.testsupport.SseEvent;
+import com.directuschat.testsupport.TestDirectus;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-
-import io.micrometer.core.instrument.MeterRegistry;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-
-import com.directuschat.auth.LoginInspector;
-import com.directuschat.testsupport.SseEvent;
-import com.directuschat.testsupport.ChatClient;
-import com.directuschat.testsupport.DirectusInstance;
-import com.directuschat.testsupport.DirectusRest;
-import com.directuschat.testsupport.SseConnection;
-import com.directuschat.testsupport.TestDirectus;
 
 /** Access tokens that live 4 seconds: the login, REST calls and the realtime session all keep working. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -65,18 +61,25 @@ class TokenExpiryIT {
             stream.await(e -> "status".equals(e.name()) && e.data().contains("Connected"), WAIT);
             // Someone ends the Directus session behind our back (an admin, or the user elsewhere).
             String refresh = LoginInspector.refreshToken(context, alice.sessionId());
-            assertThat(DirectusRest.status(directus.url(), "POST", "/auth/logout", null,
-                    "{\"refresh_token\":\"" + refresh + "\",\"mode\":\"json\"}")).isLessThan(300);
+            assertThat(DirectusRest.status(
+                            directus.url(),
+                            "POST",
+                            "/auth/logout",
+                            null,
+                            "{\"refresh_token\":\"" + refresh + "\",\"mode\":\"json\"}"))
+                    .isLessThan(300);
 
             SseEvent ended = stream.await(e -> "session-ended".equals(e.name()), WAIT);
             assertThat(ended.data()).contains("Log in again").contains("/login?expired");
             stream.awaitEnd(WAIT);
         }
-        assertThat(alice.get("/").headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login"));
+        assertThat(alice.get("/").headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).endsWith("/login"));
         assertThat(alice.get("/login?expired").body()).contains("Your session has ended. Please log in again.");
         double attempts = meters.get("directus.realtime.connects").counter().count();
         // No reconnect loop: nothing tries to connect as the ended login for several token lifetimes.
-        await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(12))
+        await().during(Duration.ofSeconds(10))
+                .atMost(Duration.ofSeconds(12))
                 .until(() -> meters.get("directus.realtime.connects").counter().count() == attempts);
     }
 
@@ -110,10 +113,16 @@ class TokenExpiryIT {
             }
             for (int i = 0; i < n; i++) {
                 String text = "ttl alice " + i + "</p>";
-                assertThat(stream.messages().stream().filter(e -> e.data().contains(text))).hasSize(1);
+                assertThat(stream.messages().stream().filter(e -> e.data().contains(text)))
+                        .hasSize(1);
             }
-            assertThat(stream.messages()).allSatisfy(e -> assertThat(e.id()).as("event %s", e).isNotNull());
-            assertThat(stream.messages().stream().map(e -> Long.parseLong(e.id())).toList()).isSorted().doesNotHaveDuplicates();
+            assertThat(stream.messages())
+                    .allSatisfy(e -> assertThat(e.id()).as("event %s", e).isNotNull());
+            assertThat(stream.messages().stream()
+                            .map(e -> Long.parseLong(e.id()))
+                            .toList())
+                    .isSorted()
+                    .doesNotHaveDuplicates();
         }
         assertThat(LoginInspector.accessToken(context, alice.sessionId())).isNotEqualTo(firstAccess);
         // Directus rotated the refresh token, and the first one is dead.

@@ -1,5 +1,19 @@
 package com.directuschat.cluster;
 
+import com.directuschat.directus.local.LocalDirectus;
+import com.directuschat.directus.local.LocalDirectusProperties;
+import com.directuschat.provision.ChatUser;
+import com.directuschat.provision.DirectusAdminClient;
+import com.directuschat.provision.DirectusProvisioner;
+import com.directuschat.testsupport.AppProcess;
+import com.directuschat.testsupport.Nginx;
+import com.directuschat.testsupport.TestDirectus;
+import com.directuschat.testsupport.TestUsers;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,22 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-
-import com.directuschat.directus.local.LocalDirectus;
-import com.directuschat.directus.local.LocalDirectusProperties;
-import com.directuschat.provision.ChatUser;
-import com.directuschat.provision.DirectusAdminClient;
-import com.directuschat.provision.DirectusProvisioner;
-import com.directuschat.testsupport.AppProcess;
-import com.directuschat.testsupport.Nginx;
-import com.directuschat.testsupport.TestDirectus;
-import com.directuschat.testsupport.TestUsers;
-
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
  * The topology of docker-compose.yml as processes of this machine: its PostgreSQL (a database of our own) and Redis
@@ -45,11 +43,12 @@ final class Cluster implements AutoCloseable {
     private final long pid = ProcessHandle.current().pid();
     /** Prefix of every Redis key and channel of this run, so runs and other users of the Redis never mix. */
     final String run = "dchat-cluster-" + pid;
+
     private final String database = "directus_cluster_" + pid;
     private final Path dir = TestDirectus.TARGET.resolve("cluster");
     final int chatPort = TestDirectus.freePort();
     final int directusPort = TestDirectus.freePort();
-    private final int[] bridgePorts = { TestDirectus.freePort(), TestDirectus.freePort() };
+    private final int[] bridgePorts = {TestDirectus.freePort(), TestDirectus.freePort()};
     private final LocalDirectus[] directus = new LocalDirectus[2];
     private final AppProcess[] bridges = new AppProcess[2];
     private Nginx nginx;
@@ -59,14 +58,14 @@ final class Cluster implements AutoCloseable {
         try {
             TestDirectus.deleteRecursively(dir);
             Files.createDirectories(dir);
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         psql("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         psql("CREATE DATABASE " + database);
         Map<String, String> env = directusEnvironment();
-        LocalDirectusProperties.Db db = LocalDirectusProperties.Db.postgres("127.0.0.1", 5432, database, "postgres", null);
+        LocalDirectusProperties.Db db =
+                LocalDirectusProperties.Db.postgres("127.0.0.1", 5432, database, "postgres", null);
         LocalDirectusProperties first = TestDirectus.freshProperties(env).withDb(db);
         directus[0] = new LocalDirectus(first, TestDirectus.installation());
         directus[0].start(); // bootstraps the database: the second instance must not do it at the same time
@@ -75,13 +74,16 @@ final class Cluster implements AutoCloseable {
         copyBootstrapMarker(first.dataDir(), second.dataDir());
         directus[1] = new LocalDirectus(second, TestDirectus.installation());
         directus[1].start();
-        nginx = new Nginx(dir.resolve("nginx"), Map.of(
-                "CHAT_LISTEN", Integer.toString(chatPort),
-                "CHAT_1", "127.0.0.1:" + bridgePorts[0],
-                "CHAT_2", "127.0.0.1:" + bridgePorts[1],
-                "DIRECTUS_LISTEN", Integer.toString(directusPort),
-                "DIRECTUS_1", "127.0.0.1:" + directus[0].port(),
-                "DIRECTUS_2", "127.0.0.1:" + directus[1].port()), List.of(chatPort, directusPort));
+        nginx = new Nginx(
+                dir.resolve("nginx"),
+                Map.of(
+                        "CHAT_LISTEN", Integer.toString(chatPort),
+                        "CHAT_1", "127.0.0.1:" + bridgePorts[0],
+                        "CHAT_2", "127.0.0.1:" + bridgePorts[1],
+                        "DIRECTUS_LISTEN", Integer.toString(directusPort),
+                        "DIRECTUS_1", "127.0.0.1:" + directus[0].port(),
+                        "DIRECTUS_2", "127.0.0.1:" + directus[1].port()),
+                List.of(chatPort, directusPort));
         startBridge(0);
         startBridge(1);
     }
@@ -91,7 +93,9 @@ final class Cluster implements AutoCloseable {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("SECRET", HexFormat.of().formatHex(secret)); // one secret: a token of one instance is valid on the other
+        env.put(
+                "SECRET",
+                HexFormat.of().formatHex(secret)); // one secret: a token of one instance is valid on the other
         env.put("REDIS", REDIS_URL);
         env.put("CACHE_STORE", "redis");
         env.put("SYNCHRONIZATION_STORE", "redis");
@@ -111,8 +115,7 @@ final class Cluster implements AutoCloseable {
         try {
             Files.createDirectories(to);
             Files.copy(from.resolve("bootstrapped"), to.resolve("bootstrapped"));
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -129,8 +132,11 @@ final class Cluster implements AutoCloseable {
                 "--chat.rate-limit.login-per-email=100000",
                 "--chat.rate-limit.sends=100000",
                 "--chat.rate-limit.send-burst=100000");
-        bridges[i] = new AppProcess(dir.resolve("chat-" + (i + 1) + ".log"), bridgePorts[i],
-                List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), args);
+        bridges[i] = new AppProcess(
+                dir.resolve("chat-" + (i + 1) + ".log"),
+                bridgePorts[i],
+                List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                args);
     }
 
     AppProcess bridge(int i) {
@@ -160,8 +166,11 @@ final class Cluster implements AutoCloseable {
 
     /** Indexes of the Directus processes on which this user has a realtime socket open. */
     List<Integer> directusOf(String userId) {
-        return IntStream.range(0, 2).filter(i -> directus[i].isRunning()
-                && DirectusSockets.openUsers(directus[i].logFile()).contains(userId)).boxed().toList();
+        return IntStream.range(0, 2)
+                .filter(i -> directus[i].isRunning()
+                        && DirectusSockets.openUsers(directus[i].logFile()).contains(userId))
+                .boxed()
+                .toList();
     }
 
     /** Creates chat users (Chat users role) and returns their Directus ids, by email. */
@@ -169,8 +178,12 @@ final class Cluster implements AutoCloseable {
         new DirectusProvisioner(admin()).ensureUsers(users, roleId);
         Map<String, String> ids = new LinkedHashMap<>();
         for (ChatUser user : users) {
-            ids.put(user.email(), DirectusAdminClient.login(directus[0].url(), user.email(), user.password())
-                    .get("/users/me?fields=id").path("id").asString());
+            ids.put(
+                    user.email(),
+                    DirectusAdminClient.login(directus[0].url(), user.email(), user.password())
+                            .get("/users/me?fields=id")
+                            .path("id")
+                            .asString());
         }
         return ids;
     }
@@ -183,21 +196,19 @@ final class Cluster implements AutoCloseable {
     @Override
     public void close() {
         List<RuntimeException> failures = new ArrayList<>();
-        for (AutoCloseable part : new AutoCloseable[] { bridges[0], bridges[1], nginx, directus[0], directus[1] }) {
+        for (AutoCloseable part : new AutoCloseable[] {bridges[0], bridges[1], nginx, directus[0], directus[1]}) {
             try {
                 if (part != null) {
                     part.close();
                 }
-            }
-            catch (Exception e) {
+            } catch (Exception e) {
                 failures.add(new IllegalStateException("closing " + part, e));
             }
         }
         try {
             psql("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             deleteRedisKeys();
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             failures.add(e);
         }
         if (!failures.isEmpty()) {
@@ -212,31 +223,42 @@ final class Cluster implements AutoCloseable {
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             ScanCursor cursor = ScanCursor.INITIAL;
             do {
-                KeyScanCursor<String> page = connection.sync().scan(cursor, ScanArgs.Builder.matches("*" + run + "*").limit(1000));
+                KeyScanCursor<String> page = connection
+                        .sync()
+                        .scan(cursor, ScanArgs.Builder.matches("*" + run + "*").limit(1000));
                 if (!page.getKeys().isEmpty()) {
                     connection.sync().del(page.getKeys().toArray(String[]::new));
                 }
                 cursor = page;
             } while (!cursor.isFinished());
-        }
-        finally {
+        } finally {
             client.shutdown();
         }
     }
 
     private static void psql(String sql) {
         try {
-            Process process = new ProcessBuilder("psql", "-U", "postgres", "-h", "127.0.0.1", "-d", "postgres",
-                    "-v", "ON_ERROR_STOP=1", "-c", sql).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(
+                            "psql",
+                            "-U",
+                            "postgres",
+                            "-h",
+                            "127.0.0.1",
+                            "-d",
+                            "postgres",
+                            "-v",
+                            "ON_ERROR_STOP=1",
+                            "-c",
+                            sql)
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(process.getInputStream().readAllBytes());
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("psql " + sql + ": " + output);
             }
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }

@@ -4,6 +4,14 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.directuschat.provision.ChatUser;
+import com.directuschat.testsupport.AppProcess;
+import com.directuschat.testsupport.ChatPage;
+import com.directuschat.testsupport.Chromium;
+import com.directuschat.testsupport.Nginx;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +19,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -22,15 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import com.directuschat.provision.ChatUser;
-import com.directuschat.testsupport.AppProcess;
-import com.directuschat.testsupport.ChatPage;
-import com.directuschat.testsupport.Chromium;
-import com.directuschat.testsupport.Nginx;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.Page;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 
 /**
  * Issue 10: two chat instances and two Directus instances, nginx in front, PostgreSQL and Redis behind, as
@@ -112,8 +110,10 @@ class ClusterIT {
             for (int i = 1; i <= 3; i++) {
                 sent.add(sendAndAwaitAccepted(ben, "while Directus " + (stopped + 1) + " is down, " + i));
             }
-            await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.directusOf(ids.get(annUser.email())))
-                    .as("Ann's socket").containsExactly(other));
+            await().atMost(WAIT)
+                    .untilAsserted(() -> assertThat(cluster.directusOf(ids.get(annUser.email())))
+                            .as("Ann's socket")
+                            .containsExactly(other));
             String after = "after Ann reconnected " + UUID.randomUUID();
             ChatPage.send(ann, after);
             sent.add(after);
@@ -124,8 +124,7 @@ class ClusterIT {
             assertOnce(ann, sent.toArray(String[]::new));
             assertOnce(ben, sent.toArray(String[]::new));
             assertThat(problems).isEmpty();
-        }
-        finally {
+        } finally {
             cluster.directus(stopped).start();
         }
     }
@@ -180,8 +179,7 @@ class ClusterIT {
             assertThat(dee.locator("#session-ended")).isHidden();
             assertThat(dee.url()).doesNotContain("/login");
             await().atMost(WAIT).until(() -> cluster.nginx().connectionsTo(cluster.bridgePort(other)) == 1);
-        }
-        finally {
+        } finally {
             if (!instance.isAlive()) {
                 cluster.startBridge(stopped);
             }

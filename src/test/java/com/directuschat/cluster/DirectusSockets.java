@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,10 +24,10 @@ final class DirectusSockets {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern AUTHENTICATED = Pattern.compile("^WebSocket#(\\S+) authenticated as (\\{.*})$");
-    private static final Pattern ENDED = Pattern.compile("^WebSocket#(\\S+) (connection closed|connection errored|failed authentication)$");
+    private static final Pattern ENDED =
+            Pattern.compile("^WebSocket#(\\S+) (connection closed|connection errored|failed authentication)$");
 
-    private DirectusSockets() {
-    }
+    private DirectusSockets() {}
 
     /** Directus user ids with an open, authenticated socket (one entry per socket). */
     static Collection<String> openUsers(Path log) {
@@ -44,8 +43,7 @@ final class DirectusSockets {
             String msg;
             try {
                 msg = JSON.readTree(line).path("msg").asString("");
-            }
-            catch (JacksonException e) {
+            } catch (JacksonException e) {
                 continue; // the line being written right now
             }
             Matcher auth = AUTHENTICATED.matcher(msg);
@@ -67,11 +65,9 @@ final class DirectusSockets {
     private static List<String> lines(Path log) {
         try {
             return Files.readAllLines(log);
-        }
-        catch (NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return List.of();
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }

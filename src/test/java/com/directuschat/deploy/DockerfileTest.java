@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -56,11 +55,14 @@ class DockerfileTest {
 
     @Test
     void buildsWithAJdkAndRunsAJreWithTheBuildStagesOutputOnly() {
-        List<String> froms = instructions.stream().filter(i -> i.startsWith("FROM ")).toList();
+        List<String> froms =
+                instructions.stream().filter(i -> i.startsWith("FROM ")).toList();
         assertThat(froms).hasSize(2);
         assertThat(froms.get(0)).matches("FROM eclipse-temurin:17-jdk AS build");
         assertThat(froms.get(1)).startsWith("FROM eclipse-temurin:17-jre");
-        assertThat(runtime).filteredOn(i -> i.startsWith("COPY ")).isNotEmpty()
+        assertThat(runtime)
+                .filteredOn(i -> i.startsWith("COPY "))
+                .isNotEmpty()
                 .allMatch(i -> i.startsWith("COPY --from=build "));
     }
 
@@ -70,22 +72,28 @@ class DockerfileTest {
         assertThat(users).hasSize(1);
         String user = users.get(0).substring("USER ".length()).split(":")[0];
         assertThat(user).isNotIn("root", "0");
-        assertThat(runtime.indexOf(users.get(0))).as("USER comes before the entry point")
+        assertThat(runtime.indexOf(users.get(0)))
+                .as("USER comes before the entry point")
                 .isLessThan(indexOf(runtime, "ENTRYPOINT "));
     }
 
     @Test
     void itsHealthCheckAsksForReadiness() {
-        List<String> checks = runtime.stream().filter(i -> i.startsWith("HEALTHCHECK ")).toList();
+        List<String> checks =
+                runtime.stream().filter(i -> i.startsWith("HEALTHCHECK ")).toList();
         assertThat(checks).hasSize(1);
-        assertThat(checks.get(0)).contains(" CMD ").contains("/actuator/health/readiness").contains("${PORT}")
+        assertThat(checks.get(0))
+                .contains(" CMD ")
+                .contains("/actuator/health/readiness")
+                .contains("${PORT}")
                 .contains("curl -fsS");
         assertThat(runtime).anyMatch(i -> i.startsWith("RUN ") && i.contains("install") && i.contains("curl"));
     }
 
     @Test
     void javaIsProcessOneSoItGetsSigtermItself() {
-        List<String> entrypoints = runtime.stream().filter(i -> i.startsWith("ENTRYPOINT ")).toList();
+        List<String> entrypoints =
+                runtime.stream().filter(i -> i.startsWith("ENTRYPOINT ")).toList();
         assertThat(entrypoints).hasSize(1);
         assertThat(entrypoints.get(0)).matches("ENTRYPOINT \\[\"java\", .*]"); // exec form: no shell in between
         assertThat(runtime).noneMatch(i -> i.startsWith("CMD "));
@@ -93,16 +101,24 @@ class DockerfileTest {
 
     @Test
     void bakesInNoConfigurationThatBelongsToTheEnvironment() {
-        String env = String.join(" ", runtime.stream().filter(i -> i.startsWith("ENV ")).toList());
-        assertThat(env).contains("DIRECTUS_LOCAL_ENABLED=false").contains("PORT=8080")
-                .doesNotContain("DIRECTUS_URL").doesNotContain("PASSWORD").doesNotContain("TOKEN")
-                .doesNotContain("REDIS").doesNotContain("SECRET");
+        String env = String.join(
+                " ", runtime.stream().filter(i -> i.startsWith("ENV ")).toList());
+        assertThat(env)
+                .contains("DIRECTUS_LOCAL_ENABLED=false")
+                .contains("PORT=8080")
+                .doesNotContain("DIRECTUS_URL")
+                .doesNotContain("PASSWORD")
+                .doesNotContain("TOKEN")
+                .doesNotContain("REDIS")
+                .doesNotContain("SECRET");
         assertThat(runtime).noneMatch(i -> i.startsWith("COPY") && (i.contains(".yml") || i.contains(".properties")));
     }
 
     @Test
     void theBuildContextLeavesOutLocalState() throws IOException {
-        List<String> ignored = Files.readAllLines(ROOT.resolve(".dockerignore")).stream().map(String::strip).toList();
+        List<String> ignored = Files.readAllLines(ROOT.resolve(".dockerignore")).stream()
+                .map(String::strip)
+                .toList();
         assertThat(ignored).contains("target", ".directus", ".git");
     }
 

@@ -3,17 +3,15 @@ package com.directuschat.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.directuschat.testsupport.Nginx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.directuschat.testsupport.Nginx;
 
 /**
  * deploy/nginx, filled in as the nginx image fills it, is a configuration nginx accepts ({@code nginx -t} of
@@ -22,19 +20,49 @@ import com.directuschat.testsupport.Nginx;
  */
 class NginxTemplatesTest {
 
-    private static final Map<String, String> VARIABLES = Map.of("CHAT_LISTEN", "18080", "CHAT_1", "chat-1:8080",
-            "CHAT_2", "chat-2:8080", "DIRECTUS_LISTEN", "18055", "DIRECTUS_1", "directus-1:8055",
-            "DIRECTUS_2", "directus-2:8055");
+    private static final Map<String, String> VARIABLES = Map.of(
+            "CHAT_LISTEN",
+            "18080",
+            "CHAT_1",
+            "chat-1:8080",
+            "CHAT_2",
+            "chat-2:8080",
+            "DIRECTUS_LISTEN",
+            "18055",
+            "DIRECTUS_1",
+            "directus-1:8055",
+            "DIRECTUS_2",
+            "directus-2:8055");
 
     @Test
     void filledTemplatesPassNginxsOwnCheck(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(Nginx.available(), "nginx is not installed at " + Nginx.BINARY);
         // Addresses rather than compose's host names: nginx -t resolves them, and these resolve anywhere.
-        Map<String, String> local = Map.of("CHAT_LISTEN", "18080", "CHAT_1", "127.0.0.1:18081", "CHAT_2", "127.0.0.1:18082",
-                "DIRECTUS_LISTEN", "18055", "DIRECTUS_1", "127.0.0.1:18056", "DIRECTUS_2", "127.0.0.1:18057");
+        Map<String, String> local = Map.of(
+                "CHAT_LISTEN",
+                "18080",
+                "CHAT_1",
+                "127.0.0.1:18081",
+                "CHAT_2",
+                "127.0.0.1:18082",
+                "DIRECTUS_LISTEN",
+                "18055",
+                "DIRECTUS_1",
+                "127.0.0.1:18056",
+                "DIRECTUS_2",
+                "127.0.0.1:18057");
         Path conf = Nginx.writeConfig(dir.resolve("nginx"), local);
-        Process check = new ProcessBuilder(Nginx.BINARY.toString(), "-t", "-p", conf.getParent().toString(), "-c",
-                conf.toString(), "-e", conf.resolveSibling("error.log").toString()).redirectErrorStream(true).start();
+        Process check = new ProcessBuilder(
+                        Nginx.BINARY.toString(),
+                        "-t",
+                        "-p",
+                        conf.getParent().toString(),
+                        "-c",
+                        conf.toString(),
+                        "-e",
+                        conf.resolveSibling("error.log").toString())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(check.exitValue()).as(output).isZero();
@@ -48,9 +76,14 @@ class NginxTemplatesTest {
         assertThat(sse).contains("proxy_buffering off;").contains("proxy_read_timeout 1h;");
         assertThat("/rooms/general/stream").matches("^/(messages|rooms/[^/]+)/stream$");
         assertThat("/messages/stream").matches("^/(messages|rooms/[^/]+)/stream$");
-        assertThat(chat).contains("server chat-1:8080", "server chat-2:8080", "listen 18080;",
-                "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-                "proxy_set_header X-Forwarded-Proto $scheme;", "proxy_set_header X-Forwarded-Port $chat_forwarded_port;")
+        assertThat(chat)
+                .contains(
+                        "server chat-1:8080",
+                        "server chat-2:8080",
+                        "listen 18080;",
+                        "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+                        "proxy_set_header X-Forwarded-Proto $scheme;",
+                        "proxy_set_header X-Forwarded-Port $chat_forwarded_port;")
                 .doesNotContain("ip_hash");
         assertThat(withoutComments(chat)).doesNotContain("sticky", "hash ");
         assertThat(location(chat, "location /actuator/")).contains("return 404;");
@@ -60,10 +93,10 @@ class NginxTemplatesTest {
     void theDirectusConfigurationSpreadsSocketsByCount() throws Exception {
         String directus = Nginx.fill(Files.readString(Nginx.TEMPLATES.resolve("directus.conf.template")), VARIABLES);
         String realtime = directus.substring(directus.indexOf("upstream directus_realtime"));
-        assertThat(realtime.substring(0, realtime.indexOf('}'))).contains("least_conn;", "zone ",
-                "server directus-1:8055", "server directus-2:8055");
-        assertThat(location(directus, "location = /websocket")).contains("proxy_pass http://directus_realtime;",
-                "proxy_set_header Upgrade $http_upgrade;");
+        assertThat(realtime.substring(0, realtime.indexOf('}')))
+                .contains("least_conn;", "zone ", "server directus-1:8055", "server directus-2:8055");
+        assertThat(location(directus, "location = /websocket"))
+                .contains("proxy_pass http://directus_realtime;", "proxy_set_header Upgrade $http_upgrade;");
         assertThat(location(directus, "location / ")).contains("proxy_pass http://directus_rest;");
     }
 

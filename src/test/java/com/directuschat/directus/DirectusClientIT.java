@@ -3,25 +3,24 @@ package com.directuschat.directus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.directuschat.provision.DirectusProvisioner;
+import com.directuschat.testsupport.DirectusRest;
+import com.directuschat.testsupport.TestDirectus;
+import com.directuschat.testsupport.TestUsers;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-
-import com.directuschat.provision.DirectusProvisioner;
-import com.directuschat.testsupport.DirectusRest;
-import com.directuschat.testsupport.TestDirectus;
-import com.directuschat.testsupport.TestUsers;
-
 
 /** DirectusClient against the real Directus: reads by id, and POSTs after Node dropped the idle connection. */
 class DirectusClientIT {
 
-    private final DirectusClient client = DirectusClient.of(
-            URI.create(TestDirectus.shared().url()), Duration.ofSeconds(10));
+    private final DirectusClient client =
+            DirectusClient.of(URI.create(TestDirectus.shared().url()), Duration.ofSeconds(10));
+    private final DirectusReadPositions positions = new DirectusReadPositions(
+            com.directuschat.directus.DirectusRest.create(TestDirectus.shared().url(), Duration.ofSeconds(10)));
 
     private AccessTokenSource login() {
         return login(TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD);
@@ -48,13 +47,17 @@ class DirectusClientIT {
     }
 
     private ChatRoom room(AccessTokenSource tokens, String slug) {
-        return client.rooms(tokens, "general").stream().filter(r -> r.slug().equals(slug)).findFirst().orElseThrow();
+        return client.rooms(tokens, "general").stream()
+                .filter(r -> r.slug().equals(slug))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** A room of its own for one test, created as admin (chat users may only read rooms). */
     private ChatRoom newRoom(AccessTokenSource tokens) {
         String slug = "room-" + System.nanoTime();
-        new DirectusProvisioner(TestDirectus.adminClient(TestDirectus.shared().url())).ensureRoom(slug, "Room " + slug, null);
+        new DirectusProvisioner(TestDirectus.adminClient(TestDirectus.shared().url()))
+                .ensureRoom(slug, "Room " + slug, null);
         return room(tokens, slug);
     }
 
@@ -67,15 +70,20 @@ class DirectusClientIT {
         assertThat(other.isDefault()).isFalse();
         ChatMessage inGeneral = client.createMessage(alice, general, "in general " + System.nanoTime());
         // As the seed tutorial's app posts: no room at all.
-        long roomless = DirectusRest.createMessage(TestDirectus.shared().url(),
-                TestDirectus.loginToken(TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD), "no room " + System.nanoTime());
+        long roomless = DirectusRest.createMessage(
+                TestDirectus.shared().url(),
+                TestDirectus.loginToken(TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD),
+                "no room " + System.nanoTime());
         ChatMessage inOther = client.createMessage(alice, other, "in the other room " + System.nanoTime());
 
-        List<Long> generalIds = client.latestMessages(alice, general, 50).stream().map(ChatMessage::id).toList();
+        List<Long> generalIds = client.latestMessages(alice, general, 50).stream()
+                .map(ChatMessage::id)
+                .toList();
         assertThat(generalIds).contains(inGeneral.id(), roomless).doesNotContain(inOther.id());
         assertThat(client.latestMessages(alice, other, 50)).containsExactly(inOther);
         assertThat(client.messagesAfter(alice, other, 0, 50)).containsExactly(inOther);
-        assertThat(client.messagesBefore(alice, general, inOther.id(), 50).stream().map(ChatMessage::id))
+        assertThat(client.messagesBefore(alice, general, inOther.id(), 50).stream()
+                        .map(ChatMessage::id))
                 .contains(inGeneral.id(), roomless);
         assertThat(inOther.room()).isEqualTo(other.id());
         assertThat(other.contains(inOther)).isTrue();
@@ -94,18 +102,20 @@ class DirectusClientIT {
         client.createMessage(bob, room, "three " + System.nanoTime());
         List<ChatRoom> rooms = List.of(room);
 
-        assertThat(client.readPositions(alice, aliceId)).doesNotContainKey(room.id());
-        assertThat(client.unreadCounts(alice, rooms, Map.of())).containsEntry(room.id(), 3);
+        assertThat(positions.readPositions(alice, aliceId)).doesNotContainKey(room.id());
+        assertThat(positions.unreadCounts(alice, rooms, Map.of())).containsEntry(room.id(), 3);
 
-        client.saveReadPosition(alice, aliceId, room.id(), first.id());
-        assertThat(client.readPositions(alice, aliceId)).containsEntry(room.id(), first.id());
-        assertThat(client.unreadCounts(alice, rooms, client.readPositions(alice, aliceId))).containsEntry(room.id(), 2);
+        positions.saveReadPosition(alice, aliceId, room.id(), first.id());
+        assertThat(positions.readPositions(alice, aliceId)).containsEntry(room.id(), first.id());
+        assertThat(positions.unreadCounts(alice, rooms, positions.readPositions(alice, aliceId)))
+                .containsEntry(room.id(), 2);
 
         // The second save updates the same row.
         ChatMessage last = client.latestMessages(alice, room, 1).get(0);
-        client.saveReadPosition(alice, aliceId, room.id(), last.id());
-        assertThat(client.readPositions(alice, aliceId)).containsEntry(room.id(), last.id());
-        assertThat(client.unreadCounts(alice, rooms, client.readPositions(alice, aliceId))).doesNotContainKey(room.id());
+        positions.saveReadPosition(alice, aliceId, room.id(), last.id());
+        assertThat(positions.readPositions(alice, aliceId)).containsEntry(room.id(), last.id());
+        assertThat(positions.unreadCounts(alice, rooms, positions.readPositions(alice, aliceId)))
+                .doesNotContainKey(room.id());
     }
 
     @Test
@@ -126,12 +136,15 @@ class DirectusClientIT {
         ChatRoom general = room(alice, "general");
         Instant idleSince = Instant.now();
         // Idling past Node's 5 s keep-alive timeout is the point here; nothing else is waited for.
-        await().pollDelay(Duration.ofMillis(5500)).atMost(Duration.ofSeconds(10))
+        await().pollDelay(Duration.ofMillis(5500))
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> Duration.between(idleSince, Instant.now()).toMillis() >= 5500);
         ChatMessage created = client.createMessage(alice, general, "after idling " + System.nanoTime());
         assertThat(created.id()).isPositive();
-        await().pollDelay(Duration.ofMillis(5500)).atMost(Duration.ofSeconds(10))
+        await().pollDelay(Duration.ofMillis(5500))
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> Duration.between(idleSince, Instant.now()).toMillis() >= 11000);
-        assertThat(client.login(TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD).accessToken()).isNotBlank();
+        assertThat(client.login(TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD).accessToken())
+                .isNotBlank();
     }
 }

@@ -17,17 +17,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
 
 /** What DirectusClient repeats after a broken connection, against a local server that counts requests. */
 class DirectusClientRetryTest {
 
     private final FakeServer server = new FakeServer();
-    private final DirectusClient client = DirectusClient.of(
-            URI.create("http://127.0.0.1:" + server.port()), Duration.ofSeconds(10));
+    private final DirectusClient client =
+            DirectusClient.of(URI.create("http://127.0.0.1:" + server.port()), Duration.ofSeconds(10));
     private final AccessTokenSource tokens = new AccessTokenSource() {
         @Override
         public String accessToken() {
@@ -53,9 +51,11 @@ class DirectusClientRetryTest {
     @Test
     void aPostThatMayHaveReachedDirectusIsNeverSentTwice() {
         server.resetAfterReading = true;
-        assertThatThrownBy(() -> client.createMessage(tokens, new ChatRoom(1, "general", "General", null, true), "hello"))
+        assertThatThrownBy(
+                        () -> client.createMessage(tokens, new ChatRoom(1, "general", "General", null, true), "hello"))
                 .isInstanceOf(DirectusException.class)
-                .satisfies(e -> assertThat(((DirectusException) e).isUnreachable()).isTrue());
+                .satisfies(
+                        e -> assertThat(((DirectusException) e).isUnreachable()).isTrue());
         assertThatThrownBy(() -> client.refresh("refresh-token")).isInstanceOf(DirectusException.class);
         assertThat(server.posts.get()).isEqualTo(2);
     }
@@ -88,8 +88,7 @@ class DirectusClientRetryTest {
             try {
                 socket = new ServerSocket();
                 socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            }
-            catch (IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
             Thread acceptor = new Thread(this::accept, "fake-directus");
@@ -108,8 +107,7 @@ class DirectusClientRetryTest {
                     Thread serve = new Thread(() -> serve(connection), "fake-directus-conn");
                     serve.setDaemon(true);
                     serve.start();
-                }
-                catch (IOException e) {
+                } catch (IOException e) {
                     return;
                 }
             }
@@ -131,14 +129,15 @@ class DirectusClientRetryTest {
                         connection.setSoLinger(true, 0);
                         return;
                     }
-                    byte[] body = "{\"data\":{\"id\":\"u1\",\"email\":\"a@example.com\"}}".getBytes(StandardCharsets.UTF_8);
+                    byte[] body =
+                            "{\"data\":{\"id\":\"u1\",\"email\":\"a@example.com\"}}".getBytes(StandardCharsets.UTF_8);
                     out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length
-                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                                    + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
                     out.write(body);
                     out.flush();
                 }
-            }
-            catch (IOException e) {
+            } catch (IOException e) {
                 // the client went away
             }
         }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -63,11 +62,16 @@ final class FakeDirectus implements RealtimeConnection.Opener {
             }
             switch (frame.path("type").asString()) {
                 case "auth" -> answer(answersAuth ? "{\"type\":\"auth\",\"status\":\"ok\"}" : null);
-                case "subscribe" -> answer("{\"type\":\"subscription\",\"event\":\"init\",\"uid\":\""
-                        + frame.path("uid").asString() + "\"}");
-                case "ping" -> answer(answersPings
-                        ? "{\"type\":\"pong\",\"uid\":\"" + frame.path("uid").asString() + "\"}" : null);
-                default -> { }
+                case "subscribe" ->
+                    answer("{\"type\":\"subscription\",\"event\":\"init\",\"uid\":\""
+                            + frame.path("uid").asString() + "\"}");
+                case "ping" ->
+                    answer(
+                            answersPings
+                                    ? "{\"type\":\"pong\",\"uid\":\""
+                                            + frame.path("uid").asString() + "\"}"
+                                    : null);
+                default -> {}
             }
         }
 
@@ -84,7 +88,9 @@ final class FakeDirectus implements RealtimeConnection.Opener {
         }
 
         List<JsonNode> sent(String type) {
-            return sent.stream().filter(f -> type.equals(f.path("type").asString())).toList();
+            return sent.stream()
+                    .filter(f -> type.equals(f.path("type").asString()))
+                    .toList();
         }
 
         private void answer(String text) {

@@ -2,18 +2,15 @@ package com.directuschat.directus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.directuschat.directus.RealtimeSession.State;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
-import com.directuschat.directus.RealtimeSession.State;
 
 /** The supervision on a fake clock and a scripted Directus: every timing here is exact, nothing sleeps. */
 class RealtimeSessionTest {
@@ -39,10 +36,20 @@ class RealtimeSessionTest {
     }
 
     private RealtimeSession open(Duration pingInterval) {
-        DirectusProperties properties = new DirectusProperties(URI.create("http://directus.invalid"),
-                Duration.ofSeconds(10), pingInterval, Duration.ofSeconds(30), Duration.ofSeconds(2));
-        RealtimeSession session = new RealtimeSession(directus, properties, tokens, listener, timers,
-                new Backoff(Duration.ofMillis(500), Duration.ofSeconds(2), new Random(7)), new RealtimeMetrics(meters));
+        DirectusProperties properties = new DirectusProperties(
+                URI.create("http://directus.invalid"),
+                Duration.ofSeconds(10),
+                pingInterval,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(2));
+        RealtimeSession session = new RealtimeSession(
+                directus,
+                properties,
+                tokens,
+                listener,
+                timers,
+                new Backoff(Duration.ofMillis(500), Duration.ofSeconds(2), new Random(7)),
+                new RealtimeMetrics(meters));
         session.start();
         return session;
     }
@@ -84,7 +91,8 @@ class RealtimeSessionTest {
         String uid = connection.sent("subscribe").get(0).path("uid").asString();
         connection.receive("{\"type\":\"subscription\",\"event\":\"create\",\"uid\":\"" + uid
                 + "\",\"data\":[{\"id\":41},{\"id\":\"42\"}]}");
-        connection.receive("{\"type\":\"subscription\",\"event\":\"create\",\"uid\":\"someone-else\",\"data\":[{\"id\":9}]}");
+        connection.receive(
+                "{\"type\":\"subscription\",\"event\":\"create\",\"uid\":\"someone-else\",\"data\":[{\"id\":9}]}");
         connection.receive("{\"type\":\"ping\"}");
         assertThat(listener.ids).containsExactly(41L, 42L);
         assertThat(connection.sent("pong")).hasSize(1);
@@ -101,9 +109,12 @@ class RealtimeSessionTest {
         FakeDirectus.Connection connection = directus.last();
         timers.advance(Duration.ofMillis(15)); // auth answered; the three subscribes sent, none answered yet
         List<tools.jackson.databind.JsonNode> subscribes = connection.sent("subscribe");
-        assertThat(subscribes).extracting(f -> f.path("event").asString()).containsExactly("create", "update", "delete");
+        assertThat(subscribes)
+                .extracting(f -> f.path("event").asString())
+                .containsExactly("create", "update", "delete");
         String uid = subscribes.get(0).path("uid").asString();
-        assertThat(subscribes).extracting(f -> f.path("uid").asString())
+        assertThat(subscribes)
+                .extracting(f -> f.path("uid").asString())
                 .containsExactly(uid, uid + ".update", uid + ".delete");
         assertThat(subscribes.get(1).path("query").toString()).isEqualTo("{\"fields\":[\"id\",\"date_updated\"]}");
         assertThat(subscribes.get(2).has("query")).isFalse();
@@ -173,7 +184,8 @@ class RealtimeSessionTest {
             directus.last().blackholed = true;
             Duration cutAt = timers.elapsed();
             Duration reportedAt = untilNotLive(session, Duration.ofSeconds(30));
-            assertThat(reportedAt.minus(cutAt)).as("cut %d ms into a ping interval", offsetMs)
+            assertThat(reportedAt.minus(cutAt))
+                    .as("cut %d ms into a ping interval", offsetMs)
                     .isLessThanOrEqualTo(Duration.ofSeconds(10));
             assertThat(session.state()).isEqualTo(State.RECONNECTING);
             session.close();
@@ -262,7 +274,8 @@ class RealtimeSessionTest {
                 {"type":"auth","status":"error","error":{"code":"TOKEN_EXPIRED","message":"Token expired."}}""");
         timers.advance(Duration.ofMillis(100));
         assertThat(tokens.rejected).containsExactly("token-1");
-        assertThat(connection.sent("auth").get(1).path("access_token").asString()).isEqualTo("token-2");
+        assertThat(connection.sent("auth").get(1).path("access_token").asString())
+                .isEqualTo("token-2");
         assertThat(listener.lives).isEqualTo(2);
         assertThat(directus.connections).hasSize(1);
         session.close();
@@ -273,7 +286,8 @@ class RealtimeSessionTest {
         tokens.renewAt = Instant.parse("2026-01-01T00:01:00Z");
         RealtimeSession session = live();
         timers.advance(Duration.ofSeconds(61));
-        assertThat(directus.last().sent("auth")).extracting(f -> f.path("access_token").asString())
+        assertThat(directus.last().sent("auth"))
+                .extracting(f -> f.path("access_token").asString())
                 .containsExactly("token-1", "token-2");
         assertThat(listener.lives).isEqualTo(2);
         session.close();

@@ -9,20 +9,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-
 import com.directuschat.testsupport.ChatPage;
 import com.directuschat.testsupport.Chromium;
 import com.directuschat.testsupport.DirectusInstance;
@@ -32,6 +18,18 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The "Online" list in real Chromium. A Directus of its own, so that nobody else's tabs are online in it; the SSE
@@ -41,7 +39,8 @@ import com.microsoft.playwright.options.AriaRole;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "chat.heartbeat-interval=1s")
 class PresenceBrowserIT {
 
-    private static final LocatorAssertions.HasCountOptions LEAVE = new LocatorAssertions.HasCountOptions().setTimeout(30_000);
+    private static final LocatorAssertions.HasCountOptions LEAVE =
+            new LocatorAssertions.HasCountOptions().setTimeout(30_000);
 
     static DirectusInstance directus;
 
@@ -87,7 +86,8 @@ class PresenceBrowserIT {
         try {
             Page alice = open(aliceContext);
             logIn(alice, ALICE_EMAIL, ALICE_PASSWORD);
-            assertThat(alice.getByRole(AriaRole.COMPLEMENTARY, new Page.GetByRoleOptions().setName("Online"))).isVisible();
+            assertThat(alice.getByRole(AriaRole.COMPLEMENTARY, new Page.GetByRoleOptions().setName("Online")))
+                    .isVisible();
             assertThat(online(alice)).hasText(new String[] {"Alice Example"});
 
             Page bob = open(bobContext);
@@ -101,11 +101,16 @@ class PresenceBrowserIT {
             assertThat(online(bobAgain)).hasText(new String[] {"Alice Example", "Bob Example"});
             bob.close();
             // Longer than noticing the closed tab (a heartbeat or two) plus the leave grace.
-            await().pollInSameThread().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(20))
-                    .until(() -> online(alice).allTextContents(), names -> names.equals(List.of("Alice Example", "Bob Example")));
+            await().pollInSameThread()
+                    .during(Duration.ofSeconds(8))
+                    .atMost(Duration.ofSeconds(20))
+                    .until(
+                            () -> online(alice).allTextContents(),
+                            names -> names.equals(List.of("Alice Example", "Bob Example")));
 
             bobAgain.close();
-            assertThat(online(alice).filter(new Locator.FilterOptions().setHasText("Bob Example"))).hasCount(0, LEAVE);
+            assertThat(online(alice).filter(new Locator.FilterOptions().setHasText("Bob Example")))
+                    .hasCount(0, LEAVE);
             assertThat(online(alice)).hasText(new String[] {"Alice Example"});
 
             // Back again: listed again.
@@ -113,8 +118,7 @@ class PresenceBrowserIT {
             assertThat(bobBack.locator("#connection-status")).containsText("Connected");
             assertThat(online(alice)).hasText(new String[] {"Alice Example", "Bob Example"});
             assertThat(problems).isEmpty();
-        }
-        finally {
+        } finally {
             aliceContext.close();
             bobContext.close();
         }

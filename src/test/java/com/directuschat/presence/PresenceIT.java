@@ -7,6 +7,15 @@ import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.directuschat.directus.AccessTokenSource;
+import com.directuschat.directus.AuthTokens;
+import com.directuschat.directus.DirectusClient;
+import com.directuschat.directus.DirectusPresence;
+import com.directuschat.directus.DirectusRest;
+import com.directuschat.provision.DirectusAdminClient;
+import com.directuschat.provision.DirectusProvisioner;
+import com.directuschat.testsupport.DirectusInstance;
+import com.directuschat.testsupport.TestDirectus;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,24 +26,12 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
-
-import com.directuschat.directus.AccessTokenSource;
-import com.directuschat.directus.AuthTokens;
-import com.directuschat.directus.DirectusClient;
-import com.directuschat.directus.DirectusPresence;
-import com.directuschat.directus.DirectusRest;
-import com.directuschat.provision.DirectusAdminClient;
-import com.directuschat.provision.DirectusProvisioner;
-import com.directuschat.testsupport.DirectusInstance;
-import com.directuschat.testsupport.TestDirectus;
-
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -44,8 +41,9 @@ import tools.jackson.databind.JsonNode;
 class PresenceIT {
 
     /** Heartbeat 500 ms, expiry 5 s (ten heartbeats: a busy shared machine must not expire anyone), poll 250 ms. */
-    static final PresenceProperties FAST = new PresenceProperties(Duration.ofMillis(500), Duration.ofSeconds(5),
-            Duration.ofMillis(250), Duration.ZERO);
+    static final PresenceProperties FAST = new PresenceProperties(
+            Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMillis(250), Duration.ZERO);
+
     static final Duration WAIT = Duration.ofSeconds(20);
 
     static String url;
@@ -81,8 +79,8 @@ class PresenceIT {
 
     @BeforeEach
     void twoInstancesAndARoom() {
-        room = new DirectusProvisioner(admin).ensureRoom("presence-it-" + UUID.randomUUID().toString().substring(0, 8),
-                "Presence IT", "");
+        room = new DirectusProvisioner(admin)
+                .ensureRoom("presence-it-" + UUID.randomUUID().toString().substring(0, 8), "Presence IT", "");
         a = instance();
         b = instance();
         b.onChange(changesOnB::add);
@@ -98,7 +96,12 @@ class PresenceIT {
     }
 
     private Presence instance() {
-        Presence presence = new Presence(PresenceStore.of(new DirectusPresence(DirectusRest.create(url, Duration.ofSeconds(10)))), FAST, scheduler, scheduler, Clock.systemUTC());
+        Presence presence = new Presence(
+                PresenceStore.of(new DirectusPresence(DirectusRest.create(url, Duration.ofSeconds(10)))),
+                FAST,
+                scheduler,
+                scheduler,
+                Clock.systemUTC());
         presence.start();
         instances.add(presence);
         return presence;
@@ -107,8 +110,12 @@ class PresenceIT {
     /** The keys of the user's rows in this test's room, read as admin, live or not. */
     private List<String> rowsOf(Login login) {
         List<String> keys = new ArrayList<>();
-        for (JsonNode row : admin.get("/items/presence?fields=id&" + DirectusAdminClient.filter(Map.of(
-                "_and", List.of(Map.of("room", Map.of("_eq", room)), Map.of("user", Map.of("_eq", login.userId()))))))) {
+        for (JsonNode row : admin.get("/items/presence?fields=id&"
+                + DirectusAdminClient.filter(Map.of(
+                        "_and",
+                        List.of(
+                                Map.of("room", Map.of("_eq", room)),
+                                Map.of("user", Map.of("_eq", login.userId()))))))) {
             keys.add(row.path("id").asString());
         }
         return keys;
@@ -122,8 +129,10 @@ class PresenceIT {
         a.enter(alice, alice.userId(), "Alice Example", room);
         assertThat(a.online(room)).contains("Alice Example");
 
-        await().atMost(WAIT).until(() -> b.online(room), names -> names.equals(List.of("Alice Example", "Bob Example")));
-        await().atMost(WAIT).until(() -> a.online(room), names -> names.equals(List.of("Alice Example", "Bob Example")));
+        await().atMost(WAIT)
+                .until(() -> b.online(room), names -> names.equals(List.of("Alice Example", "Bob Example")));
+        await().atMost(WAIT)
+                .until(() -> a.online(room), names -> names.equals(List.of("Alice Example", "Bob Example")));
         // Bob entered, then the poll found Alice: two changes, no more.
         assertThat(changesOnB).containsExactly(room, room);
         assertThat(rowsOf(alice)).containsExactly(alice.userId() + ":" + room + ":" + a.instance());
@@ -139,10 +148,13 @@ class PresenceIT {
         b.enter(aliceAgain, alice.userId(), "Alice Example", room);
 
         await().atMost(WAIT).until(() -> rowsOf(alice).size() == 2);
-        await().atMost(WAIT).until(() -> a.online(room), names -> names.equals(List.of("Alice Example", "Bob Example")));
+        await().atMost(WAIT)
+                .until(() -> a.online(room), names -> names.equals(List.of("Alice Example", "Bob Example")));
         assertThat(b.online(room)).containsExactly("Alice Example", "Bob Example");
-        assertThat(new TreeSet<>(rowsOf(alice))).containsExactlyElementsOf(new TreeSet<>(List.of(
-                alice.userId() + ":" + room + ":" + a.instance(), alice.userId() + ":" + room + ":" + b.instance())));
+        assertThat(new TreeSet<>(rowsOf(alice)))
+                .containsExactlyElementsOf(new TreeSet<>(List.of(
+                        alice.userId() + ":" + room + ":" + a.instance(),
+                        alice.userId() + ":" + room + ":" + b.instance())));
     }
 
     @Test
@@ -174,11 +186,15 @@ class PresenceIT {
 
         onA.leave();
 
-        await().atMost(WAIT).until(() -> rowsOf(alice),
-                rows -> rows.equals(List.of(alice.userId() + ":" + room + ":" + b.instance())));
+        await().atMost(WAIT)
+                .until(
+                        () -> rowsOf(alice),
+                        rows -> rows.equals(List.of(alice.userId() + ":" + room + ":" + b.instance())));
         // Longer than the expiry: B keeps its row fresh, and A lists Alice from it all along.
-        await().during(FAST.expiry().plusSeconds(1)).atMost(FAST.expiry().plusSeconds(10))
-                .until(() -> a.online(room).contains("Alice Example") && b.online(room).contains("Alice Example"));
+        await().during(FAST.expiry().plusSeconds(1))
+                .atMost(FAST.expiry().plusSeconds(10))
+                .until(() -> a.online(room).contains("Alice Example")
+                        && b.online(room).contains("Alice Example"));
     }
 
     @Test
@@ -192,14 +208,17 @@ class PresenceIT {
 
         await().atMost(WAIT).until(() -> b.online(room), names -> names.equals(List.of("Bob Example")));
         // Not before its last heartbeat expired.
-        assertThat(Duration.between(stopped, Instant.now())).isGreaterThan(FAST.expiry().minus(FAST.heartbeatInterval()));
+        assertThat(Duration.between(stopped, Instant.now()))
+                .isGreaterThan(FAST.expiry().minus(FAST.heartbeatInterval()));
         assertThat(rowsOf(alice)).hasSize(1);
 
         // Alice's next start removes what the stopped instance left behind.
         Presence c = instance();
         c.enter(alice, alice.userId(), "Alice Example", room);
-        await().atMost(WAIT).until(() -> rowsOf(alice),
-                rows -> rows.equals(List.of(alice.userId() + ":" + room + ":" + c.instance())));
+        await().atMost(WAIT)
+                .until(
+                        () -> rowsOf(alice),
+                        rows -> rows.equals(List.of(alice.userId() + ":" + room + ":" + c.instance())));
     }
 
     @Test
@@ -207,31 +226,44 @@ class PresenceIT {
         try (DirectusInstance older = TestDirectus.dedicated(Map.of())) {
             DirectusAdminClient olderAdmin = TestDirectus.adminClient(older.url());
             olderAdmin.delete("/collections/" + DirectusProvisioner.PRESENCE);
-            for (JsonNode permission : olderAdmin.get("/permissions?fields=id&" + DirectusAdminClient.filter(
-                    Map.of("collection", Map.of("_eq", DirectusProvisioner.PRESENCE))))) {
+            for (JsonNode permission : olderAdmin.get("/permissions?fields=id&"
+                    + DirectusAdminClient.filter(Map.of("collection", Map.of("_eq", DirectusProvisioner.PRESENCE))))) {
                 olderAdmin.delete("/permissions/" + permission.path("id").asString());
             }
-            assertThat(olderAdmin.find("/collections/" + DirectusProvisioner.PRESENCE)).isEmpty();
+            assertThat(olderAdmin.find("/collections/" + DirectusProvisioner.PRESENCE))
+                    .isEmpty();
 
             DirectusProvisioner provisioner = new DirectusProvisioner(olderAdmin);
             provisioner.provision();
             String once = presenceSchema(olderAdmin);
             // A collection someone turned tracking on for is put back to untracked.
-            olderAdmin.patch("/collections/" + DirectusProvisioner.PRESENCE, Map.of("meta", Map.of("accountability", "all")));
+            olderAdmin.patch(
+                    "/collections/" + DirectusProvisioner.PRESENCE, Map.of("meta", Map.of("accountability", "all")));
             provisioner.provision();
 
             assertThat(presenceSchema(olderAdmin)).isEqualTo(once);
             // (SQLite reports the uuid as a string.)
-            assertThat(once).containsPattern("field user (uuid|string) \\[\"user-created\"\\]").contains("field id string",
-                    "field room integer", "field seen timestamp [\"date-created\",\"date-updated\"",
-                    "relation user->directus_users CASCADE",
-                    "relation room->rooms CASCADE", "accountability null", "Chat users read", "Chat users create",
-                    "Chat users update", "Chat users delete");
+            assertThat(once)
+                    .containsPattern("field user (uuid|string) \\[\"user-created\"\\]")
+                    .contains(
+                            "field id string",
+                            "field room integer",
+                            "field seen timestamp [\"date-created\",\"date-updated\"",
+                            "relation user->directus_users CASCADE",
+                            "relation room->rooms CASCADE",
+                            "accountability null",
+                            "Chat users read",
+                            "Chat users create",
+                            "Chat users update",
+                            "Chat users delete");
 
             // What the chat does, as a chat user, works on the upgraded Directus.
             DirectusClient client = client(older.url());
-            DirectusPresence presenceRows = new DirectusPresence(DirectusRest.create(older.url(), Duration.ofSeconds(30)));
-            Login carol = Login.of(client, com.directuschat.testsupport.TestUsers.userEmail(3),
+            DirectusPresence presenceRows =
+                    new DirectusPresence(DirectusRest.create(older.url(), Duration.ofSeconds(30)));
+            Login carol = Login.of(
+                    client,
+                    com.directuschat.testsupport.TestUsers.userEmail(3),
                     com.directuschat.testsupport.TestUsers.USER_PASSWORD);
             long general = client.roomId(carol, DirectusProvisioner.DEFAULT_ROOM);
             String key = carol.userId() + ":" + general + ":it";
@@ -240,27 +272,32 @@ class PresenceIT {
             assertThat(presenceRows.presence(carol, List.of(general), Duration.ofMinutes(1)))
                     .anySatisfy(row -> assertThat(row.firstName()).isEqualTo("User"));
             presenceRows.deletePresence(carol, key);
-            assertThat(olderAdmin.get("/activity?fields=id&" + DirectusAdminClient.filter(Map.of("collection",
-                    Map.of("_eq", DirectusProvisioner.PRESENCE))))).isEmpty();
+            assertThat(olderAdmin.get("/activity?fields=id&"
+                            + DirectusAdminClient.filter(
+                                    Map.of("collection", Map.of("_eq", DirectusProvisioner.PRESENCE)))))
+                    .isEmpty();
         }
     }
 
     private static String presenceSchema(DirectusAdminClient admin) {
         TreeSet<String> lines = new TreeSet<>();
         for (JsonNode f : admin.get("/fields/" + DirectusProvisioner.PRESENCE)) {
-            lines.add("field " + f.path("field").asString() + " " + f.path("type").asString() + " "
-                    + f.path("meta").path("special"));
+            lines.add("field " + f.path("field").asString() + " "
+                    + f.path("type").asString() + " " + f.path("meta").path("special"));
         }
         for (JsonNode r : admin.get("/relations/" + DirectusProvisioner.PRESENCE)) {
-            lines.add("relation " + r.path("field").asString() + "->" + r.path("related_collection").asString() + " "
+            lines.add("relation " + r.path("field").asString() + "->"
+                    + r.path("related_collection").asString() + " "
                     + r.path("schema").path("on_delete").asString());
         }
-        lines.add("accountability " + admin.get("/collections/" + DirectusProvisioner.PRESENCE).path("meta")
-                .path("accountability"));
-        for (JsonNode p : admin.get("/permissions?fields=policy.name,action,fields,permissions&" + DirectusAdminClient
-                .filter(Map.of("collection", Map.of("_eq", DirectusProvisioner.PRESENCE))))) {
-            lines.add(p.path("policy").path("name").asString() + " " + p.path("action").asString() + " "
-                    + p.path("fields") + " " + p.path("permissions"));
+        lines.add("accountability "
+                + admin.get("/collections/" + DirectusProvisioner.PRESENCE)
+                        .path("meta")
+                        .path("accountability"));
+        for (JsonNode p : admin.get("/permissions?fields=policy.name,action,fields,permissions&"
+                + DirectusAdminClient.filter(Map.of("collection", Map.of("_eq", DirectusProvisioner.PRESENCE))))) {
+            lines.add(p.path("policy").path("name").asString() + " "
+                    + p.path("action").asString() + " " + p.path("fields") + " " + p.path("permissions"));
         }
         return String.join("\n", lines);
     }

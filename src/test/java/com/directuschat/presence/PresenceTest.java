@@ -2,6 +2,9 @@ package com.directuschat.presence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.directuschat.directus.AccessTokenSource;
+import com.directuschat.directus.DirectusException;
+import com.directuschat.directus.PresenceRow;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,12 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.junit.jupiter.api.Test;
-
-import com.directuschat.directus.AccessTokenSource;
-import com.directuschat.directus.DirectusException;
-import com.directuschat.directus.PresenceRow;
 
 /**
  * Presence against a fake Directus, on a fake clock, one cycle at a time (no scheduler: the test runs each cycle).
@@ -26,8 +24,8 @@ import com.directuschat.directus.PresenceRow;
  */
 class PresenceTest {
 
-    private static final PresenceProperties PROPERTIES = new PresenceProperties(Duration.ofSeconds(20),
-            Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ZERO);
+    private static final PresenceProperties PROPERTIES = new PresenceProperties(
+            Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ZERO);
     private static final long ROOM = 1;
 
     private final FakeClock clock = new FakeClock();
@@ -68,8 +66,8 @@ class PresenceTest {
     void theRowIsCreatedThenRefreshedEveryHeartbeatAndDeletedOnLeave() {
         Presence.Handle tab = presence.enter(alice, "alice", "Alice Example", ROOM);
         presence.cycle();
-        assertThat(store.calls).containsExactly("deleteStale alice 60000", "create alice " + row("alice"),
-                "live alice [1]");
+        assertThat(store.calls)
+                .containsExactly("deleteStale alice 60000", "create alice " + row("alice"), "live alice [1]");
 
         clock.advance(Duration.ofSeconds(10));
         presence.cycle();
@@ -77,8 +75,8 @@ class PresenceTest {
 
         clock.advance(Duration.ofSeconds(10));
         presence.cycle();
-        assertThat(store.calls.subList(4, store.calls.size())).containsExactly("touch alice " + row("alice"),
-                "live alice [1]");
+        assertThat(store.calls.subList(4, store.calls.size()))
+                .containsExactly("touch alice " + row("alice"), "live alice [1]");
 
         tab.leave();
         presence.cycle();
@@ -151,8 +149,8 @@ class PresenceTest {
         store.down = false;
         clock.advance(Duration.ofSeconds(5));
         presence.cycle();
-        assertThat(store.calls).containsExactly("touch alice " + row("alice"), "touch alice " + row("alice"),
-                "live alice [1]");
+        assertThat(store.calls)
+                .containsExactly("touch alice " + row("alice"), "touch alice " + row("alice"), "live alice [1]");
     }
 
     @Test
@@ -185,12 +183,14 @@ class PresenceTest {
 
     @Test
     void intervalsAreChecked() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PresenceProperties(Duration.ofSeconds(20),
-                Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ZERO))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PresenceProperties(
+                        Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ZERO))
                 .hasMessageContaining("chat.presence.expiry");
         assertThat(PROPERTIES.tick()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(new PresenceProperties(Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200),
-                Duration.ZERO).tick()).isEqualTo(Duration.ofMillis(40));
+        assertThat(new PresenceProperties(
+                                Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ZERO)
+                        .tick())
+                .isEqualTo(Duration.ofMillis(40));
     }
 
     private static final class FakeClock extends Clock {
@@ -300,8 +300,8 @@ class PresenceTest {
             calls.add("live " + name(tokens) + " " + rooms);
             check(tokens);
             List<PresenceRow> live = new ArrayList<>(others);
-            rows.forEach((key, user) -> live.add(new PresenceRow(key, Long.parseLong(key.split(":")[1]), user,
-                    user, "(own row)")));
+            rows.forEach((key, user) ->
+                    live.add(new PresenceRow(key, Long.parseLong(key.split(":")[1]), user, user, "(own row)")));
             return live.stream().filter(r -> rooms.contains(r.room())).toList();
         }
     }

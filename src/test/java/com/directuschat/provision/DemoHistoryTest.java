@@ -2,6 +2,7 @@ package com.directuschat.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.directuschat.provision.DemoHistory.Seed;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -11,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import com.directuschat.provision.DemoHistory.Seed;
 import org.junit.jupiter.api.Test;
 
 class DemoHistoryTest {
@@ -25,9 +24,14 @@ class DemoHistoryTest {
         List<Seed> seeds = DemoHistory.plan(now, ZONE);
 
         assertThat(seeds).hasSizeBetween(250, 350);
-        assertThat(seeds).hasSize(DemoHistory.conversations().stream().mapToInt(c -> c.lines().size()).sum());
+        assertThat(seeds)
+                .hasSize(DemoHistory.conversations().stream()
+                        .mapToInt(c -> c.lines().size())
+                        .sum());
         for (int i = 1; i < seeds.size(); i++) {
-            assertThat(seeds.get(i).at()).as("message %d", i).isAfter(seeds.get(i - 1).at());
+            assertThat(seeds.get(i).at())
+                    .as("message %d", i)
+                    .isAfter(seeds.get(i - 1).at());
         }
         assertThat(seeds.get(0).at()).isAfterOrEqualTo(now.minus(DemoHistory.SPAN));
         assertThat(seeds.get(seeds.size() - 1).at()).isBefore(now).isAfter(now.minus(Duration.ofHours(2)));
@@ -35,12 +39,18 @@ class DemoHistoryTest {
         Map<String, Long> perRoom = count(seeds, Seed::room);
         assertThat(perRoom.keySet()).containsExactlyInAnyOrder("general", "random", "dev");
         assertThat(perRoom.values()).allSatisfy(n -> assertThat(n).isGreaterThan(50));
-        assertThat(perRoom.get("general")).as("more than one page (chat.history-size)").isGreaterThan(100);
+        assertThat(perRoom.get("general"))
+                .as("more than one page (chat.history-size)")
+                .isGreaterThan(100);
         Map<ChatUser, Long> perAuthor = count(seeds, Seed::author);
         assertThat(perAuthor.keySet()).containsExactlyInAnyOrderElementsOf(ChatUser.DEMO_USERS);
         assertThat(perAuthor.values()).allSatisfy(n -> assertThat(n).isGreaterThan(50));
         assertThat(seeds).filteredOn(s -> s.content().contains("https://")).hasSizeGreaterThanOrEqualTo(8);
-        assertThat(seeds).allSatisfy(s -> assertThat(s.content()).isNotBlank().doesNotStartWith(" ").hasSizeLessThan(300));
+        assertThat(seeds)
+                .allSatisfy(s -> assertThat(s.content())
+                        .isNotBlank()
+                        .doesNotStartWith(" ")
+                        .hasSizeLessThan(300));
     }
 
     @Test
@@ -60,7 +70,8 @@ class DemoHistoryTest {
             Seed previous = seeds.get(i - 1);
             Seed seed = seeds.get(i);
             Duration gap = Duration.between(previous.at(), seed.at());
-            if (seed.author().equals(previous.author()) && seed.room().equals(previous.room())
+            if (seed.author().equals(previous.author())
+                    && seed.room().equals(previous.room())
                     && gap.compareTo(Duration.ofMinutes(1)) < 0) {
                 bursts++;
             }
@@ -68,7 +79,9 @@ class DemoHistoryTest {
                 newGroups++;
             }
         }
-        assertThat(bursts).as("a second message by the same author within a minute").isGreaterThan(30);
+        assertThat(bursts)
+                .as("a second message by the same author within a minute")
+                .isGreaterThan(30);
         assertThat(newGroups).as("pauses of more than 5 minutes").isGreaterThan(20);
     }
 
@@ -78,7 +91,8 @@ class DemoHistoryTest {
         List<Seed> seeds = DemoHistory.plan(now, ZONE);
 
         assertThat(seeds).allSatisfy(s -> assertThat(s.at()).isBefore(now));
-        assertThat(seeds).filteredOn(s -> LocalDate.ofInstant(s.at(), ZONE).equals(LocalDate.ofInstant(now, ZONE)))
+        assertThat(seeds)
+                .filteredOn(s -> LocalDate.ofInstant(s.at(), ZONE).equals(LocalDate.ofInstant(now, ZONE)))
                 .isNotEmpty();
     }
 

@@ -2,19 +2,16 @@ package com.directuschat.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,28 +38,32 @@ class PermissionFallbackTest {
             String path = exchange.getRequestURI().getPath();
             if ("GET".equals(exchange.getRequestMethod()) && path.equals("/policies")) {
                 answer(exchange, 200, "{\"data\":[{\"id\":\"policy-1\"}]}");
-            }
-            else if ("GET".equals(exchange.getRequestMethod()) && path.equals("/permissions")) {
+            } else if ("GET".equals(exchange.getRequestMethod()) && path.equals("/permissions")) {
                 answer(exchange, 200, "{\"data\":[]}");
-            }
-            else if ("POST".equals(exchange.getRequestMethod()) && path.equals("/permissions")) {
+            } else if ("POST".equals(exchange.getRequestMethod()) && path.equals("/permissions")) {
                 JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
                 attempts.add(body);
-                boolean restricted = body.has("permissions") || !"[\"*\"]".equals(body.path("fields").toString());
+                boolean restricted = body.has("permissions")
+                        || !"[\"*\"]".equals(body.path("fields").toString());
                 if (restricted && !licensed) {
-                    answer(exchange, 403, "{\"errors\":[{\"message\":\"Feature requires a license\","
-                            + "\"extensions\":{\"code\":\"RESOURCE_RESTRICTED\"}}]}");
-                }
-                else {
+                    answer(
+                            exchange,
+                            403,
+                            "{\"errors\":[{\"message\":\"Feature requires a license\","
+                                    + "\"extensions\":{\"code\":\"RESOURCE_RESTRICTED\"}}]}");
+                } else {
                     answer(exchange, 200, "{\"data\":{\"id\":" + attempts.size() + "}}");
                 }
-            }
-            else {
-                answer(exchange, 404, "{\"errors\":[{\"message\":\"no\",\"extensions\":{\"code\":\"ROUTE_NOT_FOUND\"}}]}");
+            } else {
+                answer(
+                        exchange,
+                        404,
+                        "{\"errors\":[{\"message\":\"no\",\"extensions\":{\"code\":\"ROUTE_NOT_FOUND\"}}]}");
             }
         });
         server.start();
-        return DirectusAdminClient.forToken("http://127.0.0.1:" + server.getAddress().getPort(), "admin-token");
+        return DirectusAdminClient.forToken(
+                "http://127.0.0.1:" + server.getAddress().getPort(), "admin-token");
     }
 
     private static void answer(HttpExchange exchange, int status, String body) throws IOException {
@@ -74,9 +75,11 @@ class PermissionFallbackTest {
     }
 
     private List<String> attemptsFor(String action) {
-        return attempts.stream().filter(a -> action.equals(a.path("action").asString())
+        return attempts.stream()
+                .filter(a -> action.equals(a.path("action").asString())
                         && "messages".equals(a.path("collection").asString()))
-                .map(a -> a.path("fields") + " " + (a.has("permissions") ? a.path("permissions").toString() : "all items"))
+                .map(a -> a.path("fields") + " "
+                        + (a.has("permissions") ? a.path("permissions").toString() : "all items"))
                 .toList();
     }
 
@@ -93,7 +96,8 @@ class PermissionFallbackTest {
     void unlicensedDirectusGetsThemUnfilteredFieldsFirst() throws IOException {
         new DirectusProvisioner(directus(false)).ensurePolicy("Chat users", DirectusProvisioner.CHAT_PERMISSIONS);
         String own = "{\"user_created\":{\"_eq\":\"$CURRENT_USER\"}}";
-        assertThat(attemptsFor("update")).containsExactly("[\"content\"] " + own, "[\"*\"] " + own, "[\"*\"] all items");
+        assertThat(attemptsFor("update"))
+                .containsExactly("[\"content\"] " + own, "[\"*\"] " + own, "[\"*\"] all items");
         assertThat(attemptsFor("delete")).containsExactly("[\"*\"] " + own, "[\"*\"] all items");
         assertThat(attemptsFor("create")).containsExactly("[\"content\",\"room\"] all items", "[\"*\"] all items");
     }

@@ -2,16 +2,15 @@ package com.directuschat.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
 import com.directuschat.directus.local.LocalDirectus;
 import com.directuschat.directus.local.LocalDirectusProperties;
 import com.directuschat.testsupport.Requires;
 import com.directuschat.testsupport.TestDirectus;
 import com.directuschat.testsupport.TestService;
 import com.directuschat.testsupport.TestUsers;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,8 @@ import org.junit.jupiter.api.Test;
 @Requires(TestService.POSTGRES)
 class PostgresProvisionIT {
 
-    private final String database = "directus_chat_it_" + ProcessHandle.current().pid();
+    private final String database =
+            "directus_chat_it_" + ProcessHandle.current().pid();
 
     @BeforeEach
     void createDatabase() throws Exception {
@@ -49,7 +49,8 @@ class PostgresProvisionIT {
             new DirectusProvisioner(admin).provisionWithDemoUsers();
 
             assertThat(ProvisioningIT.snapshot(admin)).isEqualTo(once);
-            assertThat(once).contains("field messages.user_created uuid", "relation messages.user_created->directus_users");
+            assertThat(once)
+                    .contains("field messages.user_created uuid", "relation messages.user_created->directus_users");
             assertThat(DirectusAdminClient.accessToken(directus.url(), TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD))
                     .isNotBlank();
 
@@ -62,8 +63,20 @@ class PostgresProvisionIT {
     }
 
     private static void psql(String sql) throws Exception {
-        Process process = new ProcessBuilder("psql", "-U", "postgres", "-h", "127.0.0.1", "-d", "postgres",
-                "-v", "ON_ERROR_STOP=1", "-c", sql).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        "psql",
+                        "-U",
+                        "postgres",
+                        "-h",
+                        "127.0.0.1",
+                        "-d",
+                        "postgres",
+                        "-v",
+                        "ON_ERROR_STOP=1",
+                        "-c",
+                        sql)
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();

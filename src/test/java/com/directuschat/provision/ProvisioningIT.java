@@ -2,11 +2,10 @@ package com.directuschat.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-import java.util.TreeSet;
-
 import com.directuschat.testsupport.TestDirectus;
 import com.directuschat.testsupport.TestUsers;
+import java.util.List;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -20,15 +19,21 @@ class ProvisioningIT {
 
         new DirectusProvisioner(admin).provisionWithDemoUsers();
         String once = snapshot(admin);
-        int exit = ProvisionCommand.run(new ProvisionProperties(url, null, TestUsers.ADMIN_EMAIL, TestUsers.ADMIN_PASSWORD));
+        int exit = ProvisionCommand.run(
+                new ProvisionProperties(url, null, TestUsers.ADMIN_EMAIL, TestUsers.ADMIN_PASSWORD));
         String twice = snapshot(admin);
 
         assertThat(exit).isZero();
         assertThat(once).isEqualTo(before);
         assertThat(twice).isEqualTo(before);
-        assertThat(before).contains("field messages.content text", "field messages.user_created ",
-                "field messages.date_created timestamp", "relation messages.user_created->directus_users",
-                "policy Chat users app=false admin=false", "role Chat users");
+        assertThat(before)
+                .contains(
+                        "field messages.content text",
+                        "field messages.user_created ",
+                        "field messages.date_created timestamp",
+                        "relation messages.user_created->directus_users",
+                        "policy Chat users app=false admin=false",
+                        "role Chat users");
     }
 
     @Test
@@ -39,35 +44,41 @@ class ProvisioningIT {
         String token = "provision-it-static-token-" + System.nanoTime();
         admin.patch("/users/" + me, java.util.Map.of("token", token));
 
-        assertThat(ProvisionCommand.run(new ProvisionProperties(url, token, null, null))).isZero();
+        assertThat(ProvisionCommand.run(new ProvisionProperties(url, token, null, null)))
+                .isZero();
     }
 
     static String snapshot(DirectusAdminClient admin) {
         TreeSet<String> lines = new TreeSet<>();
         for (JsonNode f : admin.get("/fields/messages")) {
-            lines.add("field messages." + f.path("field").asString() + " " + f.path("type").asString() + " "
-                    + f.path("meta").path("special"));
+            lines.add("field messages." + f.path("field").asString() + " "
+                    + f.path("type").asString() + " " + f.path("meta").path("special"));
         }
         for (JsonNode r : admin.get("/relations/messages")) {
-            lines.add("relation messages." + r.path("field").asString() + "->" + r.path("related_collection").asString());
+            lines.add("relation messages." + r.path("field").asString() + "->"
+                    + r.path("related_collection").asString());
         }
         for (JsonNode p : admin.get("/policies?fields=id,name,app_access,admin_access&limit=-1")) {
-            lines.add("policy " + p.path("name").asString() + " app=" + p.path("app_access").asBoolean()
-                    + " admin=" + p.path("admin_access").asBoolean() + " id=" + p.path("id").asString());
+            lines.add("policy " + p.path("name").asString() + " app="
+                    + p.path("app_access").asBoolean() + " admin="
+                    + p.path("admin_access").asBoolean() + " id=" + p.path("id").asString());
         }
         for (JsonNode p : admin.get("/permissions?fields=policy,collection,action,fields&limit=-1")) {
-            lines.add("permission " + p.path("policy").asString() + " " + p.path("collection").asString() + " "
-                    + p.path("action").asString() + " " + p.path("fields"));
+            lines.add("permission " + p.path("policy").asString() + " "
+                    + p.path("collection").asString() + " " + p.path("action").asString() + " " + p.path("fields"));
         }
         for (JsonNode r : admin.get("/roles?fields=id,name&limit=-1")) {
-            lines.add("role " + r.path("name").asString() + " id=" + r.path("id").asString());
+            lines.add(
+                    "role " + r.path("name").asString() + " id=" + r.path("id").asString());
         }
         for (JsonNode a : admin.get("/access?fields=role,policy&limit=-1")) {
-            lines.add("access " + a.path("role").asString() + " " + a.path("policy").asString());
+            lines.add("access " + a.path("role").asString() + " "
+                    + a.path("policy").asString());
         }
         for (JsonNode u : admin.get("/users?fields=email,role,first_name,last_name&limit=-1")) {
-            lines.add("user " + u.path("email").asString() + " " + u.path("role").asString() + " "
-                    + u.path("first_name").asString() + " " + u.path("last_name").asString());
+            lines.add("user " + u.path("email").asString() + " "
+                    + u.path("role").asString() + " " + u.path("first_name").asString() + " "
+                    + u.path("last_name").asString());
         }
         return String.join("\n", List.copyOf(lines));
     }

@@ -1,17 +1,16 @@
 package com.directuschat.provision;
 
-import com.directuschat.directus.DirectusException;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
+import com.directuschat.directus.DirectusException;
 import com.directuschat.directus.local.LocalDirectus;
 import com.directuschat.testsupport.DirectusRest;
 import com.directuschat.testsupport.TestDirectus;
 import com.directuschat.testsupport.TestUsers;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -28,7 +27,8 @@ class TutorialUpgradeIT {
 
     @Test
     void tutorialSetupIsUpgradedInPlaceAndKeepsItsMessages() {
-        try (LocalDirectus directus = new LocalDirectus(TestDirectus.freshProperties(Map.of()), TestDirectus.installation())) {
+        try (LocalDirectus directus =
+                new LocalDirectus(TestDirectus.freshProperties(Map.of()), TestDirectus.installation())) {
             directus.start(); // bootstrapped from scratch: nothing of ours in it
             DirectusAdminClient admin = TestDirectus.adminClient(directus.url());
             setUpAsTheTutorialSays(admin);
@@ -37,37 +37,59 @@ class TutorialUpgradeIT {
             DirectusRest.createMessage(directus.url(), token, "second message");
             DirectusRest.createMessage(directus.url(), null, "posted anonymously through the Public policy");
             List<JsonNode> old = admin.get("/items/messages?fields=id,content,user_created,date_created&sort=id")
-                    .valueStream().toList();
+                    .valueStream()
+                    .toList();
             assertThat(old).hasSize(3);
             assertThat(ProvisioningIT.snapshot(admin)).doesNotContain("messages.room", "messages.date_updated");
             assertThat(admin.find("/collections/rooms")).isEmpty();
 
-            assertThat(ProvisionCommand.run(new ProvisionProperties(directus.url(), null, TestUsers.ADMIN_EMAIL,
-                    TestUsers.ADMIN_PASSWORD))).isZero();
+            assertThat(ProvisionCommand.run(new ProvisionProperties(
+                            directus.url(), null, TestUsers.ADMIN_EMAIL, TestUsers.ADMIN_PASSWORD)))
+                    .isZero();
 
             String once = state(admin);
-            assertThat(once).contains("field messages.room integer", "field messages.date_updated timestamp ",
-                    "relation messages.room->rooms", "relation messages.user_created->directus_users",
-                    "field rooms.slug string", "field rooms.name string", "field rooms.description text",
-                    "room general General", "policy Chat users", "role Chat users");
-            assertThat(admin.get("/items/rooms?fields=slug").size()).as("general only").isEqualTo(1);
+            assertThat(once)
+                    .contains(
+                            "field messages.room integer",
+                            "field messages.date_updated timestamp ",
+                            "relation messages.room->rooms",
+                            "relation messages.user_created->directus_users",
+                            "field rooms.slug string",
+                            "field rooms.name string",
+                            "field rooms.description text",
+                            "room general General",
+                            "policy Chat users",
+                            "role Chat users");
+            assertThat(admin.get("/items/rooms?fields=slug").size())
+                    .as("general only")
+                    .isEqualTo(1);
             List<JsonNode> upgraded = admin.get(
-                    "/items/messages?fields=id,content,user_created,date_created,room,date_updated&sort=id")
-                    .valueStream().toList();
+                            "/items/messages?fields=id,content,user_created,date_created,room,date_updated&sort=id")
+                    .valueStream()
+                    .toList();
             assertThat(upgraded).hasSameSizeAs(old);
             for (int i = 0; i < old.size(); i++) {
                 JsonNode message = upgraded.get(i);
                 for (String field : List.of("id", "content", "user_created", "date_created")) {
-                    assertThat(message.path(field)).as("%s of %s", field, message).isEqualTo(old.get(i).path(field));
+                    assertThat(message.path(field))
+                            .as("%s of %s", field, message)
+                            .isEqualTo(old.get(i).path(field));
                 }
-                assertThat(message.path("room").isNull()).as("in no room, i.e. general: %s", message).isTrue();
-                assertThat(message.path("date_updated").isNull()).as("not edited: %s", message).isTrue();
+                assertThat(message.path("room").isNull())
+                        .as("in no room, i.e. general: %s", message)
+                        .isTrue();
+                assertThat(message.path("date_updated").isNull())
+                        .as("not edited: %s", message)
+                        .isTrue();
             }
 
             new DirectusProvisioner(admin).provision();
             assertThat(state(admin)).as("provisioning twice changes nothing").isEqualTo(once);
-            assertThat(admin.get("/items/messages?fields=id,content,user_created,date_created,room,date_updated&sort=id")
-                    .valueStream().toList()).isEqualTo(upgraded);
+            assertThat(admin.get(
+                                    "/items/messages?fields=id,content,user_created,date_created,room,date_updated&sort=id")
+                            .valueStream()
+                            .toList())
+                    .isEqualTo(upgraded);
 
             // The tutorial's app keeps working: its user posts as before, into no room.
             long id = DirectusRest.createMessage(directus.url(), token, "still works");
@@ -80,42 +102,155 @@ class TutorialUpgradeIT {
 
     /** The tutorial's steps, done the way the Data Studio does them. */
     static void setUpAsTheTutorialSays(DirectusAdminClient admin) {
-        admin.post("/collections", Map.of("collection", "messages", "schema", Map.of(), "meta", Map.of(),
-                "fields", List.of(
-                        Map.of("field", "id", "type", "integer",
-                                "meta", Map.of("hidden", true, "interface", "input", "readonly", true),
-                                "schema", Map.of("is_primary_key", true, "has_auto_increment", true)),
-                        Map.of("field", "user_created", "type", "uuid",
-                                "meta", Map.of("special", List.of("user-created"), "interface", "select-dropdown-m2o",
-                                        "options", Map.of("template", "{{avatar}} {{first_name}} {{last_name}}"),
-                                        "display", "user", "readonly", true, "hidden", true, "width", "half"),
-                                "schema", Map.of()),
-                        Map.of("field", "date_created", "type", "timestamp",
-                                "meta", Map.of("special", List.of("date-created"), "interface", "datetime",
-                                        "readonly", true, "hidden", true, "width", "half", "display", "datetime",
-                                        "display_options", Map.of("relative", true)),
-                                "schema", Map.of()))));
-        admin.post("/relations", Map.of("collection", "messages", "field", "user_created",
-                "related_collection", "directus_users"));
-        admin.post("/fields/messages", Map.of("field", "content", "type", "text",
-                "meta", Map.of("interface", "input-multiline"), "schema", Map.of()));
+        admin.post(
+                "/collections",
+                Map.of(
+                        "collection",
+                        "messages",
+                        "schema",
+                        Map.of(),
+                        "meta",
+                        Map.of(),
+                        "fields",
+                        List.of(
+                                Map.of(
+                                        "field",
+                                        "id",
+                                        "type",
+                                        "integer",
+                                        "meta",
+                                        Map.of("hidden", true, "interface", "input", "readonly", true),
+                                        "schema",
+                                        Map.of("is_primary_key", true, "has_auto_increment", true)),
+                                Map.of(
+                                        "field",
+                                        "user_created",
+                                        "type",
+                                        "uuid",
+                                        "meta",
+                                        Map.of(
+                                                "special",
+                                                List.of("user-created"),
+                                                "interface",
+                                                "select-dropdown-m2o",
+                                                "options",
+                                                Map.of("template", "{{avatar}} {{first_name}} {{last_name}}"),
+                                                "display",
+                                                "user",
+                                                "readonly",
+                                                true,
+                                                "hidden",
+                                                true,
+                                                "width",
+                                                "half"),
+                                        "schema",
+                                        Map.of()),
+                                Map.of(
+                                        "field",
+                                        "date_created",
+                                        "type",
+                                        "timestamp",
+                                        "meta",
+                                        Map.of(
+                                                "special",
+                                                List.of("date-created"),
+                                                "interface",
+                                                "datetime",
+                                                "readonly",
+                                                true,
+                                                "hidden",
+                                                true,
+                                                "width",
+                                                "half",
+                                                "display",
+                                                "datetime",
+                                                "display_options",
+                                                Map.of("relative", true)),
+                                        "schema",
+                                        Map.of()))));
+        admin.post(
+                "/relations",
+                Map.of("collection", "messages", "field", "user_created", "related_collection", "directus_users"));
+        admin.post(
+                "/fields/messages",
+                Map.of(
+                        "field",
+                        "content",
+                        "type",
+                        "text",
+                        "meta",
+                        Map.of("interface", "input-multiline"),
+                        "schema",
+                        Map.of()));
 
-        String publicPolicy = admin.get("/policies?fields=id&" + DirectusAdminClient.filter(
-                Map.of("name", Map.of("_eq", "$t:public_label")))).get(0).path("id").asString();
-        admin.post("/permissions", List.of(
-                Map.of("policy", publicPolicy, "collection", "messages", "action", "create", "fields", List.of("*")),
-                Map.of("policy", publicPolicy, "collection", "messages", "action", "read", "fields", List.of("*"))));
+        String publicPolicy = admin.get("/policies?fields=id&"
+                        + DirectusAdminClient.filter(Map.of("name", Map.of("_eq", "$t:public_label"))))
+                .get(0)
+                .path("id")
+                .asString();
+        admin.post(
+                "/permissions",
+                List.of(
+                        Map.of(
+                                "policy",
+                                publicPolicy,
+                                "collection",
+                                "messages",
+                                "action",
+                                "create",
+                                "fields",
+                                List.of("*")),
+                        Map.of(
+                                "policy",
+                                publicPolicy,
+                                "collection",
+                                "messages",
+                                "action",
+                                "read",
+                                "fields",
+                                List.of("*"))));
         try {
-            admin.post("/permissions", Map.of("policy", publicPolicy, "collection", "directus_users", "action", "read",
-                    "fields", List.of("first_name", "last_name")));
+            admin.post(
+                    "/permissions",
+                    Map.of(
+                            "policy",
+                            publicPolicy,
+                            "collection",
+                            "directus_users",
+                            "action",
+                            "read",
+                            "fields",
+                            List.of("first_name", "last_name")));
         } catch (DirectusException e) {
             // Unlicensed Directus 12 refuses field restrictions (see the README).
             assertThat(e.code()).isEqualTo("RESOURCE_RESTRICTED");
-            admin.post("/permissions", Map.of("policy", publicPolicy, "collection", "directus_users", "action", "read",
-                    "fields", List.of("*")));
+            admin.post(
+                    "/permissions",
+                    Map.of(
+                            "policy",
+                            publicPolicy,
+                            "collection",
+                            "directus_users",
+                            "action",
+                            "read",
+                            "fields",
+                            List.of("*")));
         }
-        String user = admin.post("/users", Map.of("email", TUTORIAL_EMAIL, "password", TUTORIAL_PASSWORD,
-                "first_name", "Tess", "last_name", "Tutorial", "status", "active")).path("id").asString();
+        String user = admin.post(
+                        "/users",
+                        Map.of(
+                                "email",
+                                TUTORIAL_EMAIL,
+                                "password",
+                                TUTORIAL_PASSWORD,
+                                "first_name",
+                                "Tess",
+                                "last_name",
+                                "Tutorial",
+                                "status",
+                                "active"))
+                .path("id")
+                .asString();
         admin.post("/access", Map.of("user", user, "policy", publicPolicy));
     }
 
@@ -123,7 +258,8 @@ class TutorialUpgradeIT {
     private static String state(DirectusAdminClient admin) {
         List<String> lines = new ArrayList<>(List.of(ProvisioningIT.snapshot(admin)));
         for (JsonNode f : admin.get("/fields/rooms")) {
-            lines.add("field rooms." + f.path("field").asString() + " " + f.path("type").asString() + " "
+            lines.add("field rooms." + f.path("field").asString() + " "
+                    + f.path("type").asString() + " "
                     + f.path("schema").path("is_unique").asBoolean());
         }
         for (JsonNode r : admin.get("/items/rooms?fields=id,slug,name,description&sort=id")) {
@@ -133,7 +269,9 @@ class TutorialUpgradeIT {
         Map<String, Object> collections = new LinkedHashMap<>();
         for (JsonNode c : admin.get("/collections?fields=collection,meta.note")) {
             if (!c.path("collection").asString().startsWith("directus_")) {
-                collections.put(c.path("collection").asString(), c.path("meta").path("note").asString());
+                collections.put(
+                        c.path("collection").asString(),
+                        c.path("meta").path("note").asString());
             }
         }
         lines.add("collections " + collections);

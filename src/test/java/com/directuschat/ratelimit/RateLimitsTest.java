@@ -2,12 +2,9 @@ package com.directuschat.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
@@ -16,6 +13,7 @@ class RateLimitsTest {
 
     /** Time stands still unless a test moves it. */
     private final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+
     private final io.github.bucket4j.TimeMeter clock = new io.github.bucket4j.TimeMeter() {
         @Override
         public long currentTimeNanos() {
@@ -31,7 +29,8 @@ class RateLimitsTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private static RateLimitProperties defaults() {
-        return new Binder(new MapConfigurationPropertySource(Map.of())).bindOrCreate("chat.rate-limit", RateLimitProperties.class);
+        return new Binder(new MapConfigurationPropertySource(Map.of()))
+                .bindOrCreate("chat.rate-limit", RateLimitProperties.class);
     }
 
     @Test
@@ -43,12 +42,24 @@ class RateLimitsTest {
         RateLimits.Verdict refused = limits.login("10.0.0.1", "b@example.com");
         assertThat(refused.allowed()).isFalse();
         assertThat(refused.retryAfterSeconds()).isBetween(1L, 60L);
-        assertThat(limits.login("10.0.0.2", "A@Example.com ").allowed()).as("same email, any case").isFalse();
+        assertThat(limits.login("10.0.0.2", "A@Example.com ").allowed())
+                .as("same email, any case")
+                .isFalse();
         assertThat(limits.login("10.0.0.2", "b@example.com").allowed()).isTrue();
-        assertThat(meters.get("chat.rate-limit.refusals").tag("limit", "login-ip").counter().count()).isEqualTo(1);
-        assertThat(meters.get("chat.rate-limit.refusals").tag("limit", "login-email").counter().count()).isEqualTo(1);
+        assertThat(meters.get("chat.rate-limit.refusals")
+                        .tag("limit", "login-ip")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(meters.get("chat.rate-limit.refusals")
+                        .tag("limit", "login-email")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
         now.addAndGet(java.time.Duration.ofMinutes(1).toNanos());
-        assertThat(limits.login("10.0.0.1", "a@example.com").allowed()).as("a minute later").isTrue();
+        assertThat(limits.login("10.0.0.1", "a@example.com").allowed())
+                .as("a minute later")
+                .isTrue();
         limits.destroy();
     }
 
@@ -64,7 +75,9 @@ class RateLimitsTest {
         assertThat(limits.send("session-2").allowed()).isTrue();
         now.addAndGet(java.time.Duration.ofSeconds(1).toNanos());
         for (int i = 0; i < 5; i++) {
-            assertThat(limits.send("session-1").allowed()).as("refilled send %d", i).isTrue();
+            assertThat(limits.send("session-1").allowed())
+                    .as("refilled send %d", i)
+                    .isTrue();
         }
         assertThat(limits.send("session-1").allowed()).isFalse();
         limits.destroy();
@@ -77,7 +90,11 @@ class RateLimitsTest {
             assertThat(limits.openStream("s")).isTrue();
         }
         assertThat(limits.openStream("s")).isFalse();
-        assertThat(meters.get("chat.rate-limit.refusals").tag("limit", "streams").counter().count()).isEqualTo(1);
+        assertThat(meters.get("chat.rate-limit.refusals")
+                        .tag("limit", "streams")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
         assertThat(limits.openStreams("s")).isEqualTo(10);
         limits.closeStream("s");
         assertThat(limits.openStream("s")).isTrue();

@@ -2,17 +2,19 @@ package com.directuschat.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-
+import com.directuschat.testsupport.Requires;
+import com.directuschat.testsupport.TcpProxy;
+import com.directuschat.testsupport.TestDirectus;
+import com.directuschat.testsupport.TestService;
 import io.github.bucket4j.TimeMeter;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -20,11 +22,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-
-import com.directuschat.testsupport.Requires;
-import com.directuschat.testsupport.TcpProxy;
-import com.directuschat.testsupport.TestDirectus;
-import com.directuschat.testsupport.TestService;
 
 /**
  * Redis down: the limits fail open to this instance's in-memory buckets. Checks keep answering at once, the limits
@@ -35,8 +32,8 @@ import com.directuschat.testsupport.TestService;
 @ExtendWith(OutputCaptureExtension.class)
 class RedisDownRateLimitIT {
 
-    private static final RateLimitProperties LIMITS = new RateLimitProperties(5, 2, Duration.ofMinutes(1), 5,
-            Duration.ofSeconds(1), 20, 10, Duration.ofMillis(300));
+    private static final RateLimitProperties LIMITS = new RateLimitProperties(
+            5, 2, Duration.ofMinutes(1), 5, Duration.ofSeconds(1), 20, 10, Duration.ofMillis(300));
 
     @Test
     void withRedisUnreachableTheLimitsStillHoldInMemory(CapturedOutput output) {
@@ -47,15 +44,21 @@ class RedisDownRateLimitIT {
         try {
             String email = "down-" + UUID.randomUUID() + "@example.com";
             long started = System.nanoTime();
-            assertThat(instance.login("192.0.2.9", email).allowed()).as("fails open").isTrue();
+            assertThat(instance.login("192.0.2.9", email).allowed())
+                    .as("fails open")
+                    .isTrue();
             assertThat(instance.login("192.0.2.9", email).allowed()).isTrue();
-            assertThat(instance.login("192.0.2.9", email).allowed()).as("in-memory limit").isFalse();
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no hang").isLessThan(Duration.ofSeconds(10));
+            assertThat(instance.login("192.0.2.9", email).allowed())
+                    .as("in-memory limit")
+                    .isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .as("no hang")
+                    .isLessThan(Duration.ofSeconds(10));
             assertThat(fallbacks(meters)).isGreaterThanOrEqualTo(3);
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> output.getAll().contains("Redis for rate limits is unreachable"));
-        }
-        finally {
+        } finally {
             instance.destroy();
             redis.destroy();
             connector.shutdownNow();
@@ -83,10 +86,16 @@ class RedisDownRateLimitIT {
                 assertThat(fallbacks(meters)).isEqualTo(fallbacksBefore);
                 proxy.blackhole();
                 long started = System.nanoTime();
-                assertThat(instance.login("192.0.2.7", email).allowed()).as("fails open").isTrue();
+                assertThat(instance.login("192.0.2.7", email).allowed())
+                        .as("fails open")
+                        .isTrue();
                 assertThat(instance.login("192.0.2.7", email).allowed()).isTrue();
-                assertThat(instance.login("192.0.2.7", email).allowed()).as("in-memory limit").isFalse();
-                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no hang").isLessThan(Duration.ofSeconds(10));
+                assertThat(instance.login("192.0.2.7", email).allowed())
+                        .as("in-memory limit")
+                        .isFalse();
+                assertThat(Duration.ofNanos(System.nanoTime() - started))
+                        .as("no hang")
+                        .isLessThan(Duration.ofSeconds(10));
                 assertThat(fallbacks(meters) - fallbacksBefore).isGreaterThanOrEqualTo(3);
 
                 proxy.restore();
@@ -95,8 +104,7 @@ class RedisDownRateLimitIT {
                     instance.login("192.0.2.8", "back-" + UUID.randomUUID() + "@example.com");
                     return fallbacks(meters) == before;
                 });
-            }
-            finally {
+            } finally {
                 instance.destroy();
                 redis.destroy();
                 connector.shutdownNow();
@@ -106,10 +114,14 @@ class RedisDownRateLimitIT {
 
     /** As {@code spring.data.redis.timeout} / {@code connect-timeout} of 300 ms would make Boot's connection factory. */
     private static LettuceConnectionFactory connectionTo(int port) {
-        LettuceConnectionFactory redis = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port),
-                LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(300))
+        LettuceConnectionFactory redis = new LettuceConnectionFactory(
+                new RedisStandaloneConfiguration("127.0.0.1", port),
+                LettuceClientConfiguration.builder()
+                        .commandTimeout(Duration.ofMillis(300))
                         .clientOptions(ClientOptions.builder()
-                                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofMillis(300)).build())
+                                .socketOptions(SocketOptions.builder()
+                                        .connectTimeout(Duration.ofMillis(300))
+                                        .build())
                                 .build())
                         .build());
         redis.afterPropertiesSet();

@@ -3,18 +3,19 @@ package com.directuschat.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.http.HttpResponse;
-import java.util.Map;
-import java.util.UUID;
-
-import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-
+import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.DirectusTest;
+import com.directuschat.testsupport.Requires;
+import com.directuschat.testsupport.TestService;
 import io.github.bucket4j.TimeMeter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -22,16 +23,15 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.test.context.TestPropertySource;
 
-import com.directuschat.testsupport.ChatClient;
-import com.directuschat.testsupport.DirectusTest;
-import com.directuschat.testsupport.Requires;
-import com.directuschat.testsupport.TestService;
-
 /** With Redis configured ({@code spring.data.redis.*}), limits are shared: another instance sees what this one counted. */
 @Requires(TestService.REDIS) // before @DirectusTest: checked before the app starts
 @DirectusTest
-@TestPropertySource(properties = {"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=6379",
-        "chat.rate-limit.login-per-email=2"})
+@TestPropertySource(
+        properties = {
+            "spring.data.redis.host=127.0.0.1",
+            "spring.data.redis.port=6379",
+            "chat.rate-limit.login-per-email=2"
+        })
 class RedisRateLimitIT {
 
     @LocalServerPort
@@ -52,12 +52,13 @@ class RedisRateLimitIT {
             HttpResponse<String> attempt = client.postForm("/login", Map.of("email", email, "password", "x"), false);
             assertThat(attempt.statusCode()).isEqualTo(302);
         }
-        LettuceConnectionFactory otherRedis = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
+        LettuceConnectionFactory otherRedis =
+                new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
         otherRedis.afterPropertiesSet();
         SimpleMeterRegistry otherMeters = new SimpleMeterRegistry();
         ExecutorService connector = Executors.newSingleThreadExecutor();
-        RateLimits otherInstance = new RateLimits(limits.properties(), otherRedis, otherMeters, connector,
-                TimeMeter.SYSTEM_NANOTIME);
+        RateLimits otherInstance =
+                new RateLimits(limits.properties(), otherRedis, otherMeters, connector, TimeMeter.SYSTEM_NANOTIME);
         try {
             // It connects in the background from the start: wait until a check uses Redis (counts no fallback).
             await().atMost(Duration.ofSeconds(20)).until(() -> {
@@ -66,11 +67,20 @@ class RedisRateLimitIT {
                 return fallbacks(otherMeters) == before;
             });
             RateLimits.Verdict verdict = otherInstance.login("192.0.2.1", email);
-            assertThat(verdict.allowed()).as("the other instance counted this app's attempts").isFalse();
-            assertThat(otherMeters.get("chat.rate-limit.refusals").tag("limit", "login-email").counter().count()).isEqualTo(1);
-            assertThat(otherInstance.login("192.0.2.1", "fresh-" + UUID.randomUUID() + "@example.com").allowed()).isTrue();
-        }
-        finally {
+            assertThat(verdict.allowed())
+                    .as("the other instance counted this app's attempts")
+                    .isFalse();
+            assertThat(otherMeters
+                            .get("chat.rate-limit.refusals")
+                            .tag("limit", "login-email")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
+            assertThat(otherInstance
+                            .login("192.0.2.1", "fresh-" + UUID.randomUUID() + "@example.com")
+                            .allowed())
+                    .isTrue();
+        } finally {
             otherInstance.destroy();
             otherRedis.destroy();
             connector.shutdownNow();

@@ -8,16 +8,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.TestPropertySource;
-
 import com.directuschat.testsupport.Browsers;
 import com.directuschat.testsupport.ChatClient;
 import com.directuschat.testsupport.DirectusTest;
@@ -29,11 +19,24 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 
 /** Sends per session (burst 3, then 1 a minute here) and open streams per session (2 here). */
 @DirectusTest
-@TestPropertySource(properties = {"chat.rate-limit.sends=1", "chat.rate-limit.send-period=1m", "chat.rate-limit.send-burst=3",
-        "chat.rate-limit.streams-per-session=2"})
+@TestPropertySource(
+        properties = {
+            "chat.rate-limit.sends=1",
+            "chat.rate-limit.send-period=1m",
+            "chat.rate-limit.send-burst=3",
+            "chat.rate-limit.streams-per-session=2"
+        })
 class SendAndStreamRateLimitIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -57,11 +60,15 @@ class SendAndStreamRateLimitIT {
         }
         HttpResponse<String> limited = alice.sendMessage("one too many " + tag);
         assertThat(limited.statusCode()).isEqualTo(429);
-        assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 60L));
-        assertThat(limited.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).contains("default-src 'self'"));
+        assertThat(limited.headers().firstValue("Retry-After"))
+                .hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 60L));
+        assertThat(limited.headers().firstValue("Content-Security-Policy"))
+                .hasValueSatisfying(v -> assertThat(v).contains("default-src 'self'"));
         assertThat(limited.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         // Only the error line: the composer, with the typed text, is never replaced.
-        assertThat(limited.body()).contains("id=\"send-error\"").contains("You are sending messages too fast")
+        assertThat(limited.body())
+                .contains("id=\"send-error\"")
+                .contains("You are sending messages too fast")
                 .doesNotContain("<textarea");
         assertThat(alice.get("/").body()).contains("burst 2 " + tag).doesNotContain("one too many " + tag);
 
@@ -71,7 +78,10 @@ class SendAndStreamRateLimitIT {
         assertThat(plain.body()).contains("You are sending messages too fast");
 
         // The limit is Alice's session's, not everyone's.
-        assertThat(loggedIn(BOB_EMAIL, BOB_PASSWORD).sendMessage("bob is fine " + tag).statusCode()).isEqualTo(204);
+        assertThat(loggedIn(BOB_EMAIL, BOB_PASSWORD)
+                        .sendMessage("bob is fine " + tag)
+                        .statusCode())
+                .isEqualTo(204);
     }
 
     @Test
@@ -92,7 +102,8 @@ class SendAndStreamRateLimitIT {
                 assertThat(third.raw()).contains("Too many open chat tabs");
             }
             // Another login has its own count.
-            try (SseConnection other = loggedIn(TestUsers.userEmail(9), TestUsers.USER_PASSWORD).stream("since=0", null)) {
+            try (SseConnection other =
+                    loggedIn(TestUsers.userEmail(9), TestUsers.USER_PASSWORD).stream("since=0", null)) {
                 assertThat(other.status()).isEqualTo(200);
             }
             // A tab that closes frees its place (the server notices when its next write fails or the stream ends).
@@ -106,8 +117,7 @@ class SendAndStreamRateLimitIT {
                 again.close();
                 return false;
             });
-        }
-        finally {
+        } finally {
             open.forEach(SseConnection::close);
         }
     }
@@ -115,22 +125,26 @@ class SendAndStreamRateLimitIT {
     @Test
     @Requires(TestService.CHROMIUM)
     void theBrowserShowsTheLimitInTheSendFormAndKeepsTheText() {
-        try (Playwright playwright = Browsers.playwright(); Browser browser = Browsers.launch(playwright)) {
+        try (Playwright playwright = Browsers.playwright();
+                Browser browser = Browsers.launch(playwright)) {
             Page page = browser.newContext().newPage();
             page.setDefaultTimeout(20_000);
             page.navigate("http://localhost:" + port + "/");
             page.getByLabel("Email").fill(TestUsers.userEmail(10));
             page.getByLabel("Password").fill(TestUsers.USER_PASSWORD);
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in"))
+                    .click();
             assertThat(page.locator("#connection-status")).containsText("Connected");
             var box = page.getByLabel("Message", new Page.GetByLabelOptions().setExact(true));
             for (int i = 0; i < 3; i++) {
                 box.fill("fast " + i);
-                page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send")).click();
+                page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send"))
+                        .click();
                 assertThat(box).hasValue("");
             }
             box.fill("kept words");
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send")).click();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send"))
+                    .click();
             assertThat(page.locator("#send-error")).containsText("You are sending messages too fast");
             assertThat(box).hasValue("kept words");
         }

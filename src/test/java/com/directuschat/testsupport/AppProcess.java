@@ -1,5 +1,6 @@
 package com.directuschat.testsupport;
 
+import com.directuschat.DirectusChatApplication;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,8 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
-
-import com.directuschat.DirectusChatApplication;
 
 /**
  * directus-chat in its own JVM, so that its CPU, heap and RSS are its own and it can be stopped with a signal: the
@@ -39,8 +38,7 @@ public final class AppProcess implements AutoCloseable {
         try {
             Files.deleteIfExists(file);
             return file;
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -53,21 +51,21 @@ public final class AppProcess implements AutoCloseable {
         Optional<Path> jar = jar();
         ProcessBuilder builder;
         if (jar.isPresent()) {
-            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+            List<String> command = new ArrayList<>(
+                    List.of(ProcessHandle.current().info().command().orElse("java")));
             command.addAll(jvmArgs);
             command.addAll(List.of("-jar", jar.get().toString()));
             command.addAll(all);
             builder = new ProcessBuilder(command).redirectErrorStream(true);
             launchedAs = "java " + String.join(" ", jvmArgs) + " -jar " + TestDirectus.TARGET.relativize(jar.get());
-        }
-        else {
+        } else {
             builder = Processes.javaProcess(DirectusChatApplication.class, jvmArgs, all.toArray(String[]::new));
             launchedAs = "java -cp <test class path> " + DirectusChatApplication.class.getName();
         }
         try {
-            process = builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        }
-        catch (IOException e) {
+            process = builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         awaitReady();
@@ -92,30 +90,34 @@ public final class AppProcess implements AutoCloseable {
     private static Optional<Path> jar() {
         try (Stream<Path> files = Files.list(TestDirectus.TARGET)) {
             return files.filter(p -> p.getFileName().toString().matches("directus-chat-.*\\.jar")
-                    && !p.getFileName().toString().endsWith("-plain.jar")).findFirst();
-        }
-        catch (IOException e) {
+                            && !p.getFileName().toString().endsWith("-plain.jar"))
+                    .findFirst();
+        } catch (IOException e) {
             return Optional.empty();
         }
     }
 
     private void awaitReady() {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("directus-chat exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create(url() + "/login")).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(
+                                        HttpRequest.newBuilder(URI.create(url() + "/login"))
+                                                .timeout(Duration.ofSeconds(5))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
-            }
-            catch (IOException e) {
+            } catch (IOException e) {
                 // not listening yet
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
@@ -127,10 +129,13 @@ public final class AppProcess implements AutoCloseable {
     /** Lines of our log at WARN or ERROR, and refusals (logged at INFO). */
     public List<String> warnings() {
         try {
-            return Files.readAllLines(log).stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
-                    || l.contains("refused") || l.contains("nreachable")).toList();
-        }
-        catch (IOException e) {
+            return Files.readAllLines(log).stream()
+                    .filter(l -> l.contains(" WARN ")
+                            || l.contains(" ERROR ")
+                            || l.contains("refused")
+                            || l.contains("nreachable"))
+                    .toList();
+        } catch (IOException e) {
             return List.of("cannot read " + log + ": " + e);
         }
     }
@@ -152,8 +157,7 @@ public final class AppProcess implements AutoCloseable {
                 throw new IllegalStateException("directus-chat (pid " + pid() + ") did not exit within " + wait);
             }
             return process.exitValue();
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
@@ -166,8 +170,7 @@ public final class AppProcess implements AutoCloseable {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }

@@ -43,8 +43,12 @@ public final class ChatClient {
         this.baseUrl = baseUrl;
         this.cookies = cookies;
         this.csrf = csrf;
-        this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder()
+                .cookieHandler(cookies)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     public HttpResponse<String> get(String path) {
@@ -83,7 +87,8 @@ public final class ChatClient {
     }
 
     /** A form post with extra headers, e.g. X-Forwarded-For. */
-    public HttpResponse<String> postForm(String path, Map<String, String> fields, boolean htmx, Map<String, String> headers) {
+    public HttpResponse<String> postForm(
+            String path, Map<String, String> fields, boolean htmx, Map<String, String> headers) {
         Map<String, String> form = new LinkedHashMap<>(fields);
         if (csrf != null) {
             form.put("_csrf", csrf);
@@ -118,7 +123,8 @@ public final class ChatClient {
     /** The stream at {@code path} with extra request headers, e.g. Accept-Encoding. */
     public SseConnection streamAt(String path, String query, String lastEventId, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path + (query == null ? "" : "?" + query)))
-                .header("Accept", "text/event-stream").GET();
+                .header("Accept", "text/event-stream")
+                .GET();
         headers.forEach(request::header);
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
@@ -128,11 +134,9 @@ public final class ChatClient {
             SseConnection connection = new SseConnection(response);
             streams.add(connection);
             return connection;
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
@@ -147,8 +151,11 @@ public final class ChatClient {
     }
 
     public String sessionId() {
-        return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("JSESSIONID"))
-                .map(HttpCookie::getValue).findFirst().orElse(null);
+        return cookies.getCookieStore().getCookies().stream()
+                .filter(c -> c.getName().equals("JSESSIONID"))
+                .map(HttpCookie::getValue)
+                .findFirst()
+                .orElse(null);
     }
 
     public List<HttpCookie> cookies() {
@@ -163,7 +170,10 @@ public final class ChatClient {
     public String everythingReceived() {
         StringBuilder all = new StringBuilder();
         for (HttpResponse<String> response : responses) {
-            all.append(response.headers().map()).append('\n').append(response.body()).append('\n');
+            all.append(response.headers().map())
+                    .append('\n')
+                    .append(response.body())
+                    .append('\n');
         }
         streams.forEach(stream -> all.append(stream.raw()));
         cookies().forEach(cookie -> all.append(cookie).append('\n'));
@@ -172,15 +182,14 @@ public final class ChatClient {
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse<String> response = http.send(
+                    request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             responses.add(response);
             return response;
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
@@ -209,9 +218,13 @@ public final class ChatClient {
 
     /** A write as htmx sends it; {@code withCsrf} false leaves the token out (a forged request). */
     public HttpResponse<String> write(String method, String path, String formBody, boolean withCsrf) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("HX-Request", "true")
-                .method(method, formBody == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(formBody));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .header("HX-Request", "true")
+                .method(
+                        method,
+                        formBody == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(formBody));
         if (formBody != null) {
             request.header("Content-Type", "application/x-www-form-urlencoded");
         }

@@ -2,11 +2,10 @@ package com.directuschat.testsupport;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
-import java.util.List;
-
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import java.util.List;
 
 /** What browser tests do on the chat's pages, the way a user does it: by label and button name. */
 public final class ChatPage {
@@ -14,8 +13,7 @@ public final class ChatPage {
     /** "Message" alone, not the "Messages"/"Conversation" log. */
     public static final Page.GetByLabelOptions EXACT = new Page.GetByLabelOptions().setExact(true);
 
-    private ChatPage() {
-    }
+    private ChatPage() {}
 
     /**
      * Collects what must never happen on our pages: script errors, CSP violations (Chromium reports them as
@@ -40,7 +38,8 @@ public final class ChatPage {
     public static void submitLogin(Page page, String email, String password) {
         page.getByLabel("Email").fill(email);
         page.getByLabel("Password").fill(password);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in"))
+                .click();
     }
 
     /** Logs in and waits until the chat is live. */
@@ -51,7 +50,8 @@ public final class ChatPage {
 
     public static void send(Page page, String text) {
         page.getByLabel("Message", EXACT).fill(text);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send"))
+                .click();
     }
 
     public static Locator message(Page page, String text) {

@@ -1,11 +1,10 @@
 package com.directuschat.testsupport;
 
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Playwright;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.Playwright;
 
 /**
  * One headless Chromium per test class: {@code @RegisterExtension static final Chromium chromium = new Chromium();}.

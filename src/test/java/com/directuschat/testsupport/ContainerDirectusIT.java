@@ -2,10 +2,9 @@ package com.directuschat.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-
 import com.directuschat.provision.DirectusAdminClient;
 import com.directuschat.provision.DirectusProvisioner;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -26,7 +25,8 @@ class ContainerDirectusIT {
             .withEnv("DB_FILENAME", "/directus/database/data.db")
             .withEnv("WEBSOCKETS_ENABLED", "true")
             .withEnv("TELEMETRY", "false")
-            .waitingFor(Wait.forHttp("/server/ping").forResponsePredicate("pong"::equals)
+            .waitingFor(Wait.forHttp("/server/ping")
+                    .forResponsePredicate("pong"::equals)
                     .withStartupTimeout(Duration.ofMinutes(3)));
 
     @Test
@@ -36,6 +36,7 @@ class ContainerDirectusIT {
 
         new DirectusProvisioner(admin).provisionWithDemoUsers();
 
-        assertThat(TestDirectus.loginToken(url, TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD)).isNotBlank();
+        assertThat(TestDirectus.loginToken(url, TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD))
+                .isNotBlank();
     }
 }

@@ -1,9 +1,8 @@
 package com.directuschat.testsupport;
 
+import com.directuschat.directus.local.LocalDirectus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-
-import com.directuschat.directus.local.LocalDirectus;
 
 /** A running test Directus with a {@link TcpProxy} in front of it. */
 public final class DirectusInstance implements AutoCloseable {

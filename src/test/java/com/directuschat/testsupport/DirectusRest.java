@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -14,29 +13,39 @@ import tools.jackson.databind.json.JsonMapper;
 public final class DirectusRest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
-    private DirectusRest() {
-    }
+    private DirectusRest() {}
 
     /** Creates a message as the user holding {@code token}; returns its id. */
     public static long createMessage(String directusUrl, String token, String content) {
-        JsonNode body = call(directusUrl, "POST", "/items/messages", token,
+        JsonNode body = call(
+                directusUrl,
+                "POST",
+                "/items/messages",
+                token,
                 JSON.writeValueAsString(java.util.Map.of("content", content)));
         return body.path("data").path("id").asLong();
     }
 
     /** Status code of {@code POST /auth/refresh} with this refresh token: 200 while it lives. */
     public static int refreshStatus(String directusUrl, String refreshToken) {
-        return status(directusUrl, "POST", "/auth/refresh", null,
+        return status(
+                directusUrl,
+                "POST",
+                "/auth/refresh",
+                null,
                 JSON.writeValueAsString(java.util.Map.of("refresh_token", refreshToken, "mode", "json")));
     }
 
     public static JsonNode call(String directusUrl, String method, String path, String token, String json) {
         HttpResponse<String> response = exchange(directusUrl, method, path, token, json);
         if (response.statusCode() >= 400) {
-            throw new IllegalStateException(method + " " + path + " -> " + response.statusCode() + " " + response.body());
+            throw new IllegalStateException(
+                    method + " " + path + " -> " + response.statusCode() + " " + response.body());
         }
         return JSON.readTree(response.body().isEmpty() ? "{}" : response.body());
     }
@@ -45,20 +54,22 @@ public final class DirectusRest {
         return exchange(directusUrl, method, path, token, json).statusCode();
     }
 
-    private static HttpResponse<String> exchange(String directusUrl, String method, String path, String token, String json) {
+    private static HttpResponse<String> exchange(
+            String directusUrl, String method, String path, String token, String json) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(directusUrl + path))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }

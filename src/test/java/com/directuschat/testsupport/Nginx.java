@@ -36,11 +36,20 @@ public final class Nginx implements AutoCloseable {
         this.dir = dir.toAbsolutePath();
         try {
             Path conf = writeConfig(this.dir, variables);
-            process = new ProcessBuilder(BINARY.toString(), "-p", this.dir.toString(), "-c", conf.toString(),
-                    "-e", errorLog().toString(), "-g", "daemon off;")
-                    .redirectErrorStream(true).redirectOutput(this.dir.resolve("stdout.log").toFile()).start();
-        }
-        catch (IOException e) {
+            process = new ProcessBuilder(
+                            BINARY.toString(),
+                            "-p",
+                            this.dir.toString(),
+                            "-c",
+                            conf.toString(),
+                            "-e",
+                            errorLog().toString(),
+                            "-g",
+                            "daemon off;")
+                    .redirectErrorStream(true)
+                    .redirectOutput(this.dir.resolve("stdout.log").toFile())
+                    .start();
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         awaitListening(ports);
@@ -114,7 +123,9 @@ public final class Nginx implements AutoCloseable {
 
     /** Established connections of the workers to a local port. */
     public int connectionsTo(int port) {
-        return workers().stream().mapToInt(w -> TcpConnections.establishedTo(w.pid(), port)).sum();
+        return workers().stream()
+                .mapToInt(w -> TcpConnections.establishedTo(w.pid(), port))
+                .sum();
     }
 
     private void awaitListening(List<Integer> ports) {
@@ -122,8 +133,8 @@ public final class Nginx implements AutoCloseable {
         for (int port : ports) {
             while (!accepts(port)) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("nginx exited with " + process.exitValue() + ": " + tail(dir.resolve("stdout.log"))
-                            + tail(errorLog()));
+                    throw new IllegalStateException("nginx exited with " + process.exitValue() + ": "
+                            + tail(dir.resolve("stdout.log")) + tail(errorLog()));
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("nginx does not listen on " + port + ": " + tail(errorLog()));
@@ -137,8 +148,7 @@ public final class Nginx implements AutoCloseable {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
             return true;
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }
@@ -151,8 +161,7 @@ public final class Nginx implements AutoCloseable {
                 process.destroyForcibly();
                 process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             }
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
@@ -163,8 +172,7 @@ public final class Nginx implements AutoCloseable {
         try {
             String text = Files.readString(file);
             return text.length() > 2000 ? text.substring(text.length() - 2000) : text;
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             return "(" + file + ": " + e.getMessage() + ")";
         }
     }

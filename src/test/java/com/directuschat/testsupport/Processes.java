@@ -8,8 +8,7 @@ import java.util.List;
 /** Finds processes for orphan checks (Linux /proc). */
 public final class Processes {
 
-    private Processes() {
-    }
+    private Processes() {}
 
     /** Live processes whose command line mentions the text or whose working dir is the given dir. */
     public static List<ProcessHandle> runningIn(Path dir) {
@@ -23,7 +22,9 @@ public final class Processes {
 
     private static boolean cwdIs(ProcessHandle process, String dir) {
         try {
-            return Files.readSymbolicLink(Path.of("/proc", Long.toString(process.pid()), "cwd")).toString().equals(dir);
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(process.pid()), "cwd"))
+                    .toString()
+                    .equals(dir);
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return false;
         }

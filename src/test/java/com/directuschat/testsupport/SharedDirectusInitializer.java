@@ -9,9 +9,7 @@ public class SharedDirectusInitializer implements ApplicationContextInitializer<
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
-        TestPropertyValues.of(
-                "directus.url=" + TestDirectus.shared().url(),
-                "directus.local.enabled=false"
-        ).applyTo(context);
+        TestPropertyValues.of("directus.url=" + TestDirectus.shared().url(), "directus.local.enabled=false")
+                .applyTo(context);
     }
 }

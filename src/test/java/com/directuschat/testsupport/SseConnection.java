@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-
 import org.awaitility.Awaitility;
 
 /** An open event stream, read on a background thread; events collect in order. */
@@ -24,6 +23,7 @@ public final class SseConnection implements AutoCloseable {
     private volatile boolean ended;
     /** How the server's side broke off (a connection torn down mid-response), if it did. */
     private volatile IOException broken;
+
     private volatile boolean closing;
 
     SseConnection(HttpResponse<InputStream> response) {
@@ -64,8 +64,9 @@ public final class SseConnection implements AutoCloseable {
     }
 
     public SseEvent await(Predicate<SseEvent> match, Duration timeout) {
-        return Awaitility.await().atMost(timeout).until(
-                () -> events.stream().filter(match).findFirst().orElse(null), e -> e != null);
+        return Awaitility.await()
+                .atMost(timeout)
+                .until(() -> events.stream().filter(match).findFirst().orElse(null), e -> e != null);
     }
 
     /** Ended by the server finishing the response, not by a torn connection (nor by our {@link #close()}). */
@@ -104,34 +105,29 @@ public final class SseConnection implements AutoCloseable {
                 for (String l : java.util.Arrays.copyOf(lines, lines.length - 1)) {
                     if (l.isEmpty()) {
                         if (!data.isEmpty() || name != null) {
-                            SseEvent event = new SseEvent(id, name == null ? "message" : name, String.join("\n", data),
-                                    System.nanoTime());
+                            SseEvent event = new SseEvent(
+                                    id, name == null ? "message" : name, String.join("\n", data), System.nanoTime());
                             events.add(event);
                             listeners.forEach(listener -> listener.accept(event));
                         }
                         id = null;
                         name = null;
                         data.clear();
-                    }
-                    else if (l.startsWith("id:")) {
+                    } else if (l.startsWith("id:")) {
                         id = l.substring(3).strip();
-                    }
-                    else if (l.startsWith("event:")) {
+                    } else if (l.startsWith("event:")) {
                         name = l.substring(6).strip();
-                    }
-                    else if (l.startsWith("data:")) {
+                    } else if (l.startsWith("data:")) {
                         data.add(l.substring(5).startsWith(" ") ? l.substring(6) : l.substring(5));
                     }
                 }
             }
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             // closed by us, or the connection broke off
             if (!closing) {
                 broken = e;
             }
-        }
-        finally {
+        } finally {
             ended = true;
         }
     }
@@ -141,8 +137,7 @@ public final class SseConnection implements AutoCloseable {
         closing = true;
         try {
             response.body().close();
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         reader.interrupt();

@@ -13,8 +13,7 @@ import java.util.Set;
 /** TCP connections of another process, from Linux /proc. */
 public final class TcpConnections {
 
-    private TcpConnections() {
-    }
+    private TcpConnections() {}
 
     /** Established TCP connections owned by the process whose remote port is {@code remotePort}. */
     public static int establishedTo(long pid, int remotePort) {
@@ -32,11 +31,9 @@ public final class TcpConnections {
                         count++;
                     }
                 }
-            }
-            catch (NoSuchFileException e) {
+            } catch (NoSuchFileException e) {
                 return 0; // exited meanwhile
-            }
-            catch (IOException e) {
+            } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
@@ -52,16 +49,13 @@ public final class TcpConnections {
                     if (target.startsWith("socket:[")) {
                         inodes.add(target.substring(8, target.length() - 1));
                     }
-                }
-                catch (IOException e) {
+                } catch (IOException e) {
                     // closed meanwhile
                 }
             }
-        }
-        catch (NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return inodes;
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return inodes;

@@ -1,5 +1,13 @@
 package com.directuschat.testsupport;
 
+import com.directuschat.directus.local.DirectusInstallation;
+import com.directuschat.directus.local.DirectusInstaller;
+import com.directuschat.directus.local.LocalDirectus;
+import com.directuschat.directus.local.LocalDirectusProperties;
+import com.directuschat.provision.ChatUser;
+import com.directuschat.provision.DirectusAdminClient;
+import com.directuschat.provision.DirectusProvisioner;
+import com.directuschat.provision.DirectusProvisioner.ChatAccess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -13,15 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-
-import com.directuschat.directus.local.DirectusInstallation;
-import com.directuschat.directus.local.DirectusInstaller;
-import com.directuschat.directus.local.LocalDirectus;
-import com.directuschat.directus.local.LocalDirectusProperties;
-import com.directuschat.provision.ChatUser;
-import com.directuschat.provision.DirectusAdminClient;
-import com.directuschat.provision.DirectusProvisioner;
-import com.directuschat.provision.DirectusProvisioner.ChatAccess;
 
 /**
  * Directus instances for tests. A bootstrapped and provisioned SQLite template is built once per
@@ -40,8 +39,7 @@ public final class TestDirectus {
     private static boolean templateReady;
     private static DirectusInstance shared;
 
-    private TestDirectus() {
-    }
+    private TestDirectus() {}
 
     /** The instance shared by all tests of this JVM: do not kill, restart or reconfigure it. */
     public static synchronized DirectusInstance shared() {
@@ -62,8 +60,10 @@ public final class TestDirectus {
      * A dedicated instance for one Spring test class: the app under test talks to it (through its proxy when
      * {@code proxied}) and never starts its own. Call from a {@code @DynamicPropertySource} method.
      */
-    public static DirectusInstance dedicatedFor(org.springframework.test.context.DynamicPropertyRegistry registry,
-            Map<String, String> extraEnv, boolean proxied) {
+    public static DirectusInstance dedicatedFor(
+            org.springframework.test.context.DynamicPropertyRegistry registry,
+            Map<String, String> extraEnv,
+            boolean proxied) {
         DirectusInstance instance = dedicated(extraEnv);
         registry.add("directus.url", proxied ? instance::proxiedUrl : instance::url);
         registry.add("directus.local.enabled", () -> "false");
@@ -72,7 +72,8 @@ public final class TestDirectus {
 
     /** Properties for a new instance in a new data dir on a free port, not started, not seeded. */
     public static LocalDirectusProperties freshProperties(Map<String, String> extraEnv) {
-        Path dataDir = INSTANCES.resolve(Integer.toString(COUNTER.incrementAndGet()) + "-" + ProcessHandle.current().pid());
+        Path dataDir = INSTANCES.resolve(Integer.toString(COUNTER.incrementAndGet()) + "-"
+                + ProcessHandle.current().pid());
         return LocalDirectusProperties.defaults()
                 .withPort(freePort())
                 .withDataDir(dataDir)
@@ -82,7 +83,8 @@ public final class TestDirectus {
 
     public static synchronized DirectusInstallation installation() {
         if (installation == null) {
-            installation = DirectusInstaller.forProperties(LocalDirectusProperties.defaults()).ensureDirectus();
+            installation = DirectusInstaller.forProperties(LocalDirectusProperties.defaults())
+                    .ensureDirectus();
         }
         return installation;
     }
@@ -159,10 +161,12 @@ public final class TestDirectus {
         }
         try (Stream<Path> dirs = Files.list(INSTANCES)) {
             dirs.filter(dir -> {
-                String name = dir.getFileName().toString();
-                String pid = name.substring(name.indexOf('-') + 1);
-                return !pid.matches("\\d+") || ProcessHandle.of(Long.parseLong(pid)).isEmpty();
-            }).forEach(TestDirectus::deleteRecursively);
+                        String name = dir.getFileName().toString();
+                        String pid = name.substring(name.indexOf('-') + 1);
+                        return !pid.matches("\\d+")
+                                || ProcessHandle.of(Long.parseLong(pid)).isEmpty();
+                    })
+                    .forEach(TestDirectus::deleteRecursively);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -194,7 +198,8 @@ public final class TestDirectus {
             return;
         }
         try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,7 +3,6 @@ package com.directuschat.testsupport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-
 import org.opentest4j.TestAbortedException;
 
 /**
@@ -12,7 +11,6 @@ import org.opentest4j.TestAbortedException;
  * cannot turn green by skipping. Use {@link Requires} on a class or method, or {@link #require()}.
  */
 public enum TestService {
-
     CHROMIUM("Chromium", "at " + Browsers.CHROMIUM + " (apt-get install chromium, or set CHROMIUM_PATH)"),
     POSTGRES("PostgreSQL", "on 127.0.0.1:5432 with user postgres and no password, and psql on the PATH"),
     REDIS("Redis", "on 127.0.0.1:6379 with no password");

@@ -12,10 +12,13 @@ class TestServiceTest {
     @Test
     void aMissingServiceSkipsLocallyAndFailsWhenRequired() {
         assertThatThrownBy(() -> TestService.require("Redis is missing", false, false))
-                .isInstanceOf(TestAbortedException.class).hasMessage("Redis is missing");
+                .isInstanceOf(TestAbortedException.class)
+                .hasMessage("Redis is missing");
         assertThatThrownBy(() -> TestService.require("Redis is missing", false, true))
-                .isInstanceOf(AssertionError.class).hasMessageStartingWith("Redis is missing")
+                .isInstanceOf(AssertionError.class)
+                .hasMessageStartingWith("Redis is missing")
                 .hasMessageContaining("-Dchat.test.require-services=true");
-        assertThatCode(() -> TestService.require("Redis is missing", true, true)).doesNotThrowAnyException();
+        assertThatCode(() -> TestService.require("Redis is missing", true, true))
+                .doesNotThrowAnyException();
     }
 }

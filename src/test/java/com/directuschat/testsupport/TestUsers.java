@@ -1,9 +1,8 @@
 package com.directuschat.testsupport;
 
+import com.directuschat.provision.ChatUser;
 import java.util.List;
 import java.util.stream.IntStream;
-
-import com.directuschat.provision.ChatUser;
 
 /** Users present in every test Directus (they are in the template). */
 public final class TestUsers {
@@ -18,14 +17,15 @@ public final class TestUsers {
 
     /** user01@example.com .. user20@example.com, first name "User", last name "01".."20", Chat users role. */
     public static final String USER_PASSWORD = "user-password";
+
     public static final int NUMBERED_USERS = 20;
 
     /** In a role whose policy cannot read messages. */
     public static final String NOACCESS_EMAIL = "noaccess@example.com";
+
     public static final String NOACCESS_PASSWORD = "noaccess-password";
 
-    private TestUsers() {
-    }
+    private TestUsers() {}
 
     /** {@code user(1)} is user01@example.com. */
     public static String userEmail(int n) {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,9 +23,13 @@ public final class WsClient implements AutoCloseable {
     public WsClient(String httpUrl) {
         URI uri = URI.create(httpUrl.replaceFirst("^http", "ws") + "/websocket");
         try {
-            socket = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-                    .newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                    .buildAsync(uri, new Collector()).get(15, TimeUnit.SECONDS);
+            socket = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build()
+                    .newWebSocketBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .buildAsync(uri, new Collector())
+                    .get(15, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("WebSocket connect to " + uri + " failed: " + e, e);
         }
@@ -46,7 +49,9 @@ public final class WsClient implements AutoCloseable {
 
     /** Received messages of a type, e.g. "auth" or "subscription". */
     public List<JsonNode> ofType(String type) {
-        return received.stream().filter(m -> type.equals(m.path("type").asString())).toList();
+        return received.stream()
+                .filter(m -> type.equals(m.path("type").asString()))
+                .toList();
     }
 
     @Override

@@ -2,20 +2,19 @@ package com.directuschat.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.directuschat.testsupport.ChatClient;
 import java.net.http.HttpResponse;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-import com.directuschat.testsupport.ChatClient;
-
 /**
  * Directus unreachable: not ready (a balancer sends people elsewhere) but alive (a restart would not help). No
  * metrics user is configured here, so nobody reads the metrics, whatever they send.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"directus.url=http://127.0.0.1:9", "directus.local.enabled=false"})
 @AutoConfigureMetrics
 class ActuatorDirectusDownIT {
@@ -38,9 +37,11 @@ class ActuatorDirectusDownIT {
     void withoutAMetricsUserNobodyReadsTheMetrics() {
         ChatClient client = new ChatClient("http://127.0.0.1:" + port);
         assertThat(client.get("/actuator/prometheus").statusCode()).isEqualTo(401);
-        assertThat(client.get("/actuator/prometheus", ActuatorIT.basic("scraper", "scrape-secret")).statusCode())
+        assertThat(client.get("/actuator/prometheus", ActuatorIT.basic("scraper", "scrape-secret"))
+                        .statusCode())
                 .isEqualTo(401);
-        assertThat(client.get("/actuator/health/readiness", ActuatorIT.basic("scraper", "x")).body())
+        assertThat(client.get("/actuator/health/readiness", ActuatorIT.basic("scraper", "x"))
+                        .body())
                 .doesNotContain("directus");
     }
 }

@@ -4,6 +4,9 @@ import static com.directuschat.testsupport.TestUsers.ALICE_EMAIL;
 import static com.directuschat.testsupport.TestUsers.ALICE_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.DirectusTest;
+import com.directuschat.testsupport.SseConnection;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,15 +15,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
-
-import com.directuschat.testsupport.ChatClient;
-import com.directuschat.testsupport.DirectusTest;
-import com.directuschat.testsupport.SseConnection;
 
 /**
  * Operations on a real app and Directus: liveness and readiness open to all (Directus up: UP), the Prometheus scrape
@@ -28,8 +26,12 @@ import com.directuschat.testsupport.SseConnection;
  */
 @DirectusTest
 @AutoConfigureMetrics
-@TestPropertySource(properties = {"chat.metrics.username=scraper", "chat.metrics.password=scrape-secret",
-        "chat.rate-limit.login-per-email=2"})
+@TestPropertySource(
+        properties = {
+            "chat.metrics.username=scraper",
+            "chat.metrics.password=scrape-secret",
+            "chat.rate-limit.login-per-email=2"
+        })
 class ActuatorIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -42,8 +44,10 @@ class ActuatorIT {
     }
 
     static Map<String, String> basic(String user, String password) {
-        return Map.of("Authorization", "Basic "
-                + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        return Map.of(
+                "Authorization",
+                "Basic "
+                        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -56,22 +60,30 @@ class ActuatorIT {
         assertThat(readiness.body()).contains("\"status\":\"UP\"").doesNotContain("directus");
         assertThat(readiness.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         // The metrics user also sees which checks make up readiness.
-        assertThat(client().get("/actuator/health/readiness", basic("scraper", "scrape-secret")).body())
-                .contains("\"directus\":{\"status\":\"UP\"").contains("readinessState");
+        assertThat(client().get("/actuator/health/readiness", basic("scraper", "scrape-secret"))
+                        .body())
+                .contains("\"directus\":{\"status\":\"UP\"")
+                .contains("readinessState");
     }
 
     @Test
     void prometheusNeedsTheMetricsUser() {
         assertThat(client().get("/actuator/prometheus").statusCode()).isEqualTo(401);
-        assertThat(client().get("/actuator/prometheus", basic("scraper", "wrong")).statusCode()).isEqualTo(401);
-        assertThat(client().get("/actuator/prometheus", basic(ALICE_EMAIL, ALICE_PASSWORD)).statusCode())
-                .as("a chat login is no metrics user").isEqualTo(401);
+        assertThat(client().get("/actuator/prometheus", basic("scraper", "wrong"))
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(client().get("/actuator/prometheus", basic(ALICE_EMAIL, ALICE_PASSWORD))
+                        .statusCode())
+                .as("a chat login is no metrics user")
+                .isEqualTo(401);
         assertThat(client().get("/actuator").statusCode()).isEqualTo(401);
 
         ChatClient alice = client();
         alice.login(ALICE_EMAIL, ALICE_PASSWORD);
         alice.get("/");
-        assertThat(alice.get("/actuator/prometheus").statusCode()).as("a chat session is no metrics user").isEqualTo(401);
+        assertThat(alice.get("/actuator/prometheus").statusCode())
+                .as("a chat session is no metrics user")
+                .isEqualTo(401);
     }
 
     @Test
@@ -92,8 +104,13 @@ class ActuatorIT {
             assertThat(value(body, "directus_realtime_sessions")).isGreaterThanOrEqualTo(1);
             assertThat(value(body, "directus_realtime_connects_total")).isGreaterThanOrEqualTo(1);
             assertThat(value(body, "chat_messages_relayed_total")).isGreaterThanOrEqualTo(1);
-            assertThat(body).contains("chat_messages_backfilled_total", "directus_realtime_reconnects_total",
-                    "directus_token_refresh_failures_total", "chat_stream_overflows_total", "chat_stream_queue_depth_max");
+            assertThat(body)
+                    .contains(
+                            "chat_messages_backfilled_total",
+                            "directus_realtime_reconnects_total",
+                            "directus_token_refresh_failures_total",
+                            "chat_stream_overflows_total",
+                            "chat_stream_queue_depth_max");
         }
         // A refused login is counted with its limit.
         String email = "metered-" + UUID.randomUUID() + "@example.com";
@@ -101,16 +118,20 @@ class ActuatorIT {
         for (int i = 0; i < 3; i++) {
             ChatClient client = client();
             client.get("/login");
-            status = client.postForm("/login", Map.of("email", email, "password", "x"), false).statusCode();
+            status = client.postForm("/login", Map.of("email", email, "password", "x"), false)
+                    .statusCode();
         }
         assertThat(status).isEqualTo(429);
-        String body = client().get("/actuator/prometheus", basic("scraper", "scrape-secret")).body();
-        assertThat(value(body, "chat_rate_limit_refusals_total{limit=\"login-email\"}")).isGreaterThanOrEqualTo(1);
+        String body = client().get("/actuator/prometheus", basic("scraper", "scrape-secret"))
+                .body();
+        assertThat(value(body, "chat_rate_limit_refusals_total{limit=\"login-email\"}"))
+                .isGreaterThanOrEqualTo(1);
     }
 
     /** The value of a series in a Prometheus scrape: {@code name}, or {@code name{tags}} to the first tags given. */
     static double value(String scrape, String name) {
-        String series = name.endsWith("}") ? Pattern.quote(name.substring(0, name.length() - 1)) + "[^}]*\\}"
+        String series = name.endsWith("}")
+                ? Pattern.quote(name.substring(0, name.length() - 1)) + "[^}]*\\}"
                 : Pattern.quote(name) + "(?:\\{[^}]*\\})?";
         Matcher matcher = Pattern.compile("(?m)^" + series + " ([0-9.eE+-]+)$").matcher(scrape);
         assertThat(matcher.find()).as("%s in the scrape", name).isTrue();

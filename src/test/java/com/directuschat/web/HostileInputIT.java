@@ -4,6 +4,9 @@ import static com.directuschat.testsupport.TestUsers.ALICE_EMAIL;
 import static com.directuschat.testsupport.TestUsers.ALICE_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.DirectusTest;
+import com.directuschat.testsupport.SseConnection;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,14 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
 import java.util.UUID;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
-
-import com.directuschat.testsupport.ChatClient;
-import com.directuschat.testsupport.DirectusTest;
-import com.directuschat.testsupport.SseConnection;
 
 /** Garbage on every endpoint gets a 4xx with a short message, never a 500 or a stack trace, and others are not disturbed. */
 @DirectusTest
@@ -32,7 +30,10 @@ class HostileInputIT {
     int port;
 
     ChatClient alice;
-    HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient raw = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     @BeforeEach
     void logIn() {
@@ -44,19 +45,19 @@ class HostileInputIT {
     /** A request with Alice's session cookie and CSRF token, with any body and content type. */
     private HttpResponse<String> post(String path, String contentType, byte[] body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30)).header("Cookie", "JSESSIONID=" + alice.sessionId())
-                .header("X-CSRF-TOKEN", alice.csrf()).header("HX-Request", "true")
+                .timeout(Duration.ofSeconds(30))
+                .header("Cookie", "JSESSIONID=" + alice.sessionId())
+                .header("X-CSRF-TOKEN", alice.csrf())
+                .header("HX-Request", "true")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
         try {
             return raw.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
@@ -69,8 +70,14 @@ class HostileInputIT {
     }
 
     private static void assertNoInternals(String body, String what) {
-        assertThat(body).as(what).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("at com.")
-                .doesNotContain("at org.").doesNotContain("Whitelabel").doesNotContain("\"trace\"");
+        assertThat(body)
+                .as(what)
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ")
+                .doesNotContain("at com.")
+                .doesNotContain("at org.")
+                .doesNotContain("Whitelabel")
+                .doesNotContain("\"trace\"");
     }
 
     @Test
@@ -79,11 +86,21 @@ class HostileInputIT {
         new Random(42).nextBytes(noise);
         assertClean4xx(post("/messages", "application/x-www-form-urlencoded", noise), "random bytes as a form");
         assertClean4xx(post("/messages", "application/octet-stream", noise), "random bytes");
-        byte[] invalidUtf8 = {'c', 'o', 'n', 't', 'e', 'n', 't', '=', (byte) 0xC3, (byte) 0x28, (byte) 0xFF, (byte) 0xFE};
-        assertClean4xx(post("/messages", "application/x-www-form-urlencoded; charset=UTF-8", invalidUtf8), "invalid UTF-8");
-        assertClean4xx(post("/messages", "application/x-www-form-urlencoded", "content=%C3%28%FF".getBytes(StandardCharsets.US_ASCII)),
+        byte[] invalidUtf8 = {'c', 'o', 'n', 't', 'e', 'n', 't', '=', (byte) 0xC3, (byte) 0x28, (byte) 0xFF, (byte) 0xFE
+        };
+        assertClean4xx(
+                post("/messages", "application/x-www-form-urlencoded; charset=UTF-8", invalidUtf8), "invalid UTF-8");
+        assertClean4xx(
+                post(
+                        "/messages",
+                        "application/x-www-form-urlencoded",
+                        "content=%C3%28%FF".getBytes(StandardCharsets.US_ASCII)),
                 "invalid percent-encoded UTF-8");
-        assertClean4xx(post("/messages", "application/x-www-form-urlencoded", "content=%ZZ%".getBytes(StandardCharsets.US_ASCII)),
+        assertClean4xx(
+                post(
+                        "/messages",
+                        "application/x-www-form-urlencoded",
+                        "content=%ZZ%".getBytes(StandardCharsets.US_ASCII)),
                 "broken percent encoding");
         assertStillServing();
     }
@@ -95,7 +112,8 @@ class HostileInputIT {
         assertClean4xx(response, "10 MB");
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.body()).contains("at most 64 KB");
-        assertThat(response.headers().firstValue("Content-Security-Policy")).hasValue(SecurityConfig.CONTENT_SECURITY_POLICY);
+        assertThat(response.headers().firstValue("Content-Security-Policy"))
+                .hasValue(SecurityConfig.CONTENT_SECURITY_POLICY);
         HttpResponse<String> login = post("/login", "application/x-www-form-urlencoded", huge);
         assertThat(login.statusCode()).isEqualTo(413);
         assertStillServing();
@@ -106,12 +124,18 @@ class HostileInputIT {
         HttpResponse<String> missing = post("/messages", "application/x-www-form-urlencoded", new byte[0]);
         assertClean4xx(missing, "missing content");
         assertThat(missing.body()).contains("Type a message first.");
-        HttpResponse<String> doubled = post("/messages", "application/x-www-form-urlencoded", "content=a&content=b".getBytes(StandardCharsets.US_ASCII));
+        HttpResponse<String> doubled = post(
+                "/messages",
+                "application/x-www-form-urlencoded",
+                "content=a&content=b".getBytes(StandardCharsets.US_ASCII));
         assertClean4xx(doubled, "doubled content");
         assertThat(doubled.body()).contains("Send one message at a time.");
-        assertClean4xx(post("/messages", "application/json", "{\"content\":\"hi\"}".getBytes(StandardCharsets.UTF_8)), "JSON");
+        assertClean4xx(
+                post("/messages", "application/json", "{\"content\":\"hi\"}".getBytes(StandardCharsets.UTF_8)), "JSON");
         assertClean4xx(post("/messages", "text/plain", "content=hi".getBytes(StandardCharsets.UTF_8)), "text/plain");
-        assertClean4xx(post("/messages", "multipart/form-data; boundary=x", "--x\r\nbroken".getBytes(StandardCharsets.UTF_8)), "broken multipart");
+        assertClean4xx(
+                post("/messages", "multipart/form-data; boundary=x", "--x\r\nbroken".getBytes(StandardCharsets.UTF_8)),
+                "broken multipart");
         assertClean4xx(post("/messages", null, "content=hi".getBytes(StandardCharsets.UTF_8)), "no content type");
         assertClean4xx(alice.get("/messages"), "GET on a POST endpoint");
         assertClean4xx(alice.get("/does-not-exist"), "unknown path");
@@ -143,12 +167,14 @@ class HostileInputIT {
     void garbageLoginsAreRefusedWithoutAnError() {
         ChatClient stranger = new ChatClient("http://127.0.0.1:" + port);
         stranger.get("/login");
-        HttpResponse<String> doubled = stranger.postForm("/login", java.util.Map.of("email", "a@example.com,b@example.com",
-                "password", "\u0000\uFFFF"), false);
+        HttpResponse<String> doubled = stranger.postForm(
+                "/login", java.util.Map.of("email", "a@example.com,b@example.com", "password", "\u0000\uFFFF"), false);
         assertThat(doubled.statusCode()).isEqualTo(302);
-        assertThat(doubled.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("/login?error="));
+        assertThat(doubled.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).contains("/login?error="));
         // Undecodable parameters: Tomcat refuses them before any of our code runs.
-        assertClean4xx(stranger.postRaw("/login", "email=%FF%FE&password=%00&email=x&_csrf=" + stranger.csrf(), false),
+        assertClean4xx(
+                stranger.postRaw("/login", "email=%FF%FE&password=%00&email=x&_csrf=" + stranger.csrf(), false),
                 "invalid UTF-8 login");
         HttpResponse<String> page = stranger.get("/login?error=%3Cscript%3E");
         assertThat(page.statusCode()).isEqualTo(200);
@@ -161,7 +187,8 @@ class HostileInputIT {
         ChatClient bob = new ChatClient("http://127.0.0.1:" + port);
         bob.login("bob@example.com", "bob-password");
         assertThat(bob.get("/").statusCode()).isEqualTo(200);
-        assertThat(bob.sendMessage("still here " + UUID.randomUUID()).statusCode()).isEqualTo(204);
+        assertThat(bob.sendMessage("still here " + UUID.randomUUID()).statusCode())
+                .isEqualTo(204);
         assertThat(alice.get("/").statusCode()).isEqualTo(200);
     }
 }

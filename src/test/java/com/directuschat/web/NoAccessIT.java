@@ -6,18 +6,16 @@ import static com.directuschat.testsupport.TestUsers.NOACCESS_EMAIL;
 import static com.directuschat.testsupport.TestUsers.NOACCESS_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.DirectusTest;
+import com.directuschat.testsupport.SseConnection;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
-
-import com.directuschat.testsupport.ChatClient;
-import com.directuschat.testsupport.DirectusTest;
-import com.directuschat.testsupport.SseConnection;
 
 /** Directus decides who may read the chat: a user whose policy cannot read messages gets a clear page and no stream. */
 @DirectusTest
@@ -32,11 +30,14 @@ class NoAccessIT {
     void aUserWithoutReadAccessSeesAClearPageAndGetsNothingOverSse() {
         ChatClient noAccess = new ChatClient("http://127.0.0.1:" + port);
         HttpResponse<String> login = noAccess.login(NOACCESS_EMAIL, NOACCESS_PASSWORD);
-        assertThat(login.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/"));
+        assertThat(login.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).endsWith("/"));
 
         HttpResponse<String> page = noAccess.get("/");
         assertThat(page.statusCode()).isEqualTo(403);
-        assertThat(page.body()).contains("You don't have access to this chat").doesNotContain("role=\"log\"")
+        assertThat(page.body())
+                .contains("You don't have access to this chat")
+                .doesNotContain("role=\"log\"")
                 .doesNotContain("sse-connect");
 
         // Bob may read: his live stream is the witness that a message has gone out to every stream that gets it.

@@ -4,13 +4,18 @@ import static com.directuschat.testsupport.TestUsers.USER_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.directuschat.auth.LoginInspector;
+import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.DirectusInstance;
+import com.directuschat.testsupport.SseConnection;
+import com.directuschat.testsupport.TestDirectus;
+import com.directuschat.testsupport.TestUsers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,13 +27,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-
-import com.directuschat.auth.LoginInspector;
-import com.directuschat.testsupport.ChatClient;
-import com.directuschat.testsupport.DirectusInstance;
-import com.directuschat.testsupport.SseConnection;
-import com.directuschat.testsupport.TestDirectus;
-import com.directuschat.testsupport.TestUsers;
 
 /**
  * A whole session of an ordinary user, failures included (wrong password, tokens expiring every 3
@@ -68,22 +66,26 @@ class SecretsInLogsIT {
         ChatClient user = new ChatClient("http://127.0.0.1:" + port);
 
         HttpResponse<String> wrong = user.login(email, "not-" + USER_PASSWORD);
-        assertThat(wrong.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("error=credentials"));
+        assertThat(wrong.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).contains("error=credentials"));
         HttpResponse<String> login = user.login(email, USER_PASSWORD);
-        assertThat(login.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/"));
+        assertThat(login.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).endsWith("/"));
         assertThat(user.get("/").statusCode()).isEqualTo(200);
 
         try (SseConnection stream = user.stream("since=0", null)) {
             stream.await(e -> "status".equals(e.name()) && e.data().contains("Connected"), WAIT);
             // Keep chatting until the tokens have been refreshed at least twice, noting every token seen.
             int[] n = {0};
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
-                secrets.add(LoginInspector.accessToken(context, user.sessionId()));
-                secrets.add(LoginInspector.refreshToken(context, user.sessionId()));
-                String text = "secret scan " + n[0]++;
-                assertThat(user.sendMessage(text).statusCode()).isEqualTo(204);
-                return secrets.size() >= 1 + 3 * 2;
-            });
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(() -> {
+                        secrets.add(LoginInspector.accessToken(context, user.sessionId()));
+                        secrets.add(LoginInspector.refreshToken(context, user.sessionId()));
+                        String text = "secret scan " + n[0]++;
+                        assertThat(user.sendMessage(text).statusCode()).isEqualTo(204);
+                        return secrets.size() >= 1 + 3 * 2;
+                    });
             String last = "secret scan " + (n[0] - 1) + "</p>";
             stream.await(e -> e.isMessage() && e.data().contains(last), WAIT);
 
@@ -95,9 +97,11 @@ class SecretsInLogsIT {
         }
         ChatClient other = new ChatClient("http://127.0.0.1:" + port);
         HttpResponse<String> unreachable = other.login(email, USER_PASSWORD);
-        assertThat(unreachable.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("error=unreachable"));
+        assertThat(unreachable.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).contains("error=unreachable"));
         HttpResponse<String> logout = user.logout();
-        assertThat(logout.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("/login?logout"));
+        assertThat(logout.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).contains("/login?logout"));
 
         String logs = output.getAll();
         assertThat(logs).contains("Login of " + email + " refused").contains("Could not revoke a Directus session");

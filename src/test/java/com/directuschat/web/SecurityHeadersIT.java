@@ -4,6 +4,9 @@ import static com.directuschat.testsupport.TestUsers.ALICE_EMAIL;
 import static com.directuschat.testsupport.TestUsers.ALICE_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.DirectusTest;
+import com.directuschat.testsupport.SseConnection;
 import java.net.HttpCookie;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -12,13 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
-
-import com.directuschat.testsupport.ChatClient;
-import com.directuschat.testsupport.DirectusTest;
-import com.directuschat.testsupport.SseConnection;
 
 /** Headers, cookies and CSRF on every kind of response: pages, fragments, streams, static files, errors. */
 @DirectusTest
@@ -27,7 +25,8 @@ class SecurityHeadersIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
     /** Markup the CSP would block: inline script, inline handlers, inline style, javascript: URLs, htmx eval. */
     private static final Pattern INLINE = Pattern.compile(
-            "<script(?![^>]*\\bsrc=)[^>]*>|\\son[a-z]+\\s*=|\\sstyle\\s*=|javascript:|hx-on|<style", Pattern.CASE_INSENSITIVE);
+            "<script(?![^>]*\\bsrc=)[^>]*>|\\son[a-z]+\\s*=|\\sstyle\\s*=|javascript:|hx-on|<style",
+            Pattern.CASE_INSENSITIVE);
 
     @LocalServerPort
     int port;
@@ -65,7 +64,8 @@ class SecurityHeadersIT {
         responses.add(alice.postForm("/", Map.of(), false));
         try (SseConnection stream = alice.stream("since=0", null)) {
             stream.await(e -> "status".equals(e.name()), WAIT);
-            assertThat(stream.headers().firstValue("Content-Security-Policy")).hasValue(SecurityConfig.CONTENT_SECURITY_POLICY);
+            assertThat(stream.headers().firstValue("Content-Security-Policy"))
+                    .hasValue(SecurityConfig.CONTENT_SECURITY_POLICY);
             assertThat(stream.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
             stream.await(e -> e.isMessage(), WAIT);
             assertThat(stream.events()).allSatisfy(e -> assertThat(e.data()).doesNotContainPattern(INLINE));
@@ -76,14 +76,25 @@ class SecurityHeadersIT {
         assertThat(responses).extracting(HttpResponse::statusCode).contains(200, 302, 403, 404, 405, 422);
         for (HttpResponse<String> response : responses) {
             String what = response.request().method() + " " + response.uri() + " -> " + response.statusCode();
-            assertThat(response.headers().firstValue("Content-Security-Policy")).as(what)
+            assertThat(response.headers().firstValue("Content-Security-Policy"))
+                    .as(what)
                     .hasValue(SecurityConfig.CONTENT_SECURITY_POLICY);
-            assertThat(response.headers().firstValue("X-Content-Type-Options")).as(what).hasValue("nosniff");
-            assertThat(response.headers().firstValue("Referrer-Policy")).as(what).hasValue("same-origin");
-            assertThat(response.headers().firstValue("X-Frame-Options")).as(what).hasValue("DENY");
+            assertThat(response.headers().firstValue("X-Content-Type-Options"))
+                    .as(what)
+                    .hasValue("nosniff");
+            assertThat(response.headers().firstValue("Referrer-Policy"))
+                    .as(what)
+                    .hasValue("same-origin");
+            assertThat(response.headers().firstValue("X-Frame-Options"))
+                    .as(what)
+                    .hasValue("DENY");
             // Plain HTTP: no HSTS, no Secure cookie (see TrustedProxyIT for HTTPS behind a proxy).
-            assertThat(response.headers().firstValue("Strict-Transport-Security")).as(what).isEmpty();
-            response.headers().allValues("Set-Cookie").forEach(cookie -> assertThat(cookie).as(what).doesNotContain("Secure"));
+            assertThat(response.headers().firstValue("Strict-Transport-Security"))
+                    .as(what)
+                    .isEmpty();
+            response.headers()
+                    .allValues("Set-Cookie")
+                    .forEach(cookie -> assertThat(cookie).as(what).doesNotContain("Secure"));
             if (response.headers().firstValue("Content-Type").orElse("").startsWith("text/html")) {
                 assertThat(response.body()).as(what).doesNotContainPattern(INLINE);
             }
@@ -93,8 +104,13 @@ class SecurityHeadersIT {
     @Test
     void theCspForbidsInlineAndEvalAndFraming() {
         String csp = SecurityConfig.CONTENT_SECURITY_POLICY;
-        assertThat(csp).contains("default-src 'self'").contains("script-src 'self';").contains("frame-ancestors 'none'")
-                .contains("object-src 'none'").doesNotContain("unsafe-inline").doesNotContain("unsafe-eval")
+        assertThat(csp)
+                .contains("default-src 'self'")
+                .contains("script-src 'self';")
+                .contains("frame-ancestors 'none'")
+                .contains("object-src 'none'")
+                .doesNotContain("unsafe-inline")
+                .doesNotContain("unsafe-eval")
                 .doesNotContain("*");
     }
 
@@ -122,7 +138,8 @@ class SecurityHeadersIT {
         String marker = "forged " + UUID.randomUUID();
         HttpResponse<String> htmxPost = alice.postRaw("/messages", "content=" + marker.replace(" ", "+"), true);
         assertThat(htmxPost.statusCode()).isEqualTo(403);
-        HttpResponse<String> formPost = alice.postRaw("/messages", "content=" + marker.replace(" ", "+") + "&_csrf=wrong", false);
+        HttpResponse<String> formPost =
+                alice.postRaw("/messages", "content=" + marker.replace(" ", "+") + "&_csrf=wrong", false);
         assertThat(formPost.statusCode()).isEqualTo(403);
 
         HttpResponse<String> logout = alice.postRaw("/logout", "", false);
@@ -133,7 +150,8 @@ class SecurityHeadersIT {
 
         ChatClient stranger = client();
         stranger.get("/login");
-        HttpResponse<String> login = stranger.postRaw("/login", "email=alice%40example.com&password=alice-password", false);
+        HttpResponse<String> login =
+                stranger.postRaw("/login", "email=alice%40example.com&password=alice-password", false);
         assertThat(login.statusCode()).isEqualTo(403);
         assertThat(stranger.get("/").statusCode()).as("not logged in").isEqualTo(302);
 

@@ -4,6 +4,9 @@ import static com.directuschat.testsupport.TestUsers.ALICE_EMAIL;
 import static com.directuschat.testsupport.TestUsers.ALICE_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.DirectusTest;
+import com.directuschat.testsupport.SseConnection;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -18,13 +21,8 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
-
-import com.directuschat.testsupport.ChatClient;
-import com.directuschat.testsupport.DirectusTest;
-import com.directuschat.testsupport.SseConnection;
 
 /** Scripts and styles are compressed and kept by the browser; pages, fragments and the event stream are neither. */
 @DirectusTest
@@ -38,7 +36,8 @@ class StaticAssetsIT {
     @LocalServerPort
     int port;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void pagesLinkContentHashedAssetsThatAreImmutableWhilePagesAreNotStored() throws Exception {
@@ -49,21 +48,30 @@ class StaticAssetsIT {
 
         List<String> assets = assets(page.body());
         assertThat(assets).isEqualTo(assets(login.body()));
-        assertThat(assets).anyMatch(a -> HASHED_JS.matcher(a).matches()).anyMatch(a -> HASHED_CSS.matcher(a).matches())
+        assertThat(assets)
+                .anyMatch(a -> HASHED_JS.matcher(a).matches())
+                .anyMatch(a -> HASHED_CSS.matcher(a).matches())
                 .contains("/webjars/htmx.org/2.0.10/dist/htmx.min.js", "/webjars/htmx-ext-sse/2.2.2/sse.js")
                 .hasSize(4);
         for (String asset : assets) {
             HttpResponse<byte[]> response = get(asset, Map.of());
             assertThat(response.statusCode()).as(asset).isEqualTo(200);
-            assertThat(response.headers().firstValue("Cache-Control")).as(asset)
+            assertThat(response.headers().firstValue("Cache-Control"))
+                    .as(asset)
                     .hasValue("max-age=31536000, public, immutable");
-            assertThat(response.headers().firstValue("Pragma").orElse("")).as(asset).isEmpty();
-            assertThat(response.headers().firstValue("Content-Security-Policy")).as(asset)
+            assertThat(response.headers().firstValue("Pragma").orElse(""))
+                    .as(asset)
+                    .isEmpty();
+            assertThat(response.headers().firstValue("Content-Security-Policy"))
+                    .as(asset)
                     .hasValue(SecurityConfig.CONTENT_SECURITY_POLICY);
         }
 
         // The plain name serves the same file, revalidated each time; a stale hash is not served at all.
-        String hashedJs = assets.stream().filter(a -> HASHED_JS.matcher(a).matches()).findFirst().orElseThrow();
+        String hashedJs = assets.stream()
+                .filter(a -> HASHED_JS.matcher(a).matches())
+                .findFirst()
+                .orElseThrow();
         HttpResponse<byte[]> plain = get("/js/chat.js", Map.of());
         assertThat(plain.headers().firstValue("Cache-Control")).hasValue("no-cache");
         assertThat(plain.body()).isEqualTo(get(hashedJs, Map.of()).body());
@@ -71,9 +79,13 @@ class StaticAssetsIT {
         assertThat(stale.statusCode()).isEqualTo(404);
         assertThat(stale.headers().firstValue("Cache-Control").orElse("")).doesNotContain("immutable");
 
-        for (HttpResponse<String> html : List.of(login, page, alice.get("/messages?before=999999999",
-                Map.of("HX-Request", "true")), alice.get("/no-such-page"))) {
-            assertThat(html.headers().firstValue("Cache-Control")).as(html.uri().toString())
+        for (HttpResponse<String> html : List.of(
+                login,
+                page,
+                alice.get("/messages?before=999999999", Map.of("HX-Request", "true")),
+                alice.get("/no-such-page"))) {
+            assertThat(html.headers().firstValue("Cache-Control"))
+                    .as(html.uri().toString())
                     .hasValueSatisfying(value -> assertThat(value).contains("no-store"));
         }
     }
@@ -84,8 +96,12 @@ class StaticAssetsIT {
             HttpResponse<byte[]> identity = get(script, Map.of());
             HttpResponse<byte[]> gzipped = get(script, Map.of("Accept-Encoding", "gzip"));
 
-            assertThat(identity.headers().firstValue("Content-Encoding")).as(script).isEmpty();
-            assertThat(gzipped.headers().firstValue("Content-Encoding")).as(script).hasValue("gzip");
+            assertThat(identity.headers().firstValue("Content-Encoding"))
+                    .as(script)
+                    .isEmpty();
+            assertThat(gzipped.headers().firstValue("Content-Encoding"))
+                    .as(script)
+                    .hasValue("gzip");
             assertThat(gunzip(gzipped.body())).as(script).isEqualTo(identity.body());
             assertThat(gzipped.body().length).as(script).isLessThan(identity.body().length / 2);
         }
@@ -96,11 +112,11 @@ class StaticAssetsIT {
         ChatClient alice = new ChatClient("http://127.0.0.1:" + port);
         alice.login(ALICE_EMAIL, ALICE_PASSWORD);
         alice.get("/");
-        try (SseConnection stream = alice.streamAt("/messages/stream", "since=0", null,
-                Map.of("Accept-Encoding", "gzip, deflate, br"))) {
+        try (SseConnection stream =
+                alice.streamAt("/messages/stream", "since=0", null, Map.of("Accept-Encoding", "gzip, deflate, br"))) {
             stream.await(e -> "status".equals(e.name()), WAIT);
-            assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(
-                    type -> assertThat(type).startsWith("text/event-stream"));
+            assertThat(stream.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
             assertThat(stream.headers().firstValue("Content-Encoding")).isEmpty();
 
             // A message sent now arrives while the stream stays open: nothing holds events back.
@@ -121,7 +137,8 @@ class StaticAssetsIT {
     }
 
     private HttpResponse<byte[]> get(String path, Map<String, String> headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .GET();
         headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }

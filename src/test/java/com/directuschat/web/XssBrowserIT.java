@@ -8,6 +8,18 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.ChatPage;
+import com.directuschat.testsupport.Chromium;
+import com.directuschat.testsupport.DirectusRest;
+import com.directuschat.testsupport.DirectusTest;
+import com.directuschat.testsupport.SseConnection;
+import com.directuschat.testsupport.TestDirectus;
+import com.directuschat.testsupport.TestUsers;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,26 +32,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
-
-import com.directuschat.testsupport.ChatClient;
-import com.directuschat.testsupport.Chromium;
-import com.directuschat.testsupport.ChatPage;
-import com.directuschat.testsupport.DirectusRest;
-import com.directuschat.testsupport.DirectusTest;
-import com.directuschat.testsupport.SseConnection;
-import com.directuschat.testsupport.TestDirectus;
-import com.directuschat.testsupport.TestUsers;
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.Locator;
-import com.microsoft.playwright.Page;
-import com.microsoft.playwright.options.AriaRole;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -73,8 +69,11 @@ class XssBrowserIT {
 
     static List<String> payloads() throws IOException {
         try (InputStream in = XssBrowserIT.class.getResourceAsStream("/security/xss-payloads.txt")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .filter(line -> !line.isBlank() && !line.startsWith("# ")).map(String::strip).toList();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(line -> !line.isBlank() && !line.startsWith("# "))
+                    .map(String::strip)
+                    .toList();
         }
     }
 
@@ -96,11 +95,13 @@ class XssBrowserIT {
      */
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> lastContents(Page page, int n) {
-        return (List<Map<String, Object>>) page.evaluate("n => Array.from(document.querySelectorAll('#messages li.message .content'))"
-                + ".slice(-n).map(e => ({text: e.textContent, children: Array.from(e.children).filter(c => !("
-                + "c.tagName === 'A' && /^https?:\\/\\//i.test(c.getAttribute('href')) && c.getAttribute('href') === c.textContent"
-                + " && c.getAttribute('rel') === 'noopener noreferrer nofollow' && c.getAttribute('target') === '_blank'"
-                + " && c.attributes.length === 3 && c.childElementCount === 0)).length}))", n);
+        return (List<Map<String, Object>>) page.evaluate(
+                "n => Array.from(document.querySelectorAll('#messages li.message .content'))"
+                        + ".slice(-n).map(e => ({text: e.textContent, children: Array.from(e.children).filter(c => !("
+                        + "c.tagName === 'A' && /^https?:\\/\\//i.test(c.getAttribute('href')) && c.getAttribute('href') === c.textContent"
+                        + " && c.getAttribute('rel') === 'noopener noreferrer nofollow' && c.getAttribute('target') === '_blank'"
+                        + " && c.attributes.length === 3 && c.childElementCount === 0)).length}))",
+                n);
     }
 
     private static void assertRenderedAsText(Page page, List<String> expected, String when) {
@@ -108,16 +109,20 @@ class XssBrowserIT {
         assertThat(shown).as(when).hasSize(expected.size());
         for (int i = 0; i < expected.size(); i++) {
             assertThat(shown.get(i).get("text")).as("%s: payload %d", when, i).isEqualTo(expected.get(i));
-            assertThat(((Number) shown.get(i).get("children")).intValue()).as("%s: elements in payload %d", when, i).isZero();
+            assertThat(((Number) shown.get(i).get("children")).intValue())
+                    .as("%s: elements in payload %d", when, i)
+                    .isZero();
         }
         for (String text : expected) {
-            assertThat(shown.stream().filter(m -> text.equals(m.get("text"))).count()).as("%s: times shown: %s", when, text)
+            assertThat(shown.stream().filter(m -> text.equals(m.get("text"))).count())
+                    .as("%s: times shown: %s", when, text)
                     .isEqualTo(expected.stream().filter(text::equals).count());
         }
         assertNothingRan(page, when);
-        Object injected = page.evaluate("() => document.querySelectorAll('#messages script, #messages img, #messages svg, "
-                + "#messages iframe, #messages object, #messages embed, #messages a:not([href^=\"http://\" i]):not([href^=\"https://\" i]), #messages style, #messages form, "
-                + "#messages input, #messages [hx-get], #messages [onerror]').length");
+        Object injected =
+                page.evaluate("() => document.querySelectorAll('#messages script, #messages img, #messages svg, "
+                        + "#messages iframe, #messages object, #messages embed, #messages a:not([href^=\"http://\" i]):not([href^=\"https://\" i]), #messages style, #messages form, "
+                        + "#messages input, #messages [hx-get], #messages [onerror]').length");
         assertThat(((Number) injected).intValue()).as(when).isZero();
     }
 
@@ -164,8 +169,7 @@ class XssBrowserIT {
             assertThat(bob.locator("#connection-status")).containsText("Connected");
             assertRenderedAsText(bob, expected, "history");
             assertThat(problems).isEmpty();
-        }
-        finally {
+        } finally {
             aliceContext.close();
             bobContext.close();
         }
@@ -175,7 +179,9 @@ class XssBrowserIT {
     private static void assertNothingRan(Page page, String when) {
         Object foreign = page.evaluate("() => Array.from(document.scripts).filter(s => !s.src"
                 + " || new URL(s.src).origin !== location.origin).length");
-        assertThat(((Number) foreign).intValue()).as("%s: scripts not from our origin, or inline", when).isZero();
+        assertThat(((Number) foreign).intValue())
+                .as("%s: scripts not from our origin, or inline", when)
+                .isZero();
     }
 
     /**
@@ -185,13 +191,18 @@ class XssBrowserIT {
      */
     @Test
     void hostileAuthorNamesRenderAsTheirLiteralText() throws IOException {
-        List<String> names = payloads().stream().filter(p -> p.length() <= NAME_LIMIT).toList();
+        List<String> names =
+                payloads().stream().filter(p -> p.length() <= NAME_LIMIT).toList();
         assertThat(names).hasSizeGreaterThanOrEqualTo(40);
         problems.clear();
         String adminToken = TestDirectus.adminToken();
         String directusUrl = TestDirectus.shared().url();
-        String roleId = DirectusRest.call(directusUrl, "GET", "/roles?fields=id&filter%5Bname%5D%5B_eq%5D=Chat%20users",
-                adminToken, null).path("data").get(0).path("id").asString();
+        String roleId = DirectusRest.call(
+                        directusUrl, "GET", "/roles?fields=id&filter%5Bname%5D%5B_eq%5D=Chat%20users", adminToken, null)
+                .path("data")
+                .get(0)
+                .path("id")
+                .asString();
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<String> authors = new ArrayList<>();
         List<String> texts = new ArrayList<>();
@@ -209,8 +220,17 @@ class XssBrowserIT {
                 String first = names.get(i);
                 String last = i + 1 < names.size() ? names.get(i + 1) : "";
                 String token = "xss-author-" + run + "-" + i + "-" + UUID.randomUUID();
-                Map<String, Object> user = new java.util.HashMap<>(Map.of("email", "xss-author-" + run + "-" + i
-                        + "@example.com", "first_name", first, "last_name", last, "role", roleId, "token", token));
+                Map<String, Object> user = new java.util.HashMap<>(Map.of(
+                        "email",
+                        "xss-author-" + run + "-" + i + "@example.com",
+                        "first_name",
+                        first,
+                        "last_name",
+                        last,
+                        "role",
+                        roleId,
+                        "token",
+                        token));
                 if (users.size() < ONLINE_AUTHORS) {
                     user.put("password", "xss-author-password");
                 }
@@ -224,7 +244,8 @@ class XssBrowserIT {
             for (Map<String, Object> user : users.subList(0, ONLINE_AUTHORS)) {
                 ChatClient author = new ChatClient("http://127.0.0.1:" + port);
                 author.login((String) user.get("email"), "xss-author-password");
-                Matcher since = Pattern.compile("since=(\\d+)").matcher(author.get("/").body());
+                Matcher since =
+                        Pattern.compile("since=(\\d+)").matcher(author.get("/").body());
                 assertThat(since.find()).isTrue();
                 SseConnection stream = author.stream("since=" + since.group(1), null);
                 streams.add(stream);
@@ -247,8 +268,7 @@ class XssBrowserIT {
             assertAuthors(bob, authors, texts, "history");
             assertOnline(bob, authors.subList(0, ONLINE_AUTHORS), "page");
             assertThat(problems).isEmpty();
-        }
-        finally {
+        } finally {
             streams.forEach(SseConnection::close);
             bobContext.close();
         }
@@ -257,19 +277,25 @@ class XssBrowserIT {
     /** The last messages are {@code texts}, in order, each by its author; names and texts are text only. */
     @SuppressWarnings("unchecked")
     private static void assertAuthors(Page page, List<String> authors, List<String> texts, String when) {
-        List<Map<String, Object>> shown = (List<Map<String, Object>>) page.evaluate("n => Array.from("
-                + "document.querySelectorAll('#messages li.message')).slice(-n).map(li => ({"
-                + "author: li.querySelector('.author').textContent, authorChildren: li.querySelector('.author').childElementCount,"
-                + "text: li.querySelector('.content').textContent}))", authors.size());
+        List<Map<String, Object>> shown = (List<Map<String, Object>>) page.evaluate(
+                "n => Array.from("
+                        + "document.querySelectorAll('#messages li.message')).slice(-n).map(li => ({"
+                        + "author: li.querySelector('.author').textContent, authorChildren: li.querySelector('.author').childElementCount,"
+                        + "text: li.querySelector('.content').textContent}))",
+                authors.size());
         assertThat(shown).as(when).hasSize(authors.size());
         for (int i = 0; i < authors.size(); i++) {
             assertThat(shown.get(i).get("text")).as("%s: message %d", when, i).isEqualTo(texts.get(i));
             assertThat(shown.get(i).get("author")).as("%s: author %d", when, i).isEqualTo(authors.get(i));
-            assertThat(((Number) shown.get(i).get("authorChildren")).intValue()).as("%s: elements in author %d", when, i)
+            assertThat(((Number) shown.get(i).get("authorChildren")).intValue())
+                    .as("%s: elements in author %d", when, i)
                     .isZero();
         }
         for (String author : authors) {
-            assertThat(shown.stream().filter(m -> author.equals(m.get("author"))).count()).as("%s: %s", when, author)
+            assertThat(shown.stream()
+                            .filter(m -> author.equals(m.get("author")))
+                            .count())
+                    .as("%s: %s", when, author)
                     .isEqualTo(authors.stream().filter(author::equals).count());
         }
         assertNothingRan(page, when);
@@ -283,7 +309,8 @@ class XssBrowserIT {
                 + " : 'ELEMENTS IN ' + li.innerHTML)");
         List<String> shown = await().atMost(WAIT).until(online, list -> list.containsAll(authors));
         for (String author : authors) {
-            assertThat(shown.stream().filter(author::equals).count()).as("%s: online %s in %s", when, author, shown)
+            assertThat(shown.stream().filter(author::equals).count())
+                    .as("%s: online %s in %s", when, author, shown)
                     .isEqualTo(1);
         }
         assertThat(shown).as(when).contains("Bob Example").noneMatch(name -> name.startsWith("ELEMENTS IN "));
@@ -310,7 +337,9 @@ class XssBrowserIT {
             logIn(denied, TestUsers.NOACCESS_EMAIL, TestUsers.NOACCESS_PASSWORD);
             assertThat(denied.locator("h1")).hasText("You don't have access to this chat");
             // The 404 and 403 pages themselves are reported as failed loads; nothing else may be.
-            assertThat(problems).allSatisfy(p -> assertThat(p).startsWith("Failed to load resource: the server responded with a status of 40"));
+            assertThat(problems)
+                    .allSatisfy(p -> assertThat(p)
+                            .startsWith("Failed to load resource: the server responded with a status of 40"));
 
             // The CSP is live: an inline script the page tries to add is refused and reported.
             page.navigate("http://localhost:" + port + "/");
@@ -318,8 +347,7 @@ class XssBrowserIT {
                     + "document.body.appendChild(s); }");
             assertThat(page.evaluate("() => window.ran === undefined")).isEqualTo(true);
             assertThat(problems).anySatisfy(p -> assertThat(p).contains("Content Security Policy"));
-        }
-        finally {
+        } finally {
             context.close();
             noAccess.close();
         }

@@ -58,7 +58,8 @@ final class DataDir {
     // Bootstrap loads all of Directus (seconds); it is skipped when this data dir was bootstrapped
     // already by the same Directus version for the same database.
     boolean bootstrapDone() throws IOException {
-        return Files.exists(bootstrapMarker()) && Files.readString(bootstrapMarker()).equals(bootstrapKey())
+        return Files.exists(bootstrapMarker())
+                && Files.readString(bootstrapMarker()).equals(bootstrapKey())
                 && (props.db().isPostgres() || Files.exists(dir.resolve("data.db")));
     }
 
@@ -72,9 +73,11 @@ final class DataDir {
 
     private String bootstrapKey() {
         LocalDirectusProperties.Db db = props.db();
-        return props.version() + " " + (db.isPostgres()
-                ? "pg://" + db.host() + ":" + db.port() + "/" + db.database()
-                : db.client() + ":data.db") + "\n"; // relative, so a copied data dir keeps it
+        return props.version() + " "
+                + (db.isPostgres()
+                        ? "pg://" + db.host() + ":" + db.port() + "/" + db.database()
+                        : db.client() + ":data.db")
+                + "\n"; // relative, so a copied data dir keeps it
     }
 
     /** Directus' configuration, as environment variables (no .env file: its values would override ours). */

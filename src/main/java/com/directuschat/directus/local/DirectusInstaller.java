@@ -19,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +41,12 @@ public final class DirectusInstaller {
     private final String appPackage;
 
     /** Installs {@code appPackage} (e.g. {@code directus@12.4.0}) with Node {@code nodeVersion} and npm {@code npmVersion}. */
-    DirectusInstaller(Path installDir, NpmRegistry registry, NodePlatform platform, String nodeVersion, String npmVersion,
+    DirectusInstaller(
+            Path installDir,
+            NpmRegistry registry,
+            NodePlatform platform,
+            String nodeVersion,
+            String npmVersion,
             String appPackage) {
         this.installDir = installDir.toAbsolutePath().normalize();
         this.registry = registry;
@@ -55,8 +59,13 @@ public final class DirectusInstaller {
     /** Layout: {@code <cacheDir>/directus-<version>-node<nodeVersion>/{node,npm,app}}. */
     public static DirectusInstaller forProperties(LocalDirectusProperties props) {
         Path dir = props.cacheDir().resolve("directus-" + props.version() + "-node" + props.nodeVersion());
-        return new DirectusInstaller(dir, new NpmRegistry(props.npmRegistry()), NodePlatform.current(),
-                props.nodeVersion(), props.npmVersion(), "directus@" + props.version());
+        return new DirectusInstaller(
+                dir,
+                new NpmRegistry(props.npmRegistry()),
+                NodePlatform.current(),
+                props.nodeVersion(),
+                props.npmVersion(),
+                "directus@" + props.version());
     }
 
     public Path installDir() {
@@ -72,8 +81,8 @@ public final class DirectusInstaller {
         ensureInstalled();
         Path cli = installDir.resolve("app/node_modules/directus/cli.js");
         if (!Files.exists(cli)) {
-            throw new LocalDirectusException("Directus install at " + installDir + " has no " + cli
-                    + "; delete that folder to reinstall");
+            throw new LocalDirectusException(
+                    "Directus install at " + installDir + " has no " + cli + "; delete that folder to reinstall");
         }
         return new DirectusInstallation(platform.binary(nodeDist()), cli);
     }
@@ -85,7 +94,7 @@ public final class DirectusInstaller {
             Path lockFile = installDir.resolveSibling(installDir.getFileName() + ".lock");
             // Another JVM (app + tests) may install at the same time: one waits for the other.
             try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = channel.lock()) {
+                    FileLock ignored = channel.lock()) {
                 if (isInstalled()) {
                     return installDir;
                 }
@@ -105,16 +114,22 @@ public final class DirectusInstaller {
         Files.createDirectories(installDir);
         Path installLog = installDir.resolve("install.log");
         long started = System.nanoTime();
-        log.info("Installing Node {}, npm {} and {} into {}; a first install takes several minutes", nodeVersion,
-                npmVersion, appPackage, installDir);
+        log.info(
+                "Installing Node {}, npm {} and {} into {}; a first install takes several minutes",
+                nodeVersion,
+                npmVersion,
+                appPackage,
+                installDir);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "directus-install-progress");
             t.setDaemon(true);
             return t;
         });
-        ticker.scheduleAtFixedRate(() -> log.info("Still installing… {}s",
-                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)),
-                PROGRESS_SECONDS, PROGRESS_SECONDS, TimeUnit.SECONDS);
+        ticker.scheduleAtFixedRate(
+                () -> log.info("Still installing… {}s", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)),
+                PROGRESS_SECONDS,
+                PROGRESS_SECONDS,
+                TimeUnit.SECONDS);
         List<String> installed = new ArrayList<>();
         try (Writer out = Files.newBufferedWriter(installLog, StandardCharsets.UTF_8)) {
             installed.add(fetch(platform.packageName(), nodeVersion, "node", out));
@@ -125,8 +140,7 @@ public final class DirectusInstaller {
             ticker.shutdownNow();
         }
         Files.writeString(installDir.resolve(MARKER), String.join("\n", installed) + "\n");
-        log.info("Installed into {} in {}s", installDir,
-                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+        log.info("Installed into {} in {}s", installDir, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
     }
 
     /** Downloads, verifies and unpacks one package into sub-folder {@code dir}; returns name@version. */
@@ -150,9 +164,16 @@ public final class DirectusInstaller {
             Files.writeString(packageJson, "{\"name\":\"directus-chat-local-app\",\"private\":true}\n");
         }
         Path dist = nodeDist();
-        List<String> command = List.of(platform.binary(dist).toString(),
-                installDir.resolve("npm/bin/npm-cli.js").toString(), "install", "--no-audit", "--no-fund",
-                "--no-update-notifier", "--loglevel=error", "--registry=" + registry.uri(), appPackage);
+        List<String> command = List.of(
+                platform.binary(dist).toString(),
+                installDir.resolve("npm/bin/npm-cli.js").toString(),
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--no-update-notifier",
+                "--loglevel=error",
+                "--registry=" + registry.uri(),
+                appPackage);
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         // Install scripts run `node` from PATH, and native modules (sqlite3, argon2, isolated-vm) must be compiled
         // against this Node's headers, never a system Node's.
@@ -164,12 +185,14 @@ public final class DirectusInstaller {
         try {
             process = pb.start();
         } catch (IOException e) {
-            throw new LocalDirectusException("Cannot run the downloaded Node " + platform.binary(dist) + " ("
-                    + e.getMessage() + "); delete " + installDir + " to download it again", e);
+            throw new LocalDirectusException(
+                    "Cannot run the downloaded Node " + platform.binary(dist) + " (" + e.getMessage() + "); delete "
+                            + installDir + " to download it again",
+                    e);
         }
         List<String> errors = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 out.write(line + "\n");
@@ -181,11 +204,14 @@ public final class DirectusInstaller {
             }
             int exit = process.waitFor();
             if (exit != 0) {
-                String detail = errors.isEmpty() ? LogTail.of(installDir.resolve("install.log"), 20)
+                String detail = errors.isEmpty()
+                        ? LogTail.of(installDir.resolve("install.log"), 20)
                         : String.join(" | ", errors.subList(Math.max(0, errors.size() - 20), errors.size()));
                 throw new LocalDirectusException("npm install " + appPackage + " failed (exit " + exit
-                        + "); see " + installDir.resolve("install.log") + ": " + detail + (detail.contains("gyp")
-                        ? " (building native modules needs python3, make and a C++ compiler on the PATH)" : ""));
+                        + "); see " + installDir.resolve("install.log") + ": " + detail
+                        + (detail.contains("gyp")
+                                ? " (building native modules needs python3, make and a C++ compiler on the PATH)"
+                                : ""));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -206,13 +232,14 @@ public final class DirectusInstaller {
         // Installs made before Node came from the registry directly: inside the node@ npm package's dependency.
         Path parent = installDir.resolve("node/node_modules/node/node_modules");
         try (Stream<Path> children = Files.list(parent)) {
-            return children.filter(p -> p.getFileName().toString().startsWith("node-")
-                            && Files.isExecutable(platform.binary(p)))
+            return children.filter(p ->
+                            p.getFileName().toString().startsWith("node-") && Files.isExecutable(platform.binary(p)))
                     .findFirst()
-                    .orElseThrow(() -> new LocalDirectusException("No Node found in " + dist + "; delete " + installDir
-                            + " to reinstall"));
+                    .orElseThrow(() -> new LocalDirectusException(
+                            "No Node found in " + dist + "; delete " + installDir + " to reinstall"));
         } catch (IOException e) {
-            throw new LocalDirectusException("No Node found in " + dist + "; delete " + installDir + " to reinstall", e);
+            throw new LocalDirectusException(
+                    "No Node found in " + dist + "; delete " + installDir + " to reinstall", e);
         }
     }
 

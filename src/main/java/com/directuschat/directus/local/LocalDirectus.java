@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +36,15 @@ public final class LocalDirectus implements AutoCloseable {
     private final DirectusInstallation installation;
     private final DataDir dataDir;
     private final PidFile pidFile;
-    // HTTP/1.1 only: Java's default h2c upgrade header sends the request to Directus' WebSocket upgrade handler, which never answers.
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+    // HTTP/1.1 only: Java's default h2c upgrade header sends the request to Directus' WebSocket upgrade handler, which
+    // never answers.
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
-    private Process launcher;          // our own start; null when adopted or stopped
-    private ProcessHandle directus;    // the Directus node process (child of the launcher)
+    private Process launcher; // our own start; null when adopted or stopped
+    private ProcessHandle directus; // the Directus node process (child of the launcher)
 
     public LocalDirectus(LocalDirectusProperties props, DirectusInstallation installation) {
         this.props = props;
@@ -89,7 +92,10 @@ public final class LocalDirectus implements AutoCloseable {
             Files.createDirectories(dataDir.path());
             Optional<ProcessHandle> leftover = pidFile.adoptOrStop(this::isHealthy, STOP_GRACE);
             if (leftover.isPresent()) {
-                log.info("Reusing the Directus left running at {} (pid {})", url(), leftover.get().pid());
+                log.info(
+                        "Reusing the Directus left running at {} (pid {})",
+                        url(),
+                        leftover.get().pid());
                 directus = leftover.get();
                 return;
             }
@@ -98,8 +104,11 @@ public final class LocalDirectus implements AutoCloseable {
             Path launcherScript = dataDir.launcherScript();
             Map<String, String> env = dataDir.environment();
             long started = System.nanoTime();
-            Files.writeString(logFile(), "=== start " + Instant.now() + "\n",
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    logFile(),
+                    "=== start " + Instant.now() + "\n",
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
             if (!dataDir.bootstrapDone()) {
                 runBootstrap(launcherScript, env);
                 dataDir.markBootstrapped();
@@ -108,8 +117,12 @@ public final class LocalDirectus implements AutoCloseable {
             waitUntilReady(started);
             directus = launcher.toHandle().children().findFirst().orElse(launcher.toHandle());
             pidFile.write(launcher, directus);
-            log.info("Directus {} ready at {} in {} ms (data in {})", props.version(), url(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), dataDir.path());
+            log.info(
+                    "Directus {} ready at {} in {} ms (data in {})",
+                    props.version(),
+                    url(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                    dataDir.path());
         } catch (IOException e) {
             stopQuietly();
             throw new LocalDirectusException("Cannot start Directus in " + dataDir.path() + ": " + e.getMessage(), e);
@@ -174,7 +187,8 @@ public final class LocalDirectus implements AutoCloseable {
         try {
             if (!bootstrap.waitFor(props.startupTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 ProcessTree.kill(bootstrap.toHandle());
-                throw failure("Directus bootstrap did not finish within " + props.startupTimeout().toSeconds() + "s");
+                throw failure("Directus bootstrap did not finish within "
+                        + props.startupTimeout().toSeconds() + "s");
             }
         } catch (InterruptedException e) {
             ProcessTree.kill(bootstrap.toHandle());
@@ -189,8 +203,12 @@ public final class LocalDirectus implements AutoCloseable {
     }
 
     private Process launch(Path launcherScript, Map<String, String> env, String command) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(installation.node().toString(), launcherScript.toString(),
-                installation.node().toString(), installation.directusCli().toString(), command)
+        ProcessBuilder pb = new ProcessBuilder(
+                        installation.node().toString(),
+                        launcherScript.toString(),
+                        installation.node().toString(),
+                        installation.directusCli().toString(),
+                        command)
                 .directory(dataDir.path().toFile()) // no .env here: Directus would let it override our variables
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
@@ -224,8 +242,12 @@ public final class LocalDirectus implements AutoCloseable {
     /** True if {@code GET /server/ping} answers pong. */
     public boolean isHealthy() {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url() + "/server/ping"))
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(url() + "/server/ping"))
+                            .timeout(Duration.ofSeconds(2))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 && response.body().contains("pong");
         } catch (IOException e) {
             return false;

@@ -1,13 +1,12 @@
 package com.directuschat.directus.local;
 
+import com.directuschat.provision.ChatUser;
+import com.directuschat.provision.DirectusAdminClient;
+import com.directuschat.provision.DirectusProvisioner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.Map;
-
-import com.directuschat.provision.ChatUser;
-import com.directuschat.provision.DirectusAdminClient;
-import com.directuschat.provision.DirectusProvisioner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -34,8 +33,8 @@ public class LocalDirectusApplicationListener implements ApplicationListener<App
     public void onApplicationEvent(ApplicationPreparedEvent event) {
         ConfigurableApplicationContext context = event.getApplicationContext();
         ConfigurableEnvironment environment = context.getEnvironment();
-        LocalDirectusProperties props = Binder.get(environment)
-                .bindOrCreate("directus.local", LocalDirectusProperties.class);
+        LocalDirectusProperties props =
+                Binder.get(environment).bindOrCreate("directus.local", LocalDirectusProperties.class);
         if (!shouldStart(props, environment, event.getSpringApplication())) {
             return;
         }
@@ -43,7 +42,8 @@ public class LocalDirectusApplicationListener implements ApplicationListener<App
         registerStop(context, directus);
         directus.start();
         try {
-            DirectusAdminClient admin = DirectusAdminClient.login(directus.url(), props.adminEmail(), props.adminPassword());
+            DirectusAdminClient admin =
+                    DirectusAdminClient.login(directus.url(), props.adminEmail(), props.adminPassword());
             DirectusProvisioner provisioner = new DirectusProvisioner(admin);
             provisioner.provisionWithDemoUsers();
             if (props.seedHistory()) {
@@ -51,16 +51,16 @@ public class LocalDirectusApplicationListener implements ApplicationListener<App
             }
         } catch (RuntimeException e) {
             // e.g. the data dir was bootstrapped with another admin password
-            throw new LocalDirectusException("Provisioning the local Directus at " + directus.url() + " failed: "
-                    + e.getMessage(), e);
+            throw new LocalDirectusException(
+                    "Provisioning the local Directus at " + directus.url() + " failed: " + e.getMessage(), e);
         }
-        environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE, Map.of(
-                "directus.url", directus.url(),
-                "directus.local.active", "true")));
+        environment
+                .getPropertySources()
+                .addFirst(new MapPropertySource(
+                        PROPERTY_SOURCE, Map.of("directus.url", directus.url(), "directus.local.active", "true")));
         context.getBeanFactory().registerSingleton("localDirectus", directus);
-        context.addApplicationListener((ApplicationListener<ApplicationReadyEvent>) ready ->
-                logBanner(ready.getApplicationContext().getEnvironment().getProperty("local.server.port"),
-                        directus, props));
+        context.addApplicationListener((ApplicationListener<ApplicationReadyEvent>) ready -> logBanner(
+                ready.getApplicationContext().getEnvironment().getProperty("local.server.port"), directus, props));
     }
 
     /** Stopped when the context closes (normally, by Ctrl-C through the shutdown hook, or on a failed refresh). */
@@ -74,14 +74,15 @@ public class LocalDirectusApplicationListener implements ApplicationListener<App
         }
     }
 
-    static boolean shouldStart(LocalDirectusProperties props, ConfigurableEnvironment environment,
-                               SpringApplication application) {
+    static boolean shouldStart(
+            LocalDirectusProperties props, ConfigurableEnvironment environment, SpringApplication application) {
         return switch (props.enabled()) {
             case TRUE -> true;
             case FALSE -> false;
-            case AUTO -> !hasText(environment.getProperty("directus.url"))
-                    && runsFromSourceTree(application.getMainApplicationClass())
-                    && !runsInTests();
+            case AUTO ->
+                !hasText(environment.getProperty("directus.url"))
+                        && runsFromSourceTree(application.getMainApplicationClass())
+                        && !runsInTests();
         };
     }
 
@@ -91,7 +92,9 @@ public class LocalDirectusApplicationListener implements ApplicationListener<App
             return false;
         }
         CodeSource source = mainClass.getProtectionDomain().getCodeSource();
-        if (source == null || source.getLocation() == null || !"file".equals(source.getLocation().getProtocol())) {
+        if (source == null
+                || source.getLocation() == null
+                || !"file".equals(source.getLocation().getProtocol())) {
             return false;
         }
         try {
@@ -105,7 +108,8 @@ public class LocalDirectusApplicationListener implements ApplicationListener<App
     private static boolean runsInTests() {
         for (StackTraceElement element : Thread.currentThread().getStackTrace()) {
             String name = element.getClassName();
-            if (name.startsWith("org.junit.") || name.startsWith("org.springframework.boot.test.")
+            if (name.startsWith("org.junit.")
+                    || name.startsWith("org.springframework.boot.test.")
                     || name.startsWith("org.springframework.test.")) {
                 return true;
             }
@@ -119,9 +123,13 @@ public class LocalDirectusApplicationListener implements ApplicationListener<App
 
     // The only place where any password is ever logged: demo credentials of the local, throwaway instance.
     private static void logBanner(String serverPort, LocalDirectus directus, LocalDirectusProperties props) {
-        String users = String.join(", ", ChatUser.DEMO_USERS.stream()
-                .map(u -> u.email() + " / " + u.password()).toList());
-        log.info("""
+        String users = String.join(
+                ", ",
+                ChatUser.DEMO_USERS.stream()
+                        .map(u -> u.email() + " / " + u.password())
+                        .toList());
+        log.info(
+                """
 
                 ------------------------------------------------------------------
                   directus-chat:  http://localhost:{}
@@ -129,7 +137,11 @@ public class LocalDirectusApplicationListener implements ApplicationListener<App
                   Demo users:     {}
                   Directus admin: {} / {}
                 ------------------------------------------------------------------""",
-                serverPort == null ? "8080" : serverPort, directus.url(), directus.dataDir(), users,
-                props.adminEmail(), props.adminPassword());
+                serverPort == null ? "8080" : serverPort,
+                directus.url(),
+                directus.dataDir(),
+                users,
+                props.adminEmail(),
+                props.adminPassword());
     }
 }

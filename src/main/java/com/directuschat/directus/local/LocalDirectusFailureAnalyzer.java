@@ -8,8 +8,10 @@ class LocalDirectusFailureAnalyzer extends AbstractFailureAnalyzer<LocalDirectus
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, LocalDirectusException cause) {
-        return new FailureAnalysis("The local Directus could not be started: " + cause.getMessage(),
+        return new FailureAnalysis(
+                "The local Directus could not be started: " + cause.getMessage(),
                 "Fix the problem above, set directus.url to use an existing Directus,"
-                        + " or set directus.local.enabled=false.", cause);
+                        + " or set directus.local.enabled=false.",
+                cause);
     }
 }

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -29,7 +28,11 @@ public record LocalDirectusProperties(
         Map<String, String> extraEnv,
         @DefaultValue("true") boolean seedHistory) {
 
-    public enum Enabled { AUTO, TRUE, FALSE }
+    public enum Enabled {
+        AUTO,
+        TRUE,
+        FALSE
+    }
 
     /** Database of the local instance: SQLite file in the data dir, or an existing PostgreSQL. */
     public record Db(
@@ -76,38 +79,116 @@ public record LocalDirectusProperties(
 
     /** All defaults, as when nothing is configured. */
     public static LocalDirectusProperties defaults() {
-        return new LocalDirectusProperties(null, null, null, 8055, null, null, null, null, null, null, null, null, null,
-                true);
+        return new LocalDirectusProperties(
+                null, null, null, 8055, null, null, null, null, null, null, null, null, null, true);
     }
 
     public LocalDirectusProperties withPort(int newPort) {
-        return new LocalDirectusProperties(enabled, cacheDir, dataDir, newPort, version, nodeVersion,
-                npmVersion, npmRegistry, startupTimeout, adminEmail, adminPassword, db, extraEnv, seedHistory);
+        return new LocalDirectusProperties(
+                enabled,
+                cacheDir,
+                dataDir,
+                newPort,
+                version,
+                nodeVersion,
+                npmVersion,
+                npmRegistry,
+                startupTimeout,
+                adminEmail,
+                adminPassword,
+                db,
+                extraEnv,
+                seedHistory);
     }
 
     public LocalDirectusProperties withDataDir(Path newDataDir) {
-        return new LocalDirectusProperties(enabled, cacheDir, newDataDir, port, version, nodeVersion,
-                npmVersion, npmRegistry, startupTimeout, adminEmail, adminPassword, db, extraEnv, seedHistory);
+        return new LocalDirectusProperties(
+                enabled,
+                cacheDir,
+                newDataDir,
+                port,
+                version,
+                nodeVersion,
+                npmVersion,
+                npmRegistry,
+                startupTimeout,
+                adminEmail,
+                adminPassword,
+                db,
+                extraEnv,
+                seedHistory);
     }
 
     public LocalDirectusProperties withCacheDir(Path newCacheDir) {
-        return new LocalDirectusProperties(enabled, newCacheDir, dataDir, port, version, nodeVersion,
-                npmVersion, npmRegistry, startupTimeout, adminEmail, adminPassword, db, extraEnv, seedHistory);
+        return new LocalDirectusProperties(
+                enabled,
+                newCacheDir,
+                dataDir,
+                port,
+                version,
+                nodeVersion,
+                npmVersion,
+                npmRegistry,
+                startupTimeout,
+                adminEmail,
+                adminPassword,
+                db,
+                extraEnv,
+                seedHistory);
     }
 
     public LocalDirectusProperties withDb(Db newDb) {
-        return new LocalDirectusProperties(enabled, cacheDir, dataDir, port, version, nodeVersion,
-                npmVersion, npmRegistry, startupTimeout, adminEmail, adminPassword, newDb, extraEnv, seedHistory);
+        return new LocalDirectusProperties(
+                enabled,
+                cacheDir,
+                dataDir,
+                port,
+                version,
+                nodeVersion,
+                npmVersion,
+                npmRegistry,
+                startupTimeout,
+                adminEmail,
+                adminPassword,
+                newDb,
+                extraEnv,
+                seedHistory);
     }
 
     public LocalDirectusProperties withExtraEnv(Map<String, String> newExtraEnv) {
-        return new LocalDirectusProperties(enabled, cacheDir, dataDir, port, version, nodeVersion,
-                npmVersion, npmRegistry, startupTimeout, adminEmail, adminPassword, db, newExtraEnv, seedHistory);
+        return new LocalDirectusProperties(
+                enabled,
+                cacheDir,
+                dataDir,
+                port,
+                version,
+                nodeVersion,
+                npmVersion,
+                npmRegistry,
+                startupTimeout,
+                adminEmail,
+                adminPassword,
+                db,
+                newExtraEnv,
+                seedHistory);
     }
 
     public LocalDirectusProperties withStartupTimeout(Duration timeout) {
-        return new LocalDirectusProperties(enabled, cacheDir, dataDir, port, version, nodeVersion,
-                npmVersion, npmRegistry, timeout, adminEmail, adminPassword, db, extraEnv, seedHistory);
+        return new LocalDirectusProperties(
+                enabled,
+                cacheDir,
+                dataDir,
+                port,
+                version,
+                nodeVersion,
+                npmVersion,
+                npmRegistry,
+                timeout,
+                adminEmail,
+                adminPassword,
+                db,
+                extraEnv,
+                seedHistory);
     }
 
     @Override

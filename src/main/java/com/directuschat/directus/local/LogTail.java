@@ -9,8 +9,7 @@ import java.util.List;
 /** Last lines of a log file, for error messages. */
 final class LogTail {
 
-    private LogTail() {
-    }
+    private LogTail() {}
 
     static String of(Path log, int lines) {
         try {
@@ -19,7 +18,9 @@ final class LogTail {
             }
             List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
             List<String> tail = all.subList(Math.max(0, all.size() - lines), all.size());
-            return String.join(" | ", tail.stream().map(String::strip).filter(l -> !l.isEmpty()).toList());
+            return String.join(
+                    " | ",
+                    tail.stream().map(String::strip).filter(l -> !l.isEmpty()).toList());
         } catch (IOException | RuntimeException e) {
             return "(log unreadable: " + e.getMessage() + ")";
         }

@@ -16,10 +16,11 @@ record NodePlatform(String os, String arch) {
     /** From Java's {@code os.name} and {@code os.arch}. */
     static NodePlatform of(String osName, String osArch) {
         String name = osName.toLowerCase(Locale.ROOT);
-        String os = name.startsWith("linux") ? "linux"
-                : name.startsWith("mac") || name.startsWith("darwin") ? "darwin"
-                : name.startsWith("windows") ? "win"
-                : null;
+        String os = name.startsWith("linux")
+                ? "linux"
+                : name.startsWith("mac") || name.startsWith("darwin")
+                        ? "darwin"
+                        : name.startsWith("windows") ? "win" : null;
         String arch = switch (osArch.toLowerCase(Locale.ROOT)) {
             case "amd64", "x86_64", "x64" -> "x64";
             case "aarch64", "arm64" -> "arm64";

@@ -20,11 +20,9 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.stream.StreamSupport;
-
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,8 +45,11 @@ final class NpmRegistry {
             + " directus.local.npm-registry at a reachable mirror, or set directus.url to a Directus you run yourself";
 
     private final URI registry;
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-            .proxy(ProxySelector.getDefault()).connectTimeout(Duration.ofSeconds(20)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .proxy(ProxySelector.getDefault())
+            .connectTimeout(Duration.ofSeconds(20))
+            .build();
     private final JsonMapper json = JsonMapper.builder().build();
 
     NpmRegistry(URI registry) {
@@ -71,20 +72,28 @@ final class NpmRegistry {
                         + " version matching " + versionSpec + "; pick another version (directus.local.node-version,"
                         + " directus.local.npm-version) or another registry (directus.local.npm-registry)"));
         JsonNode dist = versions.path(version).path("dist");
-        return new Tarball(name, version, URI.create(dist.path("tarball").asString()),
-                dist.path("integrity").asString(null), dist.path("shasum").asString(null));
+        return new Tarball(
+                name,
+                version,
+                URI.create(dist.path("tarball").asString()),
+                dist.path("integrity").asString(null),
+                dist.path("shasum").asString(null));
     }
 
     /** Downloads the tarball into {@code dir} and returns the file, verified; a file that fails the check is deleted. */
     Path download(Tarball tarball, Path dir) {
         Path file = dir.resolve(tarball.fileName());
         try {
-            HttpResponse<Path> response = http.send(HttpRequest.newBuilder(tarball.url()).timeout(Duration.ofMinutes(10))
-                    .GET().build(), HttpResponse.BodyHandlers.ofFile(file));
+            HttpResponse<Path> response = http.send(
+                    HttpRequest.newBuilder(tarball.url())
+                            .timeout(Duration.ofMinutes(10))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofFile(file));
             if (response.statusCode() != 200) {
                 Files.deleteIfExists(file);
-                throw new LocalDirectusException("Download of " + tarball.url() + " failed (HTTP " + response.statusCode()
-                        + "); " + HOW_TO_FIX);
+                throw new LocalDirectusException(
+                        "Download of " + tarball.url() + " failed (HTTP " + response.statusCode() + "); " + HOW_TO_FIX);
             }
             verify(file, tarball);
             return file;
@@ -113,7 +122,8 @@ final class NpmRegistry {
         }
         if (!expected.equals(actual)) {
             Files.deleteIfExists(file);
-            throw new LocalDirectusException("Checksum mismatch for " + tarball.url() + ": the registry says " + expected
+            throw new LocalDirectusException("Checksum mismatch for " + tarball.url() + ": the registry says "
+                    + expected
                     + ", the download has " + actual + "; the download was corrupted or altered on the way (retry, or "
                     + HOW_TO_FIX + ")");
         }
@@ -124,7 +134,7 @@ final class NpmRegistry {
         Path root = target.toAbsolutePath().normalize();
         Files.createDirectories(root);
         try (InputStream in = Files.newInputStream(tgz);
-             TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(in))) {
+                TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(in))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 String name = entry.getName();
@@ -151,12 +161,17 @@ final class NpmRegistry {
     }
 
     static boolean matches(String spec, String version) {
-        return !version.contains("-") && !version.contains("+") && (version.equals(spec) || version.startsWith(spec + "."));
+        return !version.contains("-")
+                && !version.contains("+")
+                && (version.equals(spec) || version.startsWith(spec + "."));
     }
 
     private JsonNode metadata(String name, URI url) {
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(60))
-                .header("Accept", "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8").GET().build();
+        HttpRequest request = HttpRequest.newBuilder(url)
+                .timeout(Duration.ofSeconds(60))
+                .header("Accept", "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8")
+                .GET()
+                .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 404) {
@@ -165,14 +180,16 @@ final class NpmRegistry {
                         + " run yourself");
             }
             if (response.statusCode() != 200) {
-                throw new LocalDirectusException("The npm registry answered HTTP " + response.statusCode() + " for " + url
-                        + "; " + HOW_TO_FIX);
+                throw new LocalDirectusException(
+                        "The npm registry answered HTTP " + response.statusCode() + " for " + url + "; " + HOW_TO_FIX);
             }
             return json.readTree(response.body());
         } catch (IOException e) {
-            throw new LocalDirectusException("Cannot reach the npm registry at " + url + " (" + e + "); " + HOW_TO_FIX, e);
+            throw new LocalDirectusException(
+                    "Cannot reach the npm registry at " + url + " (" + e + "); " + HOW_TO_FIX, e);
         } catch (JacksonException e) {
-            throw new LocalDirectusException("The npm registry sent unreadable metadata for " + url + "; " + HOW_TO_FIX, e);
+            throw new LocalDirectusException(
+                    "The npm registry sent unreadable metadata for " + url + "; " + HOW_TO_FIX, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LocalDirectusException("Interrupted while asking the npm registry for " + name, e);
@@ -194,7 +211,9 @@ final class NpmRegistry {
     }
 
     private static int[] numeric(String version) {
-        return java.util.Arrays.stream(version.split("\\.")).mapToInt(NpmRegistry::parseOrZero).toArray();
+        return java.util.Arrays.stream(version.split("\\."))
+                .mapToInt(NpmRegistry::parseOrZero)
+                .toArray();
     }
 
     private static int parseOrZero(String part) {

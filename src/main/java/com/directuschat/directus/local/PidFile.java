@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +33,10 @@ final class PidFile {
     }
 
     void write(Process launcher, ProcessHandle directus) throws IOException {
-        Files.writeString(file, "launcher=" + (launcher == null ? "" : launcher.pid()) + "\n"
-                + "directus=" + directus.pid() + "\nport=" + port + "\n");
+        Files.writeString(
+                file,
+                "launcher=" + (launcher == null ? "" : launcher.pid()) + "\n" + "directus=" + directus.pid() + "\nport="
+                        + port + "\n");
     }
 
     void delete() {
@@ -83,7 +84,8 @@ final class PidFile {
         try {
             return ProcessHandle.of(Long.parseLong(pid))
                     .filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().commandLine()
+                    .filter(p -> p.info()
+                            .commandLine()
                             .map(cmd -> cmd.contains(launcherScript.toString()) || cmd.contains(directusCli.toString()))
                             .orElse(false));
         } catch (NumberFormatException e) {

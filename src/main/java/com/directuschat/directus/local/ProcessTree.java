@@ -8,8 +8,7 @@ import java.util.concurrent.TimeUnit;
 /** Stops a process together with all its descendants, so nothing is left running. */
 final class ProcessTree {
 
-    private ProcessTree() {
-    }
+    private ProcessTree() {}
 
     /** SIGKILL the process and every descendant. */
     static void kill(ProcessHandle root) {

@@ -2,6 +2,8 @@ package com.directuschat.directus.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.directuschat.testsupport.Processes;
+import com.directuschat.testsupport.TestDirectus;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,12 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.directuschat.testsupport.Processes;
-import com.directuschat.testsupport.TestDirectus;
 
 /**
  * Java is all a first start needs: with no node and no npm on the PATH and an empty cache, the installer fetches
@@ -45,7 +43,8 @@ class DirectusInstallerIT {
 
     private void installWithoutNode(Path cache, String path) throws Exception {
         assertThat(run(Map.of("PATH", path), "sh", "-c", "command -v node || command -v npm || echo none"))
-                .as("the test's PATH really has no node and no npm").isEqualTo("none");
+                .as("the test's PATH really has no node and no npm")
+                .isEqualTo("none");
 
         ProcessBuilder install = Processes.javaProcess(InstallDirectusMain.class, cache.toString());
         install.environment().put("PATH", path);
@@ -60,14 +59,18 @@ class DirectusInstallerIT {
         }
         assertThat(ended).as(output).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
-        assertThat(output).contains("Downloading " + NodePlatform.current().packageName() + " 22.",
-                "Downloading npm 10.");
+        assertThat(output)
+                .contains("Downloading " + NodePlatform.current().packageName() + " 22.", "Downloading npm 10.");
 
-        String[] installed = output.lines().filter(l -> l.startsWith("INSTALLED ")).findFirst().orElseThrow()
+        String[] installed = output.lines()
+                .filter(l -> l.startsWith("INSTALLED "))
+                .findFirst()
+                .orElseThrow()
                 .split(" ");
         DirectusInstallation installation = new DirectusInstallation(Path.of(installed[1]), Path.of(installed[2]));
         assertThat(installation.node()).startsWith(cache);
-        assertThat(run(Map.of("PATH", path), installation.node().toString(), "--version")).startsWith("v22.");
+        assertThat(run(Map.of("PATH", path), installation.node().toString(), "--version"))
+                .startsWith("v22.");
 
         // The native modules were built for this Node: Directus bootstraps its SQLite database and answers.
         try (LocalDirectus directus = new LocalDirectus(TestDirectus.freshProperties(Map.of()), installation)) {

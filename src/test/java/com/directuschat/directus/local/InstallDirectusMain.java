@@ -7,7 +7,8 @@ public final class InstallDirectusMain {
 
     public static void main(String[] args) {
         LocalDirectusProperties props = LocalDirectusProperties.defaults().withCacheDir(Path.of(args[0]));
-        DirectusInstallation installation = DirectusInstaller.forProperties(props).ensureDirectus();
+        DirectusInstallation installation =
+                DirectusInstaller.forProperties(props).ensureDirectus();
         System.out.println("INSTALLED " + installation.node() + " " + installation.directusCli());
     }
 }

@@ -8,7 +8,8 @@ public final class LeftoverDirectusMain {
 
     public static void main(String[] args) throws Exception {
         LocalDirectusProperties props = LocalDirectusProperties.defaults()
-                .withDataDir(Path.of(args[0])).withPort(Integer.parseInt(args[1]))
+                .withDataDir(Path.of(args[0]))
+                .withPort(Integer.parseInt(args[1]))
                 .withStartupTimeout(Duration.ofSeconds(120));
         LocalDirectus directus = LocalDirectus.installed(props);
         directus.start();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -22,9 +21,12 @@ class LocalDirectusApplicationListenerTest {
         LocalDirectusProperties auto = LocalDirectusProperties.defaults();
 
         // In a test JVM AUTO stays off even from a classes dir, like Spring Boot's docker-compose support.
-        assertThat(LocalDirectusApplicationListener.shouldStart(auto, env(Map.of()), fromClassesDir)).isFalse();
-        assertThat(LocalDirectusApplicationListener.runsFromSourceTree(LocalDirectusApplicationListenerTest.class)).isTrue();
-        assertThat(LocalDirectusApplicationListener.runsFromSourceTree(Test.class)).isFalse(); // from a jar
+        assertThat(LocalDirectusApplicationListener.shouldStart(auto, env(Map.of()), fromClassesDir))
+                .isFalse();
+        assertThat(LocalDirectusApplicationListener.runsFromSourceTree(LocalDirectusApplicationListenerTest.class))
+                .isTrue();
+        assertThat(LocalDirectusApplicationListener.runsFromSourceTree(Test.class))
+                .isFalse(); // from a jar
         assertThat(LocalDirectusApplicationListener.runsFromSourceTree(null)).isFalse();
     }
 
@@ -34,10 +36,12 @@ class LocalDirectusApplicationListenerTest {
         fromJar.setMainApplicationClass(Test.class);
         StandardEnvironment withUrl = env(Map.of("directus.url", "http://x"));
 
-        assertThat(LocalDirectusApplicationListener.shouldStart(bind(Map.of("directus.local.enabled", "true")), withUrl,
-                fromJar)).isTrue();
-        assertThat(LocalDirectusApplicationListener.shouldStart(bind(Map.of("directus.local.enabled", "false")),
-                env(Map.of()), fromJar)).isFalse();
+        assertThat(LocalDirectusApplicationListener.shouldStart(
+                        bind(Map.of("directus.local.enabled", "true")), withUrl, fromJar))
+                .isTrue();
+        assertThat(LocalDirectusApplicationListener.shouldStart(
+                        bind(Map.of("directus.local.enabled", "false")), env(Map.of()), fromJar))
+                .isFalse();
     }
 
     @Test
@@ -52,12 +56,16 @@ class LocalDirectusApplicationListenerTest {
         assertThat(defaults.startupTimeout().toSeconds()).isEqualTo(120);
         assertThat(defaults.seedHistory()).isTrue();
         assertThat(LocalDirectusProperties.defaults().seedHistory()).isTrue();
-        assertThat(bind(Map.of("directus.local.seed-history", "false")).seedHistory()).isFalse();
+        assertThat(bind(Map.of("directus.local.seed-history", "false")).seedHistory())
+                .isFalse();
 
         StandardEnvironment env = new StandardEnvironment();
-        env.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                        Map.of("DIRECTUS_LOCAL_PORT", "9055", "DIRECTUS_LOCAL_DB_CLIENT", "pg")));
+        env.getPropertySources()
+                .replace(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        new SystemEnvironmentPropertySource(
+                                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                                Map.of("DIRECTUS_LOCAL_PORT", "9055", "DIRECTUS_LOCAL_DB_CLIENT", "pg")));
         ConfigurationPropertySources.attach(env);
         LocalDirectusProperties fromEnv = Binder.get(env).bindOrCreate("directus.local", LocalDirectusProperties.class);
         assertThat(fromEnv.port()).isEqualTo(9055);

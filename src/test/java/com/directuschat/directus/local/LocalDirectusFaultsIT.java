@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.directuschat.testsupport.Processes;
+import com.directuschat.testsupport.TestDirectus;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -14,9 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import com.directuschat.testsupport.Processes;
-import com.directuschat.testsupport.TestDirectus;
 import org.junit.jupiter.api.Test;
 
 class LocalDirectusFaultsIT {
@@ -53,7 +52,8 @@ class LocalDirectusFaultsIT {
     @Test
     void directusExitingAfterBootstrapGivesOneLineWithTheLogTail() {
         // Bootstrap is skipped (the seeded data dir is bootstrapped already); start cannot open its database.
-        LocalDirectusProperties props = TestDirectus.seededProperties(Map.of("DB_FILENAME", "/nonexistent/dir/data.db"));
+        LocalDirectusProperties props =
+                TestDirectus.seededProperties(Map.of("DB_FILENAME", "/nonexistent/dir/data.db"));
         LocalDirectus directus = new LocalDirectus(props, TestDirectus.installation());
 
         assertThatThrownBy(directus::start)
@@ -66,7 +66,8 @@ class LocalDirectusFaultsIT {
 
     @Test
     void startupTimeoutStopsDirectusAndSaysSo() {
-        LocalDirectusProperties props = TestDirectus.seededProperties(Map.of()).withStartupTimeout(Duration.ofMillis(500));
+        LocalDirectusProperties props =
+                TestDirectus.seededProperties(Map.of()).withStartupTimeout(Duration.ofMillis(500));
         LocalDirectus directus = new LocalDirectus(props, TestDirectus.installation());
 
         assertThatThrownBy(directus::start)
@@ -77,7 +78,8 @@ class LocalDirectusFaultsIT {
     }
 
     @Test
-    void halfFinishedInstallIsRedoneAndAFinishedOneReused(@org.junit.jupiter.api.io.TempDir Path cache) throws Exception {
+    void halfFinishedInstallIsRedoneAndAFinishedOneReused(@org.junit.jupiter.api.io.TempDir Path cache)
+            throws Exception {
         Path dir = cache.resolve("tiny");
         Files.createDirectories(dir.resolve("app/node_modules/half-written"));
         DirectusInstaller installer = installer(dir, "is-number@7.0.0");
@@ -108,15 +110,17 @@ class LocalDirectusFaultsIT {
     @Test
     void directusOfAKilledJvmGoesAway() throws Exception {
         LocalDirectusProperties props = TestDirectus.seededProperties(Map.of());
-        Process jvm = Processes.javaProcess(LeftoverDirectusMain.class,
-                props.dataDir().toString(), Integer.toString(props.port())).start();
+        Process jvm = Processes.javaProcess(
+                        LeftoverDirectusMain.class, props.dataDir().toString(), Integer.toString(props.port()))
+                .start();
         try {
             long directusPid = awaitReady(jvm);
             assertThat(ProcessHandle.of(directusPid)).isPresent();
 
             jvm.destroyForcibly(); // SIGKILL: no shutdown hook runs
 
-            await().atMost(Duration.ofSeconds(20)).until(() -> Processes.runningIn(props.dataDir()).isEmpty());
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> Processes.runningIn(props.dataDir()).isEmpty());
         } finally {
             jvm.destroyForcibly();
         }
@@ -129,7 +133,8 @@ class LocalDirectusFaultsIT {
         first.start();
         long directusPid = first.process().orElseThrow().pid();
         // SIGKILL only the launcher: Directus is orphaned, as after `kill -9` of the launcher.
-        ProcessHandle launcher = ProcessHandle.of(directusPid).flatMap(ProcessHandle::parent).orElseThrow();
+        ProcessHandle launcher =
+                ProcessHandle.of(directusPid).flatMap(ProcessHandle::parent).orElseThrow();
         launcher.destroyForcibly();
         await().atMost(Duration.ofSeconds(10)).until(() -> !launcher.isAlive());
         assertThat(ProcessHandle.of(directusPid).map(ProcessHandle::isAlive)).contains(true);
@@ -148,8 +153,13 @@ class LocalDirectusFaultsIT {
     /** Node and npm as the app gets them, with a tiny package in place of Directus. */
     private static DirectusInstaller installer(Path dir, String appPackage) {
         LocalDirectusProperties defaults = LocalDirectusProperties.defaults();
-        return new DirectusInstaller(dir, new NpmRegistry(defaults.npmRegistry()), NodePlatform.current(),
-                defaults.nodeVersion(), defaults.npmVersion(), appPackage);
+        return new DirectusInstaller(
+                dir,
+                new NpmRegistry(defaults.npmRegistry()),
+                NodePlatform.current(),
+                defaults.nodeVersion(),
+                defaults.npmVersion(),
+                appPackage);
     }
 
     private static long awaitReady(Process jvm) throws Exception {

