@@ -98,10 +98,9 @@ public final class DirectusRest {
         return call(method, token, uri, body, type);
     }
 
-    /** Any method on a path with its query already encoded ({@code /items/x?filter=…}), as a tree. */
-    public JsonNode tree(HttpMethod method, String token, String pathAndQuery, Object body) {
-        URI uri = URI.create(url + pathAndQuery);
-        JsonNode data = call(method, token, builder -> uri, body, new ParameterizedTypeReference<JsonNode>() {});
+    /** Any method, the answer's {@code data} as a tree (a missing node when there is none). */
+    public JsonNode tree(HttpMethod method, String token, Function<UriBuilder, URI> uri, Object body) {
+        JsonNode data = call(method, token, uri, body, new ParameterizedTypeReference<JsonNode>() {});
         return data == null ? DirectusJson.MAPPER.missingNode() : data;
     }
 

@@ -251,7 +251,7 @@ public final class DemoHistory {
                 .map(u -> u.email().toLowerCase(Locale.ROOT))
                 .toList();
         Map<String, String> ids = new HashMap<>();
-        client.get("/users?fields=id,email&" + DirectusAdminClient.filter(Map.of("email", Map.of("_in", emails))))
+        client.rows("/users", "id,email", Map.of("email", Map.of("_in", emails)))
                 .forEach(u -> ids.put(
                         u.path("email").asString().toLowerCase(Locale.ROOT),
                         u.path("id").asString()));

@@ -2,13 +2,14 @@ package com.directuschat.provision;
 
 import com.directuschat.directus.DirectusException;
 import com.directuschat.directus.DirectusRest;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.springframework.http.HttpMethod;
+import org.springframework.web.util.UriBuilder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -110,15 +111,31 @@ public final class DirectusAdminClient {
         send(HttpMethod.DELETE, path, null);
     }
 
-    /** {@code ?filter=<json>&limit=-1} for a filter given as nested maps. */
-    public static String filter(Map<String, ?> filter) {
-        return "filter=" + URLEncoder.encode(JSON.writeValueAsString(filter), StandardCharsets.UTF_8) + "&limit=-1";
+    /**
+     * All rows of {@code path} (a collection or system endpoint) that match {@code filter} (Directus's filter rules
+     * as nested maps), with these {@code fields}.
+     */
+    public JsonNode rows(String path, String fields, Map<String, ?> filter) {
+        String json = JSON.writeValueAsString(filter);
+        return send(
+                HttpMethod.GET,
+                path,
+                uri -> uri.path(path)
+                        .queryParam("fields", fields)
+                        .queryParam("filter", "{filter}")
+                        .queryParam("limit", -1)
+                        .build(json),
+                null);
     }
 
     /** The answer's {@code data}; a refusal names the request, for the provisioning log. */
     private JsonNode send(HttpMethod method, String path, Object body) {
+        return send(method, path, uri -> URI.create(rest.url() + path), body);
+    }
+
+    private JsonNode send(HttpMethod method, String path, Function<UriBuilder, URI> uri, Object body) {
         try {
-            return rest.tree(method, token, path, body);
+            return rest.tree(method, token, uri, body);
         } catch (DirectusException e) {
             if (e.status() == 0) {
                 throw e;

@@ -110,8 +110,7 @@ public final class DirectusProvisioner {
 
     /** The room with this slug, created when missing; returns its id. */
     public long ensureRoom(String slug, String name, String description) {
-        JsonNode found = client.get(
-                "/items/" + ROOMS + "?fields=id&" + DirectusAdminClient.filter(Map.of("slug", Map.of("_eq", slug))));
+        JsonNode found = client.rows("/items/" + ROOMS + "", "id", Map.of("slug", Map.of("_eq", slug)));
         if (found.size() > 0) {
             return found.get(0).path("id").asLong();
         }
@@ -125,8 +124,7 @@ public final class DirectusProvisioner {
 
     /** A policy without app or admin access, with the given permissions added where missing. */
     public String ensurePolicy(String name, List<PermissionSpec> permissions) {
-        JsonNode found =
-                client.get("/policies?fields=id&" + DirectusAdminClient.filter(Map.of("name", Map.of("_eq", name))));
+        JsonNode found = client.rows("/policies", "id", Map.of("name", Map.of("_eq", name)));
         String policyId;
         if (found.size() > 0) {
             policyId = found.get(0).path("id").asString();
@@ -139,8 +137,7 @@ public final class DirectusProvisioner {
                     .asString();
         }
         Set<String> existing = new java.util.HashSet<>();
-        client.get("/permissions?fields=collection,action&"
-                        + DirectusAdminClient.filter(Map.of("policy", Map.of("_eq", policyId))))
+        client.rows("/permissions", "collection,action", Map.of("policy", Map.of("_eq", policyId)))
                 .forEach(p -> existing.add(
                         p.path("collection").asString() + ":" + p.path("action").asString()));
         for (PermissionSpec spec : permissions) {
@@ -207,8 +204,7 @@ public final class DirectusProvisioner {
 
     /** A role that carries the policy (through directus_access). */
     public String ensureRole(String name, String policyId) {
-        JsonNode found =
-                client.get("/roles?fields=id&" + DirectusAdminClient.filter(Map.of("name", Map.of("_eq", name))));
+        JsonNode found = client.rows("/roles", "id", Map.of("name", Map.of("_eq", name)));
         String roleId;
         if (found.size() > 0) {
             roleId = found.get(0).path("id").asString();
@@ -218,10 +214,12 @@ public final class DirectusProvisioner {
                     .path("id")
                     .asString();
         }
-        JsonNode access = client.get("/access?fields=id&"
-                + DirectusAdminClient.filter(Map.of(
+        JsonNode access = client.rows(
+                "/access",
+                "id",
+                Map.of(
                         "_and",
-                        List.of(Map.of("role", Map.of("_eq", roleId)), Map.of("policy", Map.of("_eq", policyId))))));
+                        List.of(Map.of("role", Map.of("_eq", roleId)), Map.of("policy", Map.of("_eq", policyId)))));
         if (access.size() == 0) {
             client.post("/access", Map.of("role", roleId, "policy", policyId));
         }
@@ -230,9 +228,8 @@ public final class DirectusProvisioner {
 
     /** Creates the user if no user has that email; puts an existing one back into the role. */
     public String ensureUser(ChatUser user, String roleId) {
-        JsonNode found = client.get("/users?fields=id,role&"
-                + DirectusAdminClient.filter(
-                        Map.of("email", Map.of("_eq", user.email().toLowerCase(java.util.Locale.ROOT)))));
+        JsonNode found = client.rows(
+                "/users", "id,role", Map.of("email", Map.of("_eq", user.email().toLowerCase(java.util.Locale.ROOT))));
         if (found.size() > 0) {
             String id = found.get(0).path("id").asString();
             if (!roleId.equals(found.get(0).path("role").asString())) {
@@ -257,14 +254,16 @@ public final class DirectusProvisioner {
     /** Users in bulk (test fixtures): one request for all that are missing. */
     public void ensureUsers(List<ChatUser> users, String roleId) {
         Set<String> existing = new java.util.HashSet<>();
-        client.get("/users?fields=email&"
-                        + DirectusAdminClient.filter(Map.of(
+        client.rows(
+                        "/users",
+                        "email",
+                        Map.of(
                                 "email",
                                 Map.of(
                                         "_in",
                                         users.stream()
                                                 .map(u -> u.email().toLowerCase(java.util.Locale.ROOT))
-                                                .toList()))))
+                                                .toList())))
                 .forEach(u -> existing.add(u.path("email").asString()));
         List<Map<String, Object>> missing = new ArrayList<>();
         for (ChatUser user : users) {

@@ -110,12 +110,12 @@ class PresenceIT {
     /** The keys of the user's rows in this test's room, read as admin, live or not. */
     private List<String> rowsOf(Login login) {
         List<String> keys = new ArrayList<>();
-        for (JsonNode row : admin.get("/items/presence?fields=id&"
-                + DirectusAdminClient.filter(Map.of(
+        for (JsonNode row : admin.rows(
+                "/items/presence",
+                "id",
+                Map.of(
                         "_and",
-                        List.of(
-                                Map.of("room", Map.of("_eq", room)),
-                                Map.of("user", Map.of("_eq", login.userId()))))))) {
+                        List.of(Map.of("room", Map.of("_eq", room)), Map.of("user", Map.of("_eq", login.userId())))))) {
             keys.add(row.path("id").asString());
         }
         return keys;
@@ -226,8 +226,8 @@ class PresenceIT {
         try (DirectusInstance older = TestDirectus.dedicated(Map.of())) {
             DirectusAdminClient olderAdmin = TestDirectus.adminClient(older.url());
             olderAdmin.delete("/collections/" + DirectusProvisioner.PRESENCE);
-            for (JsonNode permission : olderAdmin.get("/permissions?fields=id&"
-                    + DirectusAdminClient.filter(Map.of("collection", Map.of("_eq", DirectusProvisioner.PRESENCE))))) {
+            for (JsonNode permission : olderAdmin.rows(
+                    "/permissions", "id", Map.of("collection", Map.of("_eq", DirectusProvisioner.PRESENCE)))) {
                 olderAdmin.delete("/permissions/" + permission.path("id").asString());
             }
             assertThat(olderAdmin.find("/collections/" + DirectusProvisioner.PRESENCE))
@@ -272,9 +272,8 @@ class PresenceIT {
             assertThat(presenceRows.presence(carol, List.of(general), Duration.ofMinutes(1)))
                     .anySatisfy(row -> assertThat(row.firstName()).isEqualTo("User"));
             presenceRows.deletePresence(carol, key);
-            assertThat(olderAdmin.get("/activity?fields=id&"
-                            + DirectusAdminClient.filter(
-                                    Map.of("collection", Map.of("_eq", DirectusProvisioner.PRESENCE)))))
+            assertThat(olderAdmin.rows(
+                            "/activity", "id", Map.of("collection", Map.of("_eq", DirectusProvisioner.PRESENCE))))
                     .isEmpty();
         }
     }
@@ -294,8 +293,10 @@ class PresenceIT {
                 + admin.get("/collections/" + DirectusProvisioner.PRESENCE)
                         .path("meta")
                         .path("accountability"));
-        for (JsonNode p : admin.get("/permissions?fields=policy.name,action,fields,permissions&"
-                + DirectusAdminClient.filter(Map.of("collection", Map.of("_eq", DirectusProvisioner.PRESENCE))))) {
+        for (JsonNode p : admin.rows(
+                "/permissions",
+                "policy.name,action,fields,permissions",
+                Map.of("collection", Map.of("_eq", DirectusProvisioner.PRESENCE)))) {
             lines.add(p.path("policy").path("name").asString() + " "
                     + p.path("action").asString() + " " + p.path("fields") + " " + p.path("permissions"));
         }

@@ -48,6 +48,28 @@ class ProvisioningIT {
                 .isZero();
     }
 
+    /** The filter travels as one query value: characters that mean something in a URL stay part of it. */
+    @Test
+    void filtersFindValuesWithCharactersThatMeanSomethingInAUrl() {
+        DirectusAdminClient admin =
+                TestDirectus.adminClient(TestDirectus.shared().url());
+        DirectusProvisioner provisioner = new DirectusProvisioner(admin);
+        String role = provisioner.ensureRole(
+                "Filter test & co = 100% +1", provisioner.ensurePolicy("Filter test", List.of()));
+        ChatUser user = new ChatUser(
+                "dana+tag" + System.nanoTime() + "@example.com", "dana-password", "Dana & Co", "100% = +1");
+
+        String id = provisioner.ensureUser(user, role);
+
+        assertThat(provisioner.ensureUser(user, role)).isEqualTo(id);
+        assertThat(provisioner.ensureRole(
+                        "Filter test & co = 100% +1", provisioner.ensurePolicy("Filter test", List.of())))
+                .isEqualTo(role);
+        assertThat(admin.rows("/users", "id", java.util.Map.of("first_name", java.util.Map.of("_eq", "Dana & Co"))))
+                .extracting(row -> row.path("id").asString())
+                .contains(id);
+    }
+
     static String snapshot(DirectusAdminClient admin) {
         TreeSet<String> lines = new TreeSet<>();
         for (JsonNode f : admin.get("/fields/messages")) {

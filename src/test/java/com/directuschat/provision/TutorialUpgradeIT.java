@@ -183,8 +183,7 @@ class TutorialUpgradeIT {
                         "schema",
                         Map.of()));
 
-        String publicPolicy = admin.get("/policies?fields=id&"
-                        + DirectusAdminClient.filter(Map.of("name", Map.of("_eq", "$t:public_label"))))
+        String publicPolicy = admin.rows("/policies", "id", Map.of("name", Map.of("_eq", "$t:public_label")))
                 .get(0)
                 .path("id")
                 .asString();
