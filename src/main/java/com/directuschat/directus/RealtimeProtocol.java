@@ -3,6 +3,7 @@ package com.directuschat.directus;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
@@ -178,37 +179,29 @@ final class RealtimeProtocol {
     }
 
     static String subscribe(String uid) {
-        return write(Map.of(
-                "type",
-                "subscribe",
-                "collection",
-                "messages",
-                "event",
-                "create",
-                "query",
-                SUBSCRIPTION_QUERY,
-                "uid",
-                uid));
+        return subscription("create", SUBSCRIPTION_QUERY, uid);
     }
 
     /** Updates of messages, with their version; under {@code uid + UPDATES}. */
     static String subscribeUpdates(String uid) {
-        return write(Map.of(
-                "type",
-                "subscribe",
-                "collection",
-                "messages",
-                "event",
-                "update",
-                "query",
-                UPDATE_QUERY,
-                "uid",
-                uid + UPDATES));
+        return subscription("update", UPDATE_QUERY, uid + UPDATES);
     }
 
     /** Deletes of messages (their keys); under {@code uid + DELETES}. */
     static String subscribeDeletes(String uid) {
-        return write(Map.of("type", "subscribe", "collection", "messages", "event", "delete", "uid", uid + DELETES));
+        return subscription("delete", null, uid + DELETES);
+    }
+
+    private static String subscription(String event, Object query, String uid) {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", "subscribe");
+        frame.put("collection", "messages");
+        frame.put("event", event);
+        if (query != null) {
+            frame.put("query", query);
+        }
+        frame.put("uid", uid);
+        return write(frame);
     }
 
     static String ping(String uid) {
