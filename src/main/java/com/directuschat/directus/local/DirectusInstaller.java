@@ -207,11 +207,8 @@ public final class DirectusInstaller {
                 String detail = errors.isEmpty()
                         ? LogTail.of(installDir.resolve("install.log"), 20)
                         : String.join(" | ", errors.subList(Math.max(0, errors.size() - 20), errors.size()));
-                throw new LocalDirectusException("npm install " + appPackage + " failed (exit " + exit
-                        + "); see " + installDir.resolve("install.log") + ": " + detail
-                        + (detail.contains("gyp")
-                                ? " (building native modules needs python3, make and a C++ compiler on the PATH)"
-                                : ""));
+                throw new LocalDirectusException("npm install " + appPackage + " failed (exit " + exit + "); see "
+                        + installDir.resolve("install.log") + ": " + detail + hint(detail));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -258,5 +255,18 @@ public final class DirectusInstaller {
         } catch (IOException | UncheckedIOException e) {
             throw new LocalDirectusException("Cannot delete " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** What to do about the npm errors that have a known cause; empty otherwise. */
+    static String hint(String npmErrors) {
+        if (npmErrors.contains("gyp")) {
+            return " (building native modules needs python3, make and a C++ compiler on the PATH)";
+        }
+        if (npmErrors.contains("CERT") || npmErrors.contains("certificate")) {
+            return " (npm does not trust the registry's TLS certificate; behind a TLS-inspecting proxy, set"
+                    + " NODE_EXTRA_CA_CERTS to a CA bundle that holds its certificate, e.g."
+                    + " /etc/ssl/certs/ca-certificates.crt)";
+        }
+        return "";
     }
 }
