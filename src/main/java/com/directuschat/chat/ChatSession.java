@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * What one logged-in HTTP session has open: its Directus realtime session and its tabs' SSE streams.
@@ -39,7 +39,7 @@ final class ChatSession {
             ChatProperties properties,
             Executor serial,
             Executor worker,
-            ScheduledExecutorService timer,
+            TaskScheduler timer,
             Runnable onAuthLost) {
         this(tokens, null, opener, source, properties, serial, worker, timer, onAuthLost);
     }
@@ -52,7 +52,7 @@ final class ChatSession {
             ChatProperties properties,
             Executor serial,
             Executor worker,
-            ScheduledExecutorService timer,
+            TaskScheduler timer,
             Runnable onAuthLost) {
         this.reader = reader;
         this.worker = worker;

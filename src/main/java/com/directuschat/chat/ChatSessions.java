@@ -10,27 +10,26 @@ import com.directuschat.directus.RealtimeSession;
 import com.directuschat.directus.RealtimeSessionFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpSession;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
  * The chat sessions of all logged-in HTTP sessions, by session id; each lives and dies with its session. As a
  * lifecycle bean it drains first when the app stops (before the web server's graceful shutdown): new streams are
  * refused, open ones end so that their browsers reconnect elsewhere, and the Directus sockets close; nobody is
- * logged out.
+ * logged out. Its work runs on {@link ChatThreads}' pool and timer, which outlast this drain.
  */
 @Component
 class ChatSessions implements SmartLifecycle, DisposableBean {
@@ -40,8 +39,9 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
     private final MessageSource source;
     private final ChatProperties properties;
     private final ChatMetrics metrics;
-    private final ExecutorService workers;
-    private final ScheduledExecutorService timer;
+    private final Executor workers;
+    private final TaskScheduler timer;
+    private final ScheduledFuture<?> heartbeats;
     private volatile boolean running;
     private volatile boolean draining;
     /** Makes a login's reader (unread counts, read positions, rooms); null in tests of delivery alone. */
@@ -58,7 +58,9 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
             Rooms rooms,
             Fragments fragments,
             Logins logins,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            @Qualifier("chatWorkers") Executor workers,
+            @Qualifier("chatTimer") TaskScheduler timer) {
         this(
                 (tokens, listener) -> {
                     RealtimeSession session = realtime.open(tokens, listener);
@@ -66,8 +68,8 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
                 },
                 cache,
                 properties,
-                Executors.newCachedThreadPool(threads("chat-session-")),
-                Executors.newSingleThreadScheduledExecutor(threads("chat-timer-")),
+                workers,
+                timer,
                 new ChatMetrics(meters));
         RoomDirectory directory = new RoomDirectory() {
             @Override
@@ -95,8 +97,8 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
             RealtimeLease.Opener opener,
             MessageSource source,
             ChatProperties properties,
-            ExecutorService workers,
-            ScheduledExecutorService timer,
+            Executor workers,
+            TaskScheduler timer,
             ChatMetrics metrics) {
         this.opener = opener;
         this.metrics = metrics;
@@ -107,9 +109,11 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
         this.properties = properties;
         this.workers = workers;
         this.timer = timer;
-        long interval = properties.heartbeatInterval().toMillis();
-        timer.scheduleAtFixedRate(
-                () -> sessions.values().forEach(ChatSession::heartbeat), interval, interval, TimeUnit.MILLISECONDS);
+        Duration interval = properties.heartbeatInterval();
+        this.heartbeats = timer.scheduleAtFixedRate(
+                () -> sessions.values().forEach(ChatSession::heartbeat),
+                timer.getClock().instant().plus(interval),
+                interval);
     }
 
     /**
@@ -208,13 +212,6 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
     @Override
     public void destroy() {
         stop();
-        timer.shutdownNow();
-        workers.shutdown();
-    }
-
-    private static CustomizableThreadFactory threads(String prefix) {
-        CustomizableThreadFactory factory = new CustomizableThreadFactory(prefix);
-        factory.setDaemon(true);
-        return factory;
+        heartbeats.cancel(false);
     }
 }

@@ -2,13 +2,13 @@ package com.directuschat.chat;
 
 import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.RealtimeListener;
+import com.directuschat.directus.ThreadPools;
 import java.time.Duration;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * A login's Directus realtime session, held while its tabs need it: opened by the first tab, closed when no tab
@@ -32,7 +32,7 @@ final class RealtimeLease {
     private final Opener opener;
     private final Duration idleTimeout;
     private final Executor worker;
-    private final ScheduledExecutorService timer;
+    private final TaskScheduler timer;
     private Handle handle;
     /** Read without the lock by realtime callbacks, which run under the realtime session's own lock. */
     private volatile long generation;
@@ -40,12 +40,7 @@ final class RealtimeLease {
     private volatile boolean ended;
     private ScheduledFuture<?> idleClose;
 
-    RealtimeLease(
-            AccessTokenSource tokens,
-            Opener opener,
-            Duration idleTimeout,
-            Executor worker,
-            ScheduledExecutorService timer) {
+    RealtimeLease(AccessTokenSource tokens, Opener opener, Duration idleTimeout, Executor worker, TaskScheduler timer) {
         this.tokens = tokens;
         this.opener = opener;
         this.idleTimeout = idleTimeout;
@@ -75,8 +70,7 @@ final class RealtimeLease {
             return;
         }
         // The timer is shared: closing (which takes this lease's lock) runs on a worker.
-        idleClose = timer.schedule(
-                () -> worker.execute(() -> closeIfIdle(stillIdle)), idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        idleClose = ThreadPools.later(timer, idleTimeout, worker, () -> closeIfIdle(stillIdle));
     }
 
     private void closeIfIdle(BooleanSupplier stillIdle) {

@@ -1,15 +1,15 @@
 package com.directuschat.chat;
 
+import com.directuschat.directus.ThreadPools;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * A login's unread counts and read positions per room. Counts come from Directus when a page is rendered and
@@ -29,13 +29,13 @@ final class Unread {
     private final Store store;
     private final Duration saveDelay;
     private final Executor worker;
-    private final ScheduledExecutorService timer;
+    private final TaskScheduler timer;
     private final Map<Long, Integer> counts = new HashMap<>();
     private final Map<Long, Long> readUpTo = new HashMap<>();
     private final Set<Long> unsaved = new HashSet<>();
     private boolean saveScheduled;
 
-    Unread(Store store, Duration saveDelay, Executor worker, ScheduledExecutorService timer) {
+    Unread(Store store, Duration saveDelay, Executor worker, TaskScheduler timer) {
         this.store = store;
         this.saveDelay = saveDelay;
         this.worker = worker;
@@ -114,14 +114,11 @@ final class Unread {
             return;
         }
         saveScheduled = true;
-        timer.schedule(
-                () -> worker.execute(() -> {
-                    synchronized (this) {
-                        saveScheduled = false;
-                    }
-                    flush();
-                }),
-                saveDelay.toMillis(),
-                TimeUnit.MILLISECONDS);
+        ThreadPools.later(timer, saveDelay, worker, () -> {
+            synchronized (this) {
+                saveScheduled = false;
+            }
+            flush();
+        });
     }
 }

@@ -1,5 +1,6 @@
 package com.directuschat.directus;
 
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
@@ -16,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param pingInterval how often the realtime socket pings Directus; two missed pongs mean a dead socket
  * @param refreshSkew how long before the access token's expiry we refresh it
  * @param reconnectMaxDelay cap of the realtime reconnect backoff
+ * @param realtimeThreads most threads of the realtime sessions' worker pool ({@code realtime-worker-*}: connects,
+ *        re-authentications, watchdogs), made on demand; past it their tasks wait
  */
 @NamedInterface("rest")
 @Validated
@@ -27,7 +30,8 @@ public record DirectusProperties(
         @DefaultValue("10s") Duration requestTimeout,
         @DefaultValue("5s") Duration pingInterval,
         @DefaultValue("30s") Duration refreshSkew,
-        @DefaultValue("30s") Duration reconnectMaxDelay) {
+        @DefaultValue("30s") Duration reconnectMaxDelay,
+        @DefaultValue("256") @Min(1) int realtimeThreads) {
 
     public URI websocketUrl() {
         String base = url.toString().replaceFirst("^http", "ws");

@@ -3,9 +3,8 @@ package com.directuschat.directus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import org.springframework.scheduling.TaskScheduler;
 
 /** Time and timers of realtime sessions: one shared timer in production, a fake clock in tests. */
 interface RealtimeTimers {
@@ -30,7 +29,7 @@ interface RealtimeTimers {
     }
 
     /** One timer thread for all sessions, which only hands due tasks to the worker pool. */
-    static RealtimeTimers shared(ScheduledExecutorService timer, Executor worker) {
+    static RealtimeTimers shared(TaskScheduler timer, Executor worker) {
         return new RealtimeTimers() {
 
             @Override
@@ -45,8 +44,7 @@ interface RealtimeTimers {
 
             @Override
             public Cancellable schedule(Duration delay, Runnable task) {
-                ScheduledFuture<?> future =
-                        timer.schedule(() -> worker.execute(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+                ScheduledFuture<?> future = ThreadPools.later(timer, delay, worker, task);
                 return () -> future.cancel(false);
             }
 

@@ -20,6 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
 
 /** A login's tabs in rooms: each tab gets its room's messages; the others count as unread, live. */
 class ChatSessionRoomsTest {
@@ -28,14 +30,15 @@ class ChatSessionRoomsTest {
     private static final ChatRoom DEV = new ChatRoom(2, "dev", "Dev", null, false);
 
     private final ManualExecutor lanes = new ManualExecutor();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final ScheduledExecutorService timerThread = Executors.newSingleThreadScheduledExecutor();
+    private final TaskScheduler timer = new ConcurrentTaskScheduler(timerThread);
     private final List<RealtimeListener> listeners = new ArrayList<>();
     private final List<String> saved = new ArrayList<>();
     private final FakeMessages directus = new FakeMessages();
 
     @AfterEach
     void stopTimer() {
-        timer.shutdownNow();
+        timerThread.shutdownNow();
     }
 
     private ChatSession session() {

@@ -26,18 +26,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
 
 class ChatSessionTest {
 
     private final ManualExecutor lanes = new ManualExecutor();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final ScheduledExecutorService timerThread = Executors.newSingleThreadScheduledExecutor();
+    private final TaskScheduler timer = new ConcurrentTaskScheduler(timerThread);
     private final Fragments fragments = fragments();
     private final List<RealtimeListener> listeners = new ArrayList<>();
     private final AtomicInteger closedHandles = new AtomicInteger();
 
     @AfterEach
     void stopTimer() {
-        timer.shutdownNow();
+        timerThread.shutdownNow();
     }
 
     private ChatSession session(MessageSource directus, Duration idleTimeout) {
@@ -167,7 +170,7 @@ class ChatSessionTest {
         session.attach(stream(new RecordingEmitter(), 1));
         lanes.runAll();
         // The cancelled close never runs: wait past the timeout by waiting for a later timer task.
-        var later = timer.schedule(() -> {}, 400, TimeUnit.MILLISECONDS);
+        var later = timerThread.schedule(() -> {}, 400, TimeUnit.MILLISECONDS);
         await().atMost(Duration.ofSeconds(10)).until(later::isDone);
         assertThat(closedHandles.get()).isZero();
         assertThat(listeners).hasSize(1);

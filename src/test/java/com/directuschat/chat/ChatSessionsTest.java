@@ -15,15 +15,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpSession;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
 
 class ChatSessionsTest {
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final ScheduledExecutorService timerThread = Executors.newSingleThreadScheduledExecutor();
+    private final TaskScheduler timer = new ConcurrentTaskScheduler(timerThread);
     private final java.util.concurrent.ExecutorService workers = Executors.newCachedThreadPool();
 
     @AfterEach
     void stop() {
-        timer.shutdownNow();
+        timerThread.shutdownNow();
         workers.shutdownNow();
     }
 

@@ -12,14 +12,12 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.mock.web.MockServletContext;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter.DataWithMediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.thymeleaf.spring6.SpringTemplateEngine;
 import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
@@ -40,7 +38,8 @@ final class ChatTestSupport {
                 256,
                 idleTimeout,
                 50,
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5),
+                64);
     }
 
     /** The chat's meters on a registry of their own. */
@@ -85,7 +84,7 @@ final class ChatTestSupport {
     }
 
     /** Directus's messages: reads by id and replays after an id, both answered at once. */
-    static final class FakeMessages implements MessageSource {
+    static class FakeMessages implements MessageSource {
         final TreeMap<Long, ChatMessage> stored = new TreeMap<>();
         final List<Long> replaysFrom = new ArrayList<>();
 
@@ -121,11 +120,16 @@ final class ChatTestSupport {
 
         @Override
         public void send(SseEventBuilder builder) throws IOException {
-            Set<DataWithMediaType> parts = builder.build();
+            StringBuilder event = new StringBuilder();
+            builder.build().forEach(part -> event.append(part.getData()));
+            sending(event.toString());
             synchronized (sent) {
-                parts.forEach(part -> sent.append(part.getData()));
+                sent.append(event);
             }
         }
+
+        /** Before {@code event} is recorded, on the writing thread: a test may hold the write up here. */
+        void sending(String event) {}
 
         @Override
         public void complete() {

@@ -2,6 +2,8 @@ package com.directuschat.chat;
 
 import static com.directuschat.testsupport.TestUsers.ALICE_EMAIL;
 import static com.directuschat.testsupport.TestUsers.ALICE_PASSWORD;
+import static com.directuschat.testsupport.TestUsers.BOB_EMAIL;
+import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.directuschat.DirectusChatApplication;
@@ -12,6 +14,7 @@ import com.directuschat.testsupport.SseConnection;
 import com.directuschat.testsupport.TestDirectus;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -68,7 +71,14 @@ class GracefulShutdownIT {
         start();
         ChatClient alice = loggedIn();
         String refresh = LoginInspector.refreshToken(app, alice.sessionId());
+        long id;
         try (SseConnection stream = connected(alice)) {
+            // Read live, so its read position waits for chat.read-position-save-delay (a minute): the drain writes it.
+            String text = "read before the shutdown " + UUID.randomUUID();
+            id = DirectusRest.createMessage(
+                    TestDirectus.shared().url(), TestDirectus.loginToken(BOB_EMAIL, BOB_PASSWORD), text);
+            stream.await(e -> e.isMessage() && e.data().contains(text), WAIT);
+
             app.close();
 
             stream.awaitEnd(WAIT);
@@ -80,6 +90,17 @@ class GracefulShutdownIT {
         // Not revoked: neither by the drain nor when the stopping web server expired the in-memory session.
         assertThat(DirectusRest.refreshStatus(TestDirectus.shared().url(), refresh))
                 .isEqualTo(200);
+        assertThat(DirectusRest.call(
+                                TestDirectus.shared().url(),
+                                "GET",
+                                "/items/read_positions?fields=last_read&filter%5Buser%5D%5B_eq%5D=%24CURRENT_USER",
+                                TestDirectus.loginToken(ALICE_EMAIL, ALICE_PASSWORD),
+                                null)
+                        .path("data")
+                        .valueStream()
+                        .map(row -> row.path("last_read").asLong()))
+                .as("the read position written by the drain, on the pool that outlasts the close event")
+                .contains(id);
     }
 
     @Test

@@ -41,7 +41,8 @@ class RealtimeSessionTest {
                 Duration.ofSeconds(10),
                 pingInterval,
                 Duration.ofSeconds(30),
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(2),
+                1);
         RealtimeSession session = new RealtimeSession(
                 directus,
                 properties,

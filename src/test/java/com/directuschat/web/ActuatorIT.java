@@ -128,6 +128,26 @@ class ActuatorIT {
                 .isGreaterThanOrEqualTo(1);
     }
 
+    /** The chat's and the realtime sessions' pools and timers are beans Micrometer sees, and Boot's own are there too. */
+    @Test
+    void theScrapeHasTheExecutorsOfTheChatAndOfTheRealtimeSessionsBesideBootsOwn() {
+        String body = client().get("/actuator/prometheus", basic("scraper", "scrape-secret"))
+                .body();
+        assertThat(value(body, "executor_pool_max_threads{name=\"chatWorkers\"}"))
+                .isEqualTo(1024);
+        assertThat(value(body, "executor_pool_max_threads{name=\"realtimeWorkers\"}"))
+                .isEqualTo(256);
+        assertThat(value(body, "executor_pool_core_threads{name=\"chatTimer\"}"))
+                .isEqualTo(1);
+        assertThat(value(body, "executor_pool_core_threads{name=\"realtimeTimer\"}"))
+                .isEqualTo(1);
+        assertThat(value(body, "executor_queued_tasks{name=\"chatWorkers\"}")).isGreaterThanOrEqualTo(0);
+        assertThat(value(body, "executor_pool_core_threads{name=\"applicationTaskExecutor\"}"))
+                .isEqualTo(8);
+        assertThat(value(body, "executor_pool_core_threads{name=\"taskScheduler\"}"))
+                .isEqualTo(1);
+    }
+
     /** The value of a series in a Prometheus scrape: {@code name}, or {@code name{tags}} to the first tags given. */
     static double value(String scrape, String name) {
         String series = name.endsWith("}")
