@@ -47,20 +47,24 @@ final class RateLimitFilter extends OncePerRequestFilter {
                 return;
             }
         }
-        HttpSession session = request.getSession(false);
+        boolean send = "POST".equals(method) && SEND.matcher(path).matches();
+        boolean stream = "GET".equals(method) && STREAM.matcher(path).matches();
+        // Only sends and streams are counted per session: anything else (static files above all) must not read the
+        // session, so that it needs no session store (a page served while Redis is down still gets its styles).
+        HttpSession session = send || stream ? request.getSession(false) : null;
         if (session == null) {
             // Not logged in: the security chain sends it to the login page; nothing to count.
             chain.doFilter(request, response);
             return;
         }
-        if ("POST".equals(method) && SEND.matcher(path).matches()) {
+        if (send) {
             RateLimits.Verdict verdict = limits.send(session.getId());
             if (!verdict.allowed()) {
                 refuse(request, response, RateLimitedController.Kind.SEND, verdict);
                 return;
             }
         }
-        if ("GET".equals(method) && STREAM.matcher(path).matches()) {
+        if (stream) {
             stream(session.getId(), request, response, chain);
             return;
         }

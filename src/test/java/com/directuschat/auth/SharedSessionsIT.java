@@ -206,6 +206,10 @@ class SharedSessionsIT {
                 HttpResponse<String> page = onA.get("/", Map.of("Accept", "text/html"));
                 assertThat(page.statusCode()).isEqualTo(503);
                 assertThat(page.body()).contains("Try again shortly");
+                // Static files need no session, so the 503 page keeps its styles and script.
+                assertThat(onA.get("/css/chat.css").statusCode()).isEqualTo(200);
+                assertThat(onA.get("/js/chat.js").statusCode()).isEqualTo(200);
+                assertThat(onA.get("/favicon.svg").statusCode()).isEqualTo(200);
                 HttpResponse<String> send = onB.sendMessage("while redis is down " + UUID.randomUUID());
                 assertThat(send.statusCode()).isEqualTo(503);
                 assertThat(send.body()).contains("id=\"send-error\"").contains("Try again shortly");

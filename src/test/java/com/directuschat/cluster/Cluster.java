@@ -7,6 +7,7 @@ import com.directuschat.provision.DirectusAdminClient;
 import com.directuschat.provision.DirectusProvisioner;
 import com.directuschat.testsupport.AppProcess;
 import com.directuschat.testsupport.Nginx;
+import com.directuschat.testsupport.TcpProxy;
 import com.directuschat.testsupport.TestDirectus;
 import com.directuschat.testsupport.TestUsers;
 import io.lettuce.core.KeyScanCursor;
@@ -20,25 +21,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /**
  * The topology of docker-compose.yml as processes of this machine: its PostgreSQL (a database of our own) and Redis
  * (DB {@value #REDIS_DB}, keys prefixed with this run's name), two Directus processes on that one database with
  * Directus's Redis bus, two chat processes (the packaged jar, or the main class), and nginx with the repository's
- * deploy/nginx configuration in front of both pairs.
+ * deploy/nginx configuration in front of both pairs. The chat processes reach Redis through a {@link TcpProxy}, so that
+ * a test can take Redis away from them ({@link #bridgesRedis()}); Directus keeps its own connection.
  */
 final class Cluster implements AutoCloseable {
 
     static final int REDIS_DB = 11;
     static final String REDIS_URL = "redis://127.0.0.1:6379/" + REDIS_DB;
     static final Duration STOP_WAIT = Duration.ofSeconds(60);
+    private static final Pattern UUID = Pattern.compile("[0-9a-f-]{36}");
 
     private final long pid = ProcessHandle.current().pid();
     /** Prefix of every Redis key and channel of this run, so runs and other users of the Redis never mix. */
@@ -49,9 +55,11 @@ final class Cluster implements AutoCloseable {
     final int chatPort = TestDirectus.freePort();
     final int directusPort = TestDirectus.freePort();
     private final int[] bridgePorts = {TestDirectus.freePort(), TestDirectus.freePort()};
+    private final LocalDirectusProperties[] directusProperties = new LocalDirectusProperties[2];
     private final LocalDirectus[] directus = new LocalDirectus[2];
     private final AppProcess[] bridges = new AppProcess[2];
     private Nginx nginx;
+    private TcpProxy bridgesRedis;
     private String roleId;
 
     void start() {
@@ -61,18 +69,19 @@ final class Cluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        psql("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        psql("CREATE DATABASE " + database);
+        psql("postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        psql("postgres", "CREATE DATABASE " + database);
         Map<String, String> env = directusEnvironment();
         LocalDirectusProperties.Db db =
                 LocalDirectusProperties.Db.postgres("127.0.0.1", 5432, database, "postgres", null);
-        LocalDirectusProperties first = TestDirectus.freshProperties(env).withDb(db);
-        directus[0] = new LocalDirectus(first, TestDirectus.installation());
+        directusProperties[0] = TestDirectus.freshProperties(env).withDb(db);
+        directus[0] = new LocalDirectus(directusProperties[0], TestDirectus.installation());
         directus[0].start(); // bootstraps the database: the second instance must not do it at the same time
+        countRefreshes();
         roleId = new DirectusProvisioner(admin()).provisionWithDemoUsers().roleId();
-        LocalDirectusProperties second = TestDirectus.freshProperties(env).withDb(db);
-        copyBootstrapMarker(first.dataDir(), second.dataDir());
-        directus[1] = new LocalDirectus(second, TestDirectus.installation());
+        directusProperties[1] = TestDirectus.freshProperties(env).withDb(db);
+        copyBootstrapMarker(directusProperties[0].dataDir(), directusProperties[1].dataDir());
+        directus[1] = new LocalDirectus(directusProperties[1], TestDirectus.installation());
         directus[1].start();
         nginx = new Nginx(
                 dir.resolve("nginx"),
@@ -84,6 +93,11 @@ final class Cluster implements AutoCloseable {
                         "DIRECTUS_1", "127.0.0.1:" + directus[0].port(),
                         "DIRECTUS_2", "127.0.0.1:" + directus[1].port()),
                 List.of(chatPort, directusPort));
+        try {
+            bridgesRedis = new TcpProxy("127.0.0.1", 6379);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         startBridge(0);
         startBridge(1);
     }
@@ -111,6 +125,55 @@ final class Cluster implements AutoCloseable {
         return env;
     }
 
+    /**
+     * Restarts each Directus in turn with these variables added to its environment, the other one serving
+     * meanwhile (e.g. a short {@code ACCESS_TOKEN_TTL}, which only the scenario that needs it should pay for).
+     */
+    void restartDirectus(Map<String, String> extraEnv) {
+        for (int i = 0; i < 2; i++) {
+            directus[i].stop();
+            Map<String, String> env = new LinkedHashMap<>(directusProperties[i].extraEnv());
+            env.putAll(extraEnv);
+            directusProperties[i] = directusProperties[i].withExtraEnv(env);
+            directus[i] = new LocalDirectus(directusProperties[i], TestDirectus.installation());
+            directus[i].start();
+        }
+    }
+
+    /**
+     * Records each token refresh, with its user and time, in a table outside Directus's schema: a refresh in JSON
+     * mode rewrites the token of the login's {@code directus_sessions} row, whichever Directus process makes it. The
+     * database is the one place that sees the refreshes of every chat and Directus process.
+     */
+    private void countRefreshes() {
+        psql(database, """
+                CREATE SCHEMA cluster_test;
+                CREATE TABLE cluster_test.refreshes (user_id text, at timestamptz NOT NULL DEFAULT clock_timestamp());
+                CREATE FUNCTION cluster_test.count_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO cluster_test.refreshes (user_id) VALUES (NEW."user"::text);
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER cluster_test_refreshes AFTER UPDATE OF token ON directus_sessions FOR EACH ROW
+                    WHEN (OLD.token IS DISTINCT FROM NEW.token) EXECUTE FUNCTION cluster_test.count_refresh();
+                """);
+    }
+
+    /** When Directus refreshed a token of this user (any login of theirs, through any process), oldest first. */
+    List<Instant> refreshesOf(String userId) {
+        if (!UUID.matcher(userId).matches()) {
+            throw new IllegalArgumentException("not a Directus user id: " + userId);
+        }
+        String out = psql(
+                database,
+                "SELECT (extract(epoch FROM at) * 1000)::bigint FROM cluster_test.refreshes WHERE user_id = '" + userId
+                        + "' ORDER BY at");
+        return out.lines()
+                .filter(l -> !l.isBlank())
+                .map(l -> Instant.ofEpochMilli(Long.parseLong(l.strip())))
+                .toList();
+    }
+
     private static void copyBootstrapMarker(Path from, Path to) {
         try {
             Files.createDirectories(to);
@@ -126,7 +189,7 @@ final class Cluster implements AutoCloseable {
                 "--directus.url=http://127.0.0.1:" + directusPort,
                 "--directus.local.enabled=false",
                 "--server.tomcat.remoteip.internal-proxies=127\\.0\\.0\\.1",
-                "--spring.data.redis.url=" + REDIS_URL,
+                "--spring.data.redis.url=redis://127.0.0.1:" + bridgesRedis.port() + "/" + REDIS_DB,
                 "--spring.session.data.redis.namespace=" + run + ":session",
                 "--chat.rate-limit.login-per-ip=100000",
                 "--chat.rate-limit.login-per-email=100000",
@@ -151,6 +214,16 @@ final class Cluster implements AutoCloseable {
         return bridgePorts[i];
     }
 
+    /** The Redis of both chat processes: {@link TcpProxy#down()} takes it away from them, not from Directus. */
+    TcpProxy bridgesRedis() {
+        return bridgesRedis;
+    }
+
+    /** Directus as the chat processes reach it: through nginx. */
+    String directusUrl() {
+        return "http://127.0.0.1:" + directusPort;
+    }
+
     /** The chat as browsers reach it: through nginx. */
     String url() {
         return "http://127.0.0.1:" + chatPort;
@@ -171,6 +244,14 @@ final class Cluster implements AutoCloseable {
                         && DirectusSockets.openUsers(directus[i].logFile()).contains(userId))
                 .boxed()
                 .toList();
+    }
+
+    /** How many realtime sockets this user has open, over both Directus processes. */
+    int socketsOf(String userId) {
+        return IntStream.range(0, 2)
+                .filter(i -> directus[i].isRunning())
+                .map(i -> Collections.frequency(DirectusSockets.openUsers(directus[i].logFile()), userId))
+                .sum();
     }
 
     /** Creates chat users (Chat users role) and returns their Directus ids, by email. */
@@ -196,7 +277,8 @@ final class Cluster implements AutoCloseable {
     @Override
     public void close() {
         List<RuntimeException> failures = new ArrayList<>();
-        for (AutoCloseable part : new AutoCloseable[] {bridges[0], bridges[1], nginx, directus[0], directus[1]}) {
+        for (AutoCloseable part :
+                new AutoCloseable[] {bridges[0], bridges[1], bridgesRedis, nginx, directus[0], directus[1]}) {
             try {
                 if (part != null) {
                     part.close();
@@ -206,7 +288,7 @@ final class Cluster implements AutoCloseable {
             }
         }
         try {
-            psql("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            psql("postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             deleteRedisKeys();
         } catch (RuntimeException e) {
             failures.add(e);
@@ -236,7 +318,8 @@ final class Cluster implements AutoCloseable {
         }
     }
 
-    private static void psql(String sql) {
+    /** Runs SQL in a database of the local PostgreSQL; returns the rows, unaligned, without headers. */
+    private static String psql(String db, String sql) {
         try {
             Process process = new ProcessBuilder(
                             "psql",
@@ -245,9 +328,10 @@ final class Cluster implements AutoCloseable {
                             "-h",
                             "127.0.0.1",
                             "-d",
-                            "postgres",
+                            db,
                             "-v",
                             "ON_ERROR_STOP=1",
+                            "-At",
                             "-c",
                             sql)
                     .redirectErrorStream(true)
@@ -256,6 +340,7 @@ final class Cluster implements AutoCloseable {
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("psql " + sql + ": " + output);
             }
+            return output;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -8,11 +8,19 @@ import com.directuschat.provision.ChatUser;
 import com.directuschat.testsupport.AppProcess;
 import com.directuschat.testsupport.ChatPage;
 import com.directuschat.testsupport.Chromium;
+import com.directuschat.testsupport.DirectusRest;
 import com.directuschat.testsupport.Nginx;
+import com.directuschat.testsupport.TcpProxy;
+import com.directuschat.testsupport.TestDirectus;
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Response;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.RequestOptions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +41,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Issue 10: two chat instances and two Directus instances, nginx in front, PostgreSQL and Redis behind, as
  * processes ({@link Cluster}), driven through real Chromium. Run: {@code ./mvnw -Pcluster verify}. The scenarios
- * run in order on one cluster, each with users of its own.
+ * run in order on one cluster, each with users of its own; the last one restarts Directus with short-lived tokens.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -41,6 +49,10 @@ class ClusterIT {
 
     /** Reconnects after a stop wait for backoffs (the browser's and the realtime session's) on a busy machine. */
     private static final Duration WAIT = Duration.ofSeconds(90);
+    /** Directus's {@code ACCESS_TOKEN_TTL} in the refresh scenario: the chat refreshes a quarter before its end. */
+    private static final Duration TOKEN_LIFE = Duration.ofSeconds(20);
+
+    private static final String TRY_AGAIN = "Try again shortly";
 
     @RegisterExtension
     static final Chromium chromium = new Chromium();
@@ -65,6 +77,7 @@ class ClusterIT {
     void closeBrowsers() {
         contexts.forEach(BrowserContext::close);
         contexts.clear();
+        problems.clear();
     }
 
     @Test
@@ -186,6 +199,146 @@ class ClusterIT {
         }
     }
 
+    /**
+     * Redis goes away from both chat instances (Directus keeps it). Alice's stream, opened through nginx, keeps
+     * relaying: a message another user creates in Directus meanwhile appears live. What needs the session is a 503
+     * "try again shortly": her send (the error line, the text stays in the box), a page load (the 503 page, not a 500
+     * nor the login page), a login. When Redis returns, her kept text goes through once and she is still logged in.
+     */
+    @Test
+    @Order(5)
+    void whenRedisIsDownOpenStreamsRelayAndWhatNeedsTheSessionIsA503UntilItReturns() {
+        ChatUser aliceUser = Cluster.user("alice-redis");
+        ChatUser carlUser = Cluster.user("carl-redis");
+        ChatUser danUser = Cluster.user("dan-redis");
+        cluster.users(List.of(aliceUser, carlUser, danUser));
+        String carl = TestDirectus.loginToken(cluster.directusUrl(), carlUser.email(), carlUser.password());
+        Page alice = open(cluster.url(), aliceUser);
+        Page dan = page(newContext());
+        dan.navigate(cluster.url() + "/login"); // the form is loaded before Redis goes
+        Locator box = alice.getByLabel("Message", ChatPage.EXACT);
+        String kept = "typed while Redis is down " + UUID.randomUUID();
+        String during = "created in Directus while Redis is down " + UUID.randomUUID();
+
+        TcpProxy redis = cluster.bridgesRedis();
+        redis.down();
+        try {
+            DirectusRest.createMessage(cluster.directusUrl(), carl, during);
+            assertThat(ChatPage.message(alice, during)).hasCount(1);
+
+            ChatPage.send(alice, kept);
+            assertThat(alice.locator("#send-error")).containsText(TRY_AGAIN);
+            assertThat(box).hasValue(kept);
+
+            Page reload = page(alice.context());
+            Response page = reload.navigate(cluster.url() + "/");
+            assertThat(page.status()).as("page load through nginx").isEqualTo(503);
+            assertThat(reload.getByRole(AriaRole.ALERT)).containsText(TRY_AGAIN);
+            assertThat(reload.url()).doesNotContain("/login");
+            reload.close();
+            for (int i = 0; i < 2; i++) {
+                assertThat(status(alice.context(), cluster.bridgeUrl(i) + "/"))
+                        .as("page load on chat %d", i + 1)
+                        .isEqualTo(503);
+            }
+
+            ChatPage.submitLogin(dan, danUser.email(), danUser.password());
+            assertThat(dan.getByRole(AriaRole.ALERT)).containsText(TRY_AGAIN);
+            assertThat(ChatPage.message(alice, kept)).hasCount(0);
+        } finally {
+            redis.restore();
+        }
+
+        // The Redis clients reconnect by themselves; until then a request is still a 503.
+        for (int i = 0; i < 2; i++) {
+            String url = cluster.bridgeUrl(i) + "/";
+            await().atMost(WAIT).until(() -> status(alice.context(), url) == 200);
+        }
+        assertThat(box).hasValue(kept);
+        alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send"))
+                .click();
+        assertThat(box).hasValue("");
+        assertThat(alice.locator("#send-error")).hasText("");
+        assertThat(ChatPage.message(alice, kept)).hasCount(1);
+        assertOnce(alice, during, kept);
+        assertStillLoggedIn(alice);
+        dan.navigate(cluster.url() + "/login");
+        ChatPage.logIn(dan, danUser.email(), danUser.password());
+        assertThat(ChatPage.message(dan, kept)).hasCount(1);
+        // The browser reports each 503 it got; nothing else went wrong on the pages.
+        assertThat(problems).allSatisfy(p -> assertThat(p).contains("status of 503"));
+    }
+
+    /**
+     * With short-lived tokens, one login is used on both chat instances at once: a tab on chat 1 and a tab on chat
+     * 2, each with its stream and so its own realtime socket, both re-authenticating when the token is due, at the
+     * same moment. Directus kills a refresh token on its first use, so two refreshes of it would log the user out:
+     * over more than three token lives of messages sent through chat 2, Directus refreshes the login once per life,
+     * every message reaches both tabs once, in order, and nobody is logged out.
+     */
+    @Test
+    @Order(6)
+    void oneLoginUsedOnBothChatInstancesIsRefreshedOncePerTokenLifeAndStaysLoggedIn() {
+        cluster.restartDirectus(Map.of("ACCESS_TOKEN_TTL", TOKEN_LIFE.toSeconds() + "s"));
+        ChatUser fayUser = Cluster.user("fay-refresh");
+        String fayId = cluster.users(List.of(fayUser)).get(fayUser.email());
+        Page onFirst = open(cluster.bridgeUrl(0), fayUser);
+        // The session cookie is for 127.0.0.1, whatever the port: the second tab uses the same login on chat 2.
+        Page onSecond = page(onFirst.context());
+        onSecond.navigate(cluster.bridgeUrl(1) + "/");
+        assertThat(onSecond.locator("#connection-status")).containsText("Connected");
+        await().atMost(WAIT).until(() -> cluster.socketsOf(fayId) == 2);
+
+        Instant from = Instant.now();
+        List<String> sent = new ArrayList<>();
+        while (Instant.now().isBefore(from.plus(TOKEN_LIFE.multipliedBy(7).dividedBy(2)))) {
+            String text = sendAndAwaitAccepted(onSecond, "through chat 2, number " + (sent.size() + 1));
+            sent.add(text);
+            assertThat(ChatPage.message(onFirst, text)).hasCount(1);
+        }
+        String last = sendAndAwaitAccepted(onFirst, "through chat 1, the last");
+        sent.add(last);
+        assertThat(ChatPage.message(onSecond, last)).hasCount(1);
+
+        List<Instant> refreshes = cluster.refreshesOf(fayId).stream()
+                .filter(at -> at.isAfter(from))
+                .toList();
+        System.out.printf(
+                "Refresh scenario: %d messages in %d s, refreshes of Fay's login at %s s%n",
+                sent.size(),
+                Duration.between(from, Instant.now()).toSeconds(),
+                refreshes.stream()
+                        .map(at -> Duration.between(from, at).toMillis() / 1000.0)
+                        .toList());
+        assertThat(refreshes).as("refreshes of Fay's login").hasSizeGreaterThanOrEqualTo(3);
+        for (int i = 1; i < refreshes.size(); i++) {
+            assertThat(Duration.between(refreshes.get(i - 1), refreshes.get(i)))
+                    .as("time between refreshes %d and %d of %s", i, i + 1, refreshes)
+                    .isGreaterThan(TOKEN_LIFE.dividedBy(2));
+        }
+        for (Page page : List.of(onFirst, onSecond)) {
+            for (String text : sent) {
+                assertThat(ChatPage.message(page, text)).hasCount(1);
+            }
+            assertOnce(page, sent.toArray(String[]::new));
+            assertStillLoggedIn(page);
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    private static void assertStillLoggedIn(Page page) {
+        assertThat(page.locator("#connection-status")).containsText("Connected");
+        assertThat(page.locator("#session-ended")).isHidden();
+        assertThat(page.url()).doesNotContain("/login");
+    }
+
+    /** Status of a GET with the browser's cookies, redirects not followed (a logged-out page redirects to login). */
+    private static int status(BrowserContext context, String url) {
+        return context.request()
+                .get(url, RequestOptions.create().setMaxRedirects(0).setHeader("Accept", "text/html"))
+                .status();
+    }
+
     /** Waits until the browser's one long request through nginx, its stream, is on one instance; returns which. */
     private int awaitStreamInstance() {
         int[] on = new int[1];
@@ -198,14 +351,25 @@ class ClusterIT {
         return on[0];
     }
 
-    /** Logs in through {@code url} and waits until the chat is live. */
+    /** Logs in through {@code url}, in a browser of its own, and waits until the chat is live. */
     private Page open(String url, ChatUser user) {
-        BrowserContext context = chromium.browser().newContext();
-        contexts.add(context);
-        Page page = ChatPage.watched(context.newPage(), problems);
-        page.setDefaultTimeout(WAIT.toMillis());
+        Page page = page(newContext());
         page.navigate(url + "/");
         ChatPage.logIn(page, user.email(), user.password());
+        return page;
+    }
+
+    /** A browser of its own (its own cookies), closed after the test. */
+    private BrowserContext newContext() {
+        BrowserContext context = chromium.browser().newContext();
+        contexts.add(context);
+        return context;
+    }
+
+    /** A new tab, whose script errors count as problems. */
+    private Page page(BrowserContext context) {
+        Page page = ChatPage.watched(context.newPage(), problems);
+        page.setDefaultTimeout(WAIT.toMillis());
         return page;
     }
 
