@@ -32,13 +32,16 @@ import java.util.stream.IntStream;
  * The topology of docker-compose.yml as processes of this machine: its PostgreSQL (a database of our own) and Redis
  * (DB {@value #REDIS_DB}, keys prefixed with this run's name), two Directus processes on that one database with
  * Directus's Redis bus, two chat processes (the packaged jar, or the main class), and nginx with the repository's
- * deploy/nginx configuration in front of both pairs.
+ * deploy/nginx configuration in front of both pairs. {@link #directusTier()} is the Directus half alone, for
+ * benchmarks that put chat processes of their own in front of it.
  */
-final class Cluster implements AutoCloseable {
+public final class Cluster implements AutoCloseable {
 
     static final int REDIS_DB = 11;
     static final String REDIS_URL = "redis://127.0.0.1:6379/" + REDIS_DB;
     static final Duration STOP_WAIT = Duration.ofSeconds(60);
+    /** Room for 2,000 proxied sockets and more: each takes two connections of the one nginx worker. */
+    public static final int TIER_WORKER_CONNECTIONS = 8192;
 
     private final long pid = ProcessHandle.current().pid();
     /** Prefix of every Redis key and channel of this run, so runs and other users of the Redis never mix. */
@@ -51,10 +54,30 @@ final class Cluster implements AutoCloseable {
     private final int[] bridgePorts = {TestDirectus.freePort(), TestDirectus.freePort()};
     private final LocalDirectus[] directus = new LocalDirectus[2];
     private final AppProcess[] bridges = new AppProcess[2];
+    private final boolean withChat;
     private Nginx nginx;
     private String roleId;
 
-    void start() {
+    /** The whole topology, as {@link ClusterIT} drives it. */
+    Cluster() {
+        this(true);
+    }
+
+    private Cluster(boolean withChat) {
+        this.withChat = withChat;
+    }
+
+    /**
+     * PostgreSQL, Redis, both Directus processes and the nginx in front of them, without the chat processes (nginx's
+     * chat server proxies to ports nobody listens on). Directus logs at its default level (the socket tracing of
+     * {@link #directusOf} costs CPU per event), and nginx's worker takes {@value #TIER_WORKER_CONNECTIONS}
+     * connections.
+     */
+    public static Cluster directusTier() {
+        return new Cluster(false);
+    }
+
+    public void start() {
         try {
             TestDirectus.deleteRecursively(dir);
             Files.createDirectories(dir);
@@ -83,9 +106,12 @@ final class Cluster implements AutoCloseable {
                         "DIRECTUS_LISTEN", Integer.toString(directusPort),
                         "DIRECTUS_1", "127.0.0.1:" + directus[0].port(),
                         "DIRECTUS_2", "127.0.0.1:" + directus[1].port()),
-                List.of(chatPort, directusPort));
-        startBridge(0);
-        startBridge(1);
+                List.of(chatPort, directusPort),
+                withChat ? Nginx.DEFAULT_WORKER_CONNECTIONS : TIER_WORKER_CONNECTIONS);
+        if (withChat) {
+            startBridge(0);
+            startBridge(1);
+        }
     }
 
     /** What docker-compose.yml gives both Directus services, with this run's own Redis names. */
@@ -107,7 +133,9 @@ final class Cluster implements AutoCloseable {
         env.put("REDIS_COUNTERS_NAMESPACE", run + ":counters");
         env.put("HEALTHCHECK_NAMESPACE", run + ":healthcheck");
         env.put("WEBSOCKETS_COLLAB_STORE_NAMESPACE", run + ":collab");
-        env.put("LOG_LEVEL", "trace"); // socket authentications with user ids: DirectusSockets
+        if (withChat) {
+            env.put("LOG_LEVEL", "trace"); // socket authentications with user ids: DirectusSockets
+        }
         return env;
     }
 
@@ -156,11 +184,16 @@ final class Cluster implements AutoCloseable {
         return "http://127.0.0.1:" + chatPort;
     }
 
-    Nginx nginx() {
+    /** Directus as the chat reaches it: through nginx ({@code /websocket} least connections, REST round robin). */
+    public String directusUrl() {
+        return "http://127.0.0.1:" + directusPort;
+    }
+
+    public Nginx nginx() {
         return nginx;
     }
 
-    LocalDirectus directus(int i) {
+    public LocalDirectus directus(int i) {
         return directus[i];
     }
 
