@@ -53,6 +53,10 @@ final class ScaleLoad implements AutoCloseable {
     private static final int LOGIN_CONCURRENCY = 8;
     /** A failed login is an error, and is tried again so that the run still measures N sessions. */
     private static final int LOGIN_ATTEMPTS = 3;
+    /** Users per create request: Directus hashes them one after the other, within the client's timeout. */
+    private static final int USER_BATCH = 50;
+    /** CPU seconds per second of all the processes watched, below which they count as quiet. */
+    static final double QUIET_CPU = 0.1;
 
     final ExecutorService clientThreads = Executors.newFixedThreadPool(4, daemon("scale-client"));
     final HttpClient appHttp = HttpClient.newBuilder()
@@ -102,32 +106,65 @@ final class ScaleLoad implements AutoCloseable {
     }
 
     /** Users scale0001..scaleNNNN in the chat users' role, created in batches over the admin REST API. */
-    void createUsers(String directusUrl, int count) {
+    void createUsers(String directusUrl, int count) throws Exception {
+        createUsers(directusUrl, count, 1);
+    }
+
+    /**
+     * The same, {@code parallel} batches at a time: Directus hashes each password (argon2, one core per request),
+     * so on a database that takes concurrent writes (PostgreSQL, not SQLite) parallel batches use every core.
+     */
+    void createUsers(String directusUrl, int count, int parallel) throws Exception {
         long started = System.nanoTime();
         DirectusProvisioner provisioner = new DirectusProvisioner(TestDirectus.adminClient(directusUrl));
         String roleId = provisioner.provision().roleId();
         List<ChatUser> users = IntStream.rangeClosed(1, count)
                 .mapToObj(i -> new ChatUser(email(i), PASSWORD, "Scale", String.format("%04d", i)))
                 .toList();
-        for (int from = 0; from < users.size(); from += 50) {
-            provisioner.ensureUsers(users.subList(from, Math.min(from + 50, users.size())), roleId);
+        List<Callable<Void>> batches = new ArrayList<>();
+        for (int from = 0; from < users.size(); from += USER_BATCH) {
+            List<ChatUser> batch = users.subList(from, Math.min(from + USER_BATCH, users.size()));
+            batches.add(() -> {
+                provisioner.ensureUsers(batch, roleId);
+                return null;
+            });
         }
-        log("created %d users in %d ms", count, (System.nanoTime() - started) / 1_000_000);
+        ExecutorService pool = Executors.newFixedThreadPool(parallel, daemon("scale-users"));
+        try {
+            for (Future<Void> f : pool.invokeAll(batches)) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        log(
+                "created %d users in %d ms, in batches of %d, %d at a time",
+                count, (System.nanoTime() - started) / 1_000_000, USER_BATCH, parallel);
     }
 
     /** Users 1..n log in to the app and open one stream each; waits until every stream says "Connected". */
     Connected connect(String appUrl, int n) throws Exception {
-        List<AppSession> sessions = login(appUrl, n);
+        return open(login(appUrl, 1, n), 0);
+    }
+
+    /**
+     * One stream for each of these logged-in sessions, from message {@code newestId} on (0: from what the page
+     * showed); waits until every stream says "Connected".
+     */
+    Connected open(List<AppSession> sessions, long newestId) {
+        long started = System.nanoTime();
         List<Receipts> receipts = new ArrayList<>();
         Map<String, Long> ids = new ConcurrentHashMap<>();
         List<AppSession.Stream> streams = new ArrayList<>();
         for (AppSession session : sessions) {
             Receipts r = new Receipts();
             receipts.add(r);
+            session.skipTo(newestId);
             streams.add(session.openStream(r, ids));
         }
         awaitAll("stream not connected", streams.stream().map(s -> s.connected).toList());
         streams.stream().filter(s -> s.status() != 200).forEach(s -> error("stream refused " + s.status()));
+        log("  %d streams connected in %d ms", streams.size(), (System.nanoTime() - started) / 1_000_000);
         return new Connected(sessions, streams, receipts, ids);
     }
 
@@ -308,11 +345,14 @@ final class ScaleLoad implements AutoCloseable {
         }
     }
 
-    /** Users 1..n log in through the form and load the chat page, {@value #LOGIN_CONCURRENCY} at a time. */
-    List<AppSession> login(String appUrl, int n) throws Exception {
+    /**
+     * Users {@code first..last} log in through the form and load the chat page, {@value #LOGIN_CONCURRENCY} at a
+     * time; the sessions in that order (a login that failed every attempt is left out, and counted as an error).
+     */
+    List<AppSession> login(String appUrl, int first, int last) throws Exception {
         long started = System.nanoTime();
         List<Callable<AppSession>> tasks = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
+        for (int i = first; i <= last; i++) {
             int user = i;
             tasks.add(() -> {
                 for (int attempt = 1; attempt <= LOGIN_ATTEMPTS; attempt++) {
@@ -341,7 +381,7 @@ final class ScaleLoad implements AutoCloseable {
                 sessions.add(f.get());
             }
         }
-        log("  %d of %d logins in %d ms", sessions.size(), n, (System.nanoTime() - started) / 1_000_000);
+        log("  %d of %d logins in %d ms", sessions.size(), tasks.size(), (System.nanoTime() - started) / 1_000_000);
         return sessions;
     }
 
@@ -368,14 +408,40 @@ final class ScaleLoad implements AutoCloseable {
         for (Future<Void> f : logins.invokeAll(tasks)) {
             f.get();
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        if (awaitConnectionsAtMost(app, port, max) > max) {
+            error("Directus sockets still open after logout");
+        }
+    }
+
+    /** Waits (up to 60 s) until the app has at most {@code max} connections to {@code port}; returns the count. */
+    int awaitConnectionsAtMost(AppProcess app, int port, int max) {
+        return awaitConnectionsAtMost(app, port, max, Duration.ofSeconds(60));
+    }
+
+    /** The same, up to {@code timeout}. */
+    int awaitConnectionsAtMost(AppProcess app, int port, int max, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         int count;
         while ((count = ProcStats.establishedTo(app.pid(), port)) > max && System.nanoTime() < deadline) {
             LockSupport.parkNanos(50_000_000);
         }
-        if (count > max) {
-            error("Directus sockets still open after logout");
-        }
+        return count;
+    }
+
+    /**
+     * Waits (up to {@code timeout}) until the processes together use less than {@value #QUIET_CPU} CPU seconds in
+     * a second: what a block left behind (writes after its streams closed) is done. Returns the last second's CPU.
+     */
+    double awaitQuiet(List<ProcessHandle> processes, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        double used;
+        do {
+            double before =
+                    processes.stream().mapToDouble(ProcStats::cpuSeconds).sum();
+            LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+            used = processes.stream().mapToDouble(ProcStats::cpuSeconds).sum() - before;
+        } while (used >= QUIET_CPU && System.nanoTime() < deadline);
+        return used;
     }
 
     void awaitAll(String failure, List<CompletableFuture<Void>> futures) {

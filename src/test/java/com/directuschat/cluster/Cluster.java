@@ -55,16 +55,20 @@ public final class Cluster implements AutoCloseable {
     private final LocalDirectus[] directus = new LocalDirectus[2];
     private final AppProcess[] bridges = new AppProcess[2];
     private final boolean withChat;
+    /** More environment for both Directus processes (a benchmark's own settings). */
+    private final Map<String, String> extraEnv;
+
     private Nginx nginx;
     private String roleId;
 
     /** The whole topology, as {@link ClusterIT} drives it. */
     Cluster() {
-        this(true);
+        this(true, Map.of());
     }
 
-    private Cluster(boolean withChat) {
+    private Cluster(boolean withChat, Map<String, String> extraEnv) {
         this.withChat = withChat;
+        this.extraEnv = Map.copyOf(extraEnv);
     }
 
     /**
@@ -74,7 +78,12 @@ public final class Cluster implements AutoCloseable {
      * connections.
      */
     public static Cluster directusTier() {
-        return new Cluster(false);
+        return directusTier(Map.of());
+    }
+
+    /** The same, with more environment for both Directus processes, e.g. {@code ACCESS_TOKEN_TTL}. */
+    public static Cluster directusTier(Map<String, String> extraEnv) {
+        return new Cluster(false, extraEnv);
     }
 
     public void start() {
@@ -136,6 +145,7 @@ public final class Cluster implements AutoCloseable {
         if (withChat) {
             env.put("LOG_LEVEL", "trace"); // socket authentications with user ids: DirectusSockets
         }
+        env.putAll(extraEnv);
         return env;
     }
 
