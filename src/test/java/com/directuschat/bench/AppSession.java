@@ -70,7 +70,15 @@ final class AppSession {
         return post("/logout", Map.of(), false).statusCode();
     }
 
-    /** Opens the event stream from the newest id the page showed. */
+    /**
+     * A stream opened later starts at {@code id} when that is newer than what the page showed, as a tab opened
+     * now would: it is not replayed what was sent since the login.
+     */
+    void skipTo(long id) {
+        since = Math.max(since, id);
+    }
+
+    /** Opens the event stream from the newest id the page showed (or {@link #skipTo} gave). */
     Stream openStream(Receipts receipts, Map<String, Long> idsByContent) {
         stream = new Stream(receipts, idsByContent);
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/messages/stream?since=" + since))

@@ -4,15 +4,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeSet;
 
-/** The scale benchmark's table (markdown) and plot (SVG, drawn by hand: log-scale N, log-scale latency). */
+/** The scale benchmarks' table (markdown) and plot (SVG, drawn by hand: log-scale N, log-scale latency). */
 final class ScaleReport {
 
-    /** One side at one N, over all its blocks. */
+    /**
+     * One side at one N, over all its blocks. {@code cpuOthers}: CPU seconds of the other processes measured (the
+     * Directus processes, nginx), in the order of the table's {@code otherCpu} columns.
+     */
     record Row(
             int n,
             String side,
@@ -21,26 +26,28 @@ final class ScaleReport {
             long lost,
             long duplicated,
             double cpuOurs,
-            double cpuDirectus,
+            List<Double> cpuOthers,
             Double heapKbPerSession,
             long rssKb,
             long threads) {}
 
-    static final List<String> SIDES = List.of("directus-chat", "direct, tutorial query", "direct, lean query");
-    private static final List<String> COLOURS = List.of("#1f77b4", "#d62728", "#2ca02c");
+    private static final List<String> COLOURS = List.of("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e");
 
     private ScaleReport() {}
 
-    static String table(List<Row> rows) {
-        StringBuilder out =
-                new StringBuilder("| N | side | pace | samples | last-stream p50 | last-stream p99 | lost | duplicated"
-                        + " | CPU s ours | CPU s Directus | heap/session | RSS ours | threads ours |\n"
-                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    /** The rows as a markdown table; a heap column only when some row has a heap figure. */
+    static String table(List<Row> rows, List<String> otherCpu) {
+        boolean heap = rows.stream().anyMatch(r -> r.heapKbPerSession() != null);
+        StringBuilder out = new StringBuilder(
+                "| N | side | pace | samples | last-stream p50 | last-stream p99 | lost | duplicated | CPU s ours");
+        otherCpu.forEach(name -> out.append(" | CPU s ").append(name));
+        out.append(heap ? " | heap/session" : "").append(" | RSS ours | threads ours |\n");
+        out.append("|---".repeat(11 + otherCpu.size() + (heap ? 1 : 0))).append("|\n");
         for (Row r : rows) {
             boolean any = !r.latency().millis().isEmpty();
             out.append(String.format(
                     Locale.ROOT,
-                    "| %d | %s | %d ms | %d | %s | %s | %d | %d | %.1f | %.1f | %s | %d MiB | %d |%n",
+                    "| %d | %s | %d ms | %d | %s | %s | %d | %d | %.1f",
                     r.n(),
                     r.side(),
                     r.paceMillis(),
@@ -49,16 +56,50 @@ final class ScaleReport {
                     any ? String.format(Locale.ROOT, "%.1f ms", r.latency().percentile(99)) : "—",
                     r.lost(),
                     r.duplicated(),
-                    r.cpuOurs(),
-                    r.cpuDirectus(),
-                    r.heapKbPerSession() == null ? "—" : String.format(Locale.ROOT, "%.1f KiB", r.heapKbPerSession()),
-                    r.rssKb() / 1024,
-                    r.threads()));
+                    r.cpuOurs()));
+            r.cpuOthers().forEach(cpu -> out.append(String.format(Locale.ROOT, " | %.1f", cpu)));
+            if (heap) {
+                out.append(
+                        r.heapKbPerSession() == null
+                                ? " | —"
+                                : String.format(Locale.ROOT, " | %.1f KiB", r.heapKbPerSession()));
+            }
+            out.append(String.format(Locale.ROOT, " | %d MiB | %d |%n", r.rssKb() / 1024, r.threads()));
         }
         return out.toString();
     }
 
-    static void writeSvg(Path file, List<Row> rows, String subtitle) {
+    /** Prints the report, writes it to {@code markdown} and the plot of {@code rows} to {@code svg}. */
+    static void write(
+            String report,
+            Path markdown,
+            Path svg,
+            List<Row> rows,
+            List<String> sides,
+            String directus,
+            String rounds,
+            Map<Integer, Long> paces) {
+        System.out.println("\n" + report);
+        try {
+            Files.writeString(markdown, report);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        writeSvg(
+                svg,
+                rows,
+                sides,
+                String.format(
+                        "%s, %d cores, rounds per N and side: %s, %s; pace per N: %s",
+                        Instant.now().toString().substring(0, 10),
+                        Runtime.getRuntime().availableProcessors(),
+                        rounds,
+                        directus,
+                        paces));
+    }
+
+    /** Last-stream p50 and p99 against N, one colour per side (at most four sides). */
+    private static void writeSvg(Path file, List<Row> rows, List<String> sides, String subtitle) {
         List<Row> plotted =
                 rows.stream().filter(r -> !r.latency().millis().isEmpty()).toList();
         TreeSet<Integer> ns = new TreeSet<>();
@@ -107,8 +148,8 @@ final class ScaleReport {
                         + " transform=\"rotate(-90 20 %.1f)\">latency, ms (log scale)</text>%n",
                 (top + bottom) / 2,
                 (top + bottom) / 2));
-        for (int s = 0; s < SIDES.size(); s++) {
-            String side = SIDES.get(s);
+        for (int s = 0; s < sides.size(); s++) {
+            String side = sides.get(s);
             List<Row> series =
                     plotted.stream().filter(r -> r.side().equals(side)).toList();
             for (double p : new double[] {50, 99}) {

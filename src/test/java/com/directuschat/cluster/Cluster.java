@@ -38,13 +38,17 @@ import java.util.stream.IntStream;
  * Directus's Redis bus, two chat processes (the packaged jar, or the main class), and nginx with the repository's
  * deploy/nginx configuration in front of both pairs. The chat processes reach Redis through a {@link TcpProxy}, so that
  * a test can take Redis away from them ({@link #bridgesRedis()}); Directus keeps its own connection.
+ * {@link #directusTier()} is the Directus half alone, for benchmarks that put chat processes of their own in front of
+ * it.
  */
-final class Cluster implements AutoCloseable {
+public final class Cluster implements AutoCloseable {
 
     static final int REDIS_DB = 11;
     static final String REDIS_URL = "redis://127.0.0.1:6379/" + REDIS_DB;
     static final Duration STOP_WAIT = Duration.ofSeconds(60);
     private static final Pattern UUID = Pattern.compile("[0-9a-f-]{36}");
+    /** Room for 2,000 proxied sockets and more: each takes two connections of the one nginx worker. */
+    public static final int TIER_WORKER_CONNECTIONS = 8192;
 
     private final long pid = ProcessHandle.current().pid();
     /** Prefix of every Redis key and channel of this run, so runs and other users of the Redis never mix. */
@@ -58,11 +62,40 @@ final class Cluster implements AutoCloseable {
     private final LocalDirectusProperties[] directusProperties = new LocalDirectusProperties[2];
     private final LocalDirectus[] directus = new LocalDirectus[2];
     private final AppProcess[] bridges = new AppProcess[2];
+    private final boolean withChat;
+    /** More environment for both Directus processes (a benchmark's own settings). */
+    private final Map<String, String> extraEnv;
+
     private Nginx nginx;
     private TcpProxy bridgesRedis;
     private String roleId;
 
-    void start() {
+    /** The whole topology, as {@link ClusterIT} drives it. */
+    Cluster() {
+        this(true, Map.of());
+    }
+
+    private Cluster(boolean withChat, Map<String, String> extraEnv) {
+        this.withChat = withChat;
+        this.extraEnv = Map.copyOf(extraEnv);
+    }
+
+    /**
+     * PostgreSQL, Redis, both Directus processes and the nginx in front of them, without the chat processes (nginx's
+     * chat server proxies to ports nobody listens on). Directus logs at its default level (the socket tracing of
+     * {@link #directusOf} costs CPU per event), and nginx's worker takes {@value #TIER_WORKER_CONNECTIONS}
+     * connections.
+     */
+    public static Cluster directusTier() {
+        return directusTier(Map.of());
+    }
+
+    /** The same, with more environment for both Directus processes, e.g. {@code ACCESS_TOKEN_TTL}. */
+    public static Cluster directusTier(Map<String, String> extraEnv) {
+        return new Cluster(false, extraEnv);
+    }
+
+    public void start() {
         try {
             TestDirectus.deleteRecursively(dir);
             Files.createDirectories(dir);
@@ -77,7 +110,9 @@ final class Cluster implements AutoCloseable {
         directusProperties[0] = TestDirectus.freshProperties(env).withDb(db);
         directus[0] = new LocalDirectus(directusProperties[0], TestDirectus.installation());
         directus[0].start(); // bootstraps the database: the second instance must not do it at the same time
-        countRefreshes();
+        if (withChat) {
+            countRefreshes(); // a trigger per session write: the cluster test's, not the benchmarks'
+        }
         roleId = new DirectusProvisioner(admin()).provisionWithDemoUsers().roleId();
         directusProperties[1] = TestDirectus.freshProperties(env).withDb(db);
         copyBootstrapMarker(directusProperties[0].dataDir(), directusProperties[1].dataDir());
@@ -92,14 +127,17 @@ final class Cluster implements AutoCloseable {
                         "DIRECTUS_LISTEN", Integer.toString(directusPort),
                         "DIRECTUS_1", "127.0.0.1:" + directus[0].port(),
                         "DIRECTUS_2", "127.0.0.1:" + directus[1].port()),
-                List.of(chatPort, directusPort));
-        try {
-            bridgesRedis = new TcpProxy("127.0.0.1", 6379);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+                List.of(chatPort, directusPort),
+                withChat ? Nginx.DEFAULT_WORKER_CONNECTIONS : TIER_WORKER_CONNECTIONS);
+        if (withChat) {
+            try {
+                bridgesRedis = new TcpProxy("127.0.0.1", 6379);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            startBridge(0);
+            startBridge(1);
         }
-        startBridge(0);
-        startBridge(1);
     }
 
     /** What docker-compose.yml gives both Directus services, with this run's own Redis names. */
@@ -121,7 +159,10 @@ final class Cluster implements AutoCloseable {
         env.put("REDIS_COUNTERS_NAMESPACE", run + ":counters");
         env.put("HEALTHCHECK_NAMESPACE", run + ":healthcheck");
         env.put("WEBSOCKETS_COLLAB_STORE_NAMESPACE", run + ":collab");
-        env.put("LOG_LEVEL", "trace"); // socket authentications with user ids: DirectusSockets
+        if (withChat) {
+            env.put("LOG_LEVEL", "trace"); // socket authentications with user ids: DirectusSockets
+        }
+        env.putAll(extraEnv);
         return env;
     }
 
@@ -229,11 +270,16 @@ final class Cluster implements AutoCloseable {
         return "http://127.0.0.1:" + chatPort;
     }
 
-    Nginx nginx() {
+    /** Directus as the chat reaches it: through nginx ({@code /websocket} least connections, REST round robin). */
+    public String directusUrl() {
+        return "http://127.0.0.1:" + directusPort;
+    }
+
+    public Nginx nginx() {
         return nginx;
     }
 
-    LocalDirectus directus(int i) {
+    public LocalDirectus directus(int i) {
         return directus[i];
     }
 

@@ -31,7 +31,12 @@ public final class AppProcess implements AutoCloseable {
 
     /** The benchmarks' app: a free port, log in target/bench-scale-app.log, JVM options from {@link #jvmArgs()}. */
     public AppProcess(List<String> args) {
-        this(emptied(TestDirectus.TARGET.resolve("bench-scale-app.log")), TestDirectus.freePort(), jvmArgs(), args);
+        this("bench-scale-app.log", args);
+    }
+
+    /** A benchmark's app, as above, with its log in target/{@code logName} (emptied first). */
+    public AppProcess(String logName, List<String> args) {
+        this(emptied(TestDirectus.TARGET.resolve(logName)), TestDirectus.freePort(), jvmArgs(), args);
     }
 
     private static Path emptied(Path file) {

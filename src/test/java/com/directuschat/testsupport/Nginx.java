@@ -29,13 +29,24 @@ public final class Nginx implements AutoCloseable {
     private final Path dir;
     private final Process process;
 
+    /** The nginx image's {@code worker_connections}. */
+    public static final int DEFAULT_WORKER_CONNECTIONS = 1024;
+
     /**
      * Starts nginx with every template filled from {@code variables} and waits until it listens on {@code ports}.
      */
     public Nginx(Path dir, Map<String, String> variables, List<Integer> ports) {
+        this(dir, variables, ports, DEFAULT_WORKER_CONNECTIONS);
+    }
+
+    /**
+     * The same with more (or fewer) connections for its one worker: a proxied WebSocket takes two, so the image's
+     * 1,024 hold fewer than 512 sockets.
+     */
+    public Nginx(Path dir, Map<String, String> variables, List<Integer> ports, int workerConnections) {
         this.dir = dir.toAbsolutePath();
         try {
-            Path conf = writeConfig(this.dir, variables);
+            Path conf = writeConfig(this.dir, variables, workerConnections);
             process = new ProcessBuilder(
                             BINARY.toString(),
                             "-p",
@@ -78,6 +89,10 @@ public final class Nginx implements AutoCloseable {
      * {@code dir}; returns the main file.
      */
     public static Path writeConfig(Path dir, Map<String, String> variables) throws IOException {
+        return writeConfig(dir, variables, DEFAULT_WORKER_CONNECTIONS);
+    }
+
+    private static Path writeConfig(Path dir, Map<String, String> variables, int workerConnections) throws IOException {
         Path prefix = dir.toAbsolutePath();
         TestDirectus.deleteRecursively(prefix);
         Files.createDirectories(prefix);
@@ -88,18 +103,18 @@ public final class Nginx implements AutoCloseable {
             includes.append("    include ").append(prefix.resolve(conf)).append(";\n");
         }
         Path main = prefix.resolve("nginx.conf");
-        Files.writeString(main, mainConfig(prefix, includes.toString()));
+        Files.writeString(main, mainConfig(prefix, includes.toString(), workerConnections));
         return main;
     }
 
     /** What the nginx image's own nginx.conf provides around conf.d, with every path inside our prefix. */
-    private static String mainConfig(Path dir, String includes) {
+    private static String mainConfig(Path dir, String includes, int workerConnections) {
         boolean root = "root".equals(System.getProperty("user.name"));
         return (root ? "user root;\n" : "") + """
                 worker_processes 1;
                 pid %1$s/nginx.pid;
                 events {
-                    worker_connections 1024;
+                    worker_connections %3$d;
                 }
                 http {
                     access_log %1$s/access.log;
@@ -109,11 +124,16 @@ public final class Nginx implements AutoCloseable {
                     uwsgi_temp_path %1$s/uwsgi;
                     scgi_temp_path %1$s/scgi;
                 %2$s}
-                """.formatted(dir, includes);
+                """.formatted(dir, includes, workerConnections);
     }
 
     public Path errorLog() {
         return dir.resolve("error.log");
+    }
+
+    /** The master process (its workers are its children). */
+    public ProcessHandle handle() {
+        return process.toHandle();
     }
 
     /** The worker processes, which hold the proxied connections. */
