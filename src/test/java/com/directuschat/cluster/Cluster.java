@@ -260,11 +260,6 @@ public final class Cluster implements AutoCloseable {
         return bridgesRedis;
     }
 
-    /** Directus as the chat processes reach it: through nginx. */
-    String directusUrl() {
-        return "http://127.0.0.1:" + directusPort;
-    }
-
     /** The chat as browsers reach it: through nginx. */
     String url() {
         return "http://127.0.0.1:" + chatPort;
