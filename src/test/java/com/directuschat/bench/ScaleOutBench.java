@@ -90,8 +90,8 @@ import tools.jackson.databind.JsonNode;
  *       logins per block never did); {@code HASH_MEMORY_COST=4096 HASH_TIME_COST=2 HASH_PARALLELISM=1} (argon2's
  *       defaults are 65536, 3 and 4: ~170 ms of CPU per password hashed or checked, against ~4 ms; the run creates
  *       1,000 users and makes 2,000 logins, and no paced window hashes anything);
- *   <li>nginx: one worker process with {@code worker_connections 8192} (the nginx image: one worker per core,
- *       1,024 each; a proxied socket takes two), Debian's nginx binary.
+ *   <li>nginx: one worker process with {@code worker_connections 8192} as deploy/nginx/nginx.conf sets for
+ *       docker-compose (the image's default: 1,024; a proxied socket takes two), Debian's nginx binary.
  * </ul>
  */
 class ScaleOutBench {

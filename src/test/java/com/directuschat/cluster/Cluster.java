@@ -47,8 +47,6 @@ public final class Cluster implements AutoCloseable {
     static final String REDIS_URL = "redis://127.0.0.1:6379/" + REDIS_DB;
     static final Duration STOP_WAIT = Duration.ofSeconds(60);
     private static final Pattern UUID = Pattern.compile("[0-9a-f-]{36}");
-    /** Room for 2,000 proxied sockets and more: each takes two connections of the one nginx worker. */
-    public static final int TIER_WORKER_CONNECTIONS = 8192;
 
     private final long pid = ProcessHandle.current().pid();
     /** Prefix of every Redis key and channel of this run, so runs and other users of the Redis never mix. */
@@ -83,8 +81,7 @@ public final class Cluster implements AutoCloseable {
     /**
      * PostgreSQL, Redis, both Directus processes and the nginx in front of them, without the chat processes (nginx's
      * chat server proxies to ports nobody listens on). Directus logs at its default level (the socket tracing of
-     * {@link #directusOf} costs CPU per event), and nginx's worker takes {@value #TIER_WORKER_CONNECTIONS}
-     * connections.
+     * {@link #directusOf} costs CPU per event).
      */
     public static Cluster directusTier() {
         return directusTier(Map.of());
@@ -127,8 +124,7 @@ public final class Cluster implements AutoCloseable {
                         "DIRECTUS_LISTEN", Integer.toString(directusPort),
                         "DIRECTUS_1", "127.0.0.1:" + directus[0].port(),
                         "DIRECTUS_2", "127.0.0.1:" + directus[1].port()),
-                List.of(chatPort, directusPort),
-                withChat ? Nginx.DEFAULT_WORKER_CONNECTIONS : TIER_WORKER_CONNECTIONS);
+                List.of(chatPort, directusPort));
         if (withChat) {
             try {
                 bridgesRedis = new TcpProxy("127.0.0.1", 6379);

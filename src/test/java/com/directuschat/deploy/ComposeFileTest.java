@@ -166,7 +166,8 @@ class ComposeFileTest {
             String service = entry.getKey();
             Path template = ROOT.resolve("deploy/nginx").resolve(entry.getValue());
             assertThat(volumes(service))
-                    .contains("./deploy/nginx/" + entry.getValue() + ":/etc/nginx/templates/default.conf.template:ro");
+                    .contains("./deploy/nginx/" + entry.getValue() + ":/etc/nginx/templates/default.conf.template:ro")
+                    .contains("./deploy/nginx/nginx.conf:/etc/nginx/nginx.conf:ro");
             Set<String> used = new TreeSet<>();
             Matcher m = TEMPLATE_VARIABLE.matcher(Files.readString(template));
             while (m.find()) {

@@ -100,6 +100,12 @@ class NginxTemplatesTest {
         assertThat(location(directus, "location / ")).contains("proxy_pass http://directus_rest;");
     }
 
+    /** Each proxied socket holds two connections: 2,000 realtime sockets need 4,000 and more. */
+    @Test
+    void theDeployedWorkersHoldThousandsOfSockets() {
+        assertThat(Nginx.WORKER_CONNECTIONS).isGreaterThanOrEqualTo(4_000);
+    }
+
     @Test
     void aVariableWithoutAValueIsAnError() {
         assertThatThrownBy(() -> Nginx.fill("listen ${CHAT_LISTEN}; server ${NOPE};", VARIABLES))

@@ -29,24 +29,16 @@ public final class Nginx implements AutoCloseable {
     private final Path dir;
     private final Process process;
 
-    /** The nginx image's {@code worker_connections}. */
-    public static final int DEFAULT_WORKER_CONNECTIONS = 1024;
+    /** The deployed {@code worker_connections} (deploy/nginx/nginx.conf), so tests hold what compose holds. */
+    public static final int WORKER_CONNECTIONS = deployedWorkerConnections();
 
     /**
      * Starts nginx with every template filled from {@code variables} and waits until it listens on {@code ports}.
      */
     public Nginx(Path dir, Map<String, String> variables, List<Integer> ports) {
-        this(dir, variables, ports, DEFAULT_WORKER_CONNECTIONS);
-    }
-
-    /**
-     * The same with more (or fewer) connections for its one worker: a proxied WebSocket takes two, so the image's
-     * 1,024 hold fewer than 512 sockets.
-     */
-    public Nginx(Path dir, Map<String, String> variables, List<Integer> ports, int workerConnections) {
         this.dir = dir.toAbsolutePath();
         try {
-            Path conf = writeConfig(this.dir, variables, workerConnections);
+            Path conf = writeConfig(this.dir, variables);
             process = new ProcessBuilder(
                             BINARY.toString(),
                             "-p",
@@ -89,10 +81,6 @@ public final class Nginx implements AutoCloseable {
      * {@code dir}; returns the main file.
      */
     public static Path writeConfig(Path dir, Map<String, String> variables) throws IOException {
-        return writeConfig(dir, variables, DEFAULT_WORKER_CONNECTIONS);
-    }
-
-    private static Path writeConfig(Path dir, Map<String, String> variables, int workerConnections) throws IOException {
         Path prefix = dir.toAbsolutePath();
         TestDirectus.deleteRecursively(prefix);
         Files.createDirectories(prefix);
@@ -103,12 +91,12 @@ public final class Nginx implements AutoCloseable {
             includes.append("    include ").append(prefix.resolve(conf)).append(";\n");
         }
         Path main = prefix.resolve("nginx.conf");
-        Files.writeString(main, mainConfig(prefix, includes.toString(), workerConnections));
+        Files.writeString(main, mainConfig(prefix, includes.toString()));
         return main;
     }
 
     /** What the nginx image's own nginx.conf provides around conf.d, with every path inside our prefix. */
-    private static String mainConfig(Path dir, String includes, int workerConnections) {
+    private static String mainConfig(Path dir, String includes) {
         boolean root = "root".equals(System.getProperty("user.name"));
         return (root ? "user root;\n" : "") + """
                 worker_processes 1;
@@ -124,7 +112,20 @@ public final class Nginx implements AutoCloseable {
                     uwsgi_temp_path %1$s/uwsgi;
                     scgi_temp_path %1$s/scgi;
                 %2$s}
-                """.formatted(dir, includes, workerConnections);
+                """.formatted(dir, includes, WORKER_CONNECTIONS);
+    }
+
+    private static int deployedWorkerConnections() {
+        try {
+            Matcher m = Pattern.compile("worker_connections\\s+(\\d+);")
+                    .matcher(Files.readString(TEMPLATES.resolve("nginx.conf")));
+            if (!m.find()) {
+                throw new IllegalStateException("deploy/nginx/nginx.conf sets no worker_connections");
+            }
+            return Integer.parseInt(m.group(1));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public Path errorLog() {
