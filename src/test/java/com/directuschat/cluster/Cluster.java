@@ -7,6 +7,7 @@ import com.directuschat.provision.DirectusAdminClient;
 import com.directuschat.provision.DirectusProvisioner;
 import com.directuschat.testsupport.AppProcess;
 import com.directuschat.testsupport.Nginx;
+import com.directuschat.testsupport.Psql;
 import com.directuschat.testsupport.TcpProxy;
 import com.directuschat.testsupport.TestDirectus;
 import com.directuschat.testsupport.TestUsers;
@@ -28,7 +29,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
@@ -99,8 +99,8 @@ public final class Cluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        psql("postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        psql("postgres", "CREATE DATABASE " + database);
+        Psql.run("postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        Psql.run("postgres", "CREATE DATABASE " + database);
         Map<String, String> env = directusEnvironment();
         LocalDirectusProperties.Db db =
                 LocalDirectusProperties.Db.postgres("127.0.0.1", 5432, database, "postgres", null);
@@ -183,7 +183,7 @@ public final class Cluster implements AutoCloseable {
      * database is the one place that sees the refreshes of every chat and Directus process.
      */
     private void countRefreshes() {
-        psql(database, """
+        Psql.run(database, """
                 CREATE SCHEMA cluster_test;
                 CREATE TABLE cluster_test.refreshes (user_id text, at timestamptz NOT NULL DEFAULT clock_timestamp());
                 CREATE FUNCTION cluster_test.count_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -201,7 +201,7 @@ public final class Cluster implements AutoCloseable {
         if (!UUID.matcher(userId).matches()) {
             throw new IllegalArgumentException("not a Directus user id: " + userId);
         }
-        String out = psql(
+        String out = Psql.run(
                 database,
                 "SELECT (extract(epoch FROM at) * 1000)::bigint FROM cluster_test.refreshes WHERE user_id = '" + userId
                         + "' ORDER BY at");
@@ -325,7 +325,7 @@ public final class Cluster implements AutoCloseable {
             }
         }
         try {
-            psql("postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            Psql.run("postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             deleteRedisKeys();
         } catch (RuntimeException e) {
             failures.add(e);
@@ -352,37 +352,6 @@ public final class Cluster implements AutoCloseable {
             } while (!cursor.isFinished());
         } finally {
             client.shutdown();
-        }
-    }
-
-    /** Runs SQL in a database of the local PostgreSQL; returns the rows, unaligned, without headers. */
-    private static String psql(String db, String sql) {
-        try {
-            Process process = new ProcessBuilder(
-                            "psql",
-                            "-U",
-                            "postgres",
-                            "-h",
-                            "127.0.0.1",
-                            "-d",
-                            db,
-                            "-v",
-                            "ON_ERROR_STOP=1",
-                            "-At",
-                            "-c",
-                            sql)
-                    .redirectErrorStream(true)
-                    .start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("psql " + sql + ": " + output);
-            }
-            return output;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

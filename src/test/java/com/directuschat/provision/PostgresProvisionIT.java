@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.directuschat.directus.local.LocalDirectus;
 import com.directuschat.directus.local.LocalDirectusProperties;
+import com.directuschat.testsupport.Psql;
 import com.directuschat.testsupport.Requires;
 import com.directuschat.testsupport.TestDirectus;
 import com.directuschat.testsupport.TestService;
 import com.directuschat.testsupport.TestUsers;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,13 +27,13 @@ class PostgresProvisionIT {
 
     @BeforeEach
     void createDatabase() throws Exception {
-        psql("DROP DATABASE IF EXISTS " + database);
-        psql("CREATE DATABASE " + database);
+        Psql.run("postgres", "DROP DATABASE IF EXISTS " + database);
+        Psql.run("postgres", "CREATE DATABASE " + database);
     }
 
     @AfterEach
     void dropDatabase() throws Exception {
-        psql("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        Psql.run("postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
     }
 
     @Test
@@ -60,25 +60,5 @@ class PostgresProvisionIT {
             assertThat(ProvisioningIT.snapshot(admin)).isEqualTo(once);
             assertThat(new DirectusProvisioner(admin).seedDemoHistory()).isZero();
         }
-    }
-
-    private static void psql(String sql) throws Exception {
-        Process process = new ProcessBuilder(
-                        "psql",
-                        "-U",
-                        "postgres",
-                        "-h",
-                        "127.0.0.1",
-                        "-d",
-                        "postgres",
-                        "-v",
-                        "ON_ERROR_STOP=1",
-                        "-c",
-                        sql)
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
     }
 }
