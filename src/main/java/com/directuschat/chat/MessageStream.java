@@ -200,18 +200,22 @@ final class MessageStream {
         return StreamEvents.message(id, fragments.message(message, zone, viewerId));
     }
 
+    /** The connection status; replaces one still waiting to be written. */
     synchronized void status(RealtimeSession.State state) {
-        enqueue(StreamEvents.named("status", fragments.status(state)));
+        state("status", fragments.status(state));
     }
 
-    /** A named event whose HTML the page swaps in where {@code sse-swap} names it (the room list, for one). */
+    /**
+     * A named event whose HTML replaces what the page shows where {@code sse-swap} names it (the room list, for
+     * one); replaces one of that name still waiting to be written.
+     */
     synchronized void event(String name, String html) {
-        enqueue(StreamEvents.named(name, html));
+        state(name, html);
     }
 
-    /** The room's online list, replacing the one on the page. */
+    /** The room's online list, replacing the one on the page (and one still waiting to be written). */
     synchronized void online(String html) {
-        enqueue(StreamEvents.named("online", html));
+        state("online", html);
     }
 
     synchronized void heartbeat() {
@@ -239,6 +243,12 @@ final class MessageStream {
 
     private void enqueue(SseEmitter.SseEventBuilder event) {
         if (!lane.enqueue(event)) {
+            overflow();
+        }
+    }
+
+    private void state(String name, String html) {
+        if (!lane.enqueueState(name, StreamEvents.named(name, html))) {
             overflow();
         }
     }

@@ -6,10 +6,16 @@ import com.directuschat.provision.ChatUser;
 import com.directuschat.provision.DirectusProvisioner;
 import com.directuschat.testsupport.AppProcess;
 import com.directuschat.testsupport.TestDirectus;
+import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,10 +33,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * The measuring machinery of the scale benchmarks ({@link ScaleBench}, {@link ScaleOutBench}): N users log in to
- * one of our app processes through its login form, each opens one SSE stream (read by a client with no thread per
+ * one of our app processes through its login form, each opens one SSE stream ({@value #OPEN_CONCURRENCY} opening at a time; read by a client with no thread per
  * stream); one sender posts at a fixed pace; latency runs from the start of a send to its arrival on the last of
  * the readers; CPU seconds of the processes that matter are taken around the paced window. Failures are counted
  * as errors, not thrown, so that a run still reports its figures along with what went wrong.
@@ -43,7 +51,11 @@ final class ScaleLoad implements AutoCloseable {
             "--chat.rate-limit.login-per-ip=1000000",
             "--chat.rate-limit.login-per-email=1000",
             "--chat.rate-limit.sends=1000",
-            "--chat.rate-limit.send-burst=1000");
+            "--chat.rate-limit.send-burst=1000",
+            "--chat.metrics.username=" + ScaleLoad.METRICS_USER,
+            "--chat.metrics.password=" + ScaleLoad.METRICS_USER);
+    /** The metrics user of the bench's apps (password the same): the report reads their stream overflows. */
+    static final String METRICS_USER = "bench";
     /** Calibrated pace: this many times the median latency of one-at-a-time warm-up sends to the N streams. */
     static final double PACE_FACTOR = 3;
 
@@ -51,6 +63,12 @@ final class ScaleLoad implements AutoCloseable {
     static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(180);
     private static final int LOGIN_CONCURRENCY = 8;
+    /**
+     * Streams opening at a time: users arrive, they do not all open their tab in the same instant. Opening 1,000 at
+     * once (54-69 s with every Directus call of every stream's setup queued) measured the stampede, not the steady
+     * state this bench is about.
+     */
+    static final int OPEN_CONCURRENCY = 32;
     /** A failed login is an error, and is tried again so that the run still measures N sessions. */
     private static final int LOGIN_ATTEMPTS = 3;
     /** Users per create request: Directus hashes them one after the other, within the client's timeout. */
@@ -149,18 +167,30 @@ final class ScaleLoad implements AutoCloseable {
 
     /**
      * One stream for each of these logged-in sessions, from message {@code newestId} on (0: from what the page
-     * showed); waits until every stream says "Connected".
+     * showed), {@value #OPEN_CONCURRENCY} opening at a time; waits until every stream says "Connected".
      */
     Connected open(List<AppSession> sessions, long newestId) {
         long started = System.nanoTime();
         List<Receipts> receipts = new ArrayList<>();
         Map<String, Long> ids = new ConcurrentHashMap<>();
         List<AppSession.Stream> streams = new ArrayList<>();
+        Semaphore opening = new Semaphore(OPEN_CONCURRENCY);
+        long deadline = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
         for (AppSession session : sessions) {
+            try {
+                if (!opening.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    error("streams still opening after " + CONNECT_TIMEOUT);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
             Receipts r = new Receipts();
             receipts.add(r);
             session.skipTo(newestId);
-            streams.add(session.openStream(r, ids));
+            AppSession.Stream stream = session.openStream(r, ids);
+            stream.connected.whenComplete((ok, failed) -> opening.release());
+            streams.add(stream);
         }
         awaitAll("stream not connected", streams.stream().map(s -> s.connected).toList());
         streams.stream().filter(s -> s.status() != 200).forEach(s -> error("stream refused " + s.status()));
@@ -390,6 +420,35 @@ final class ScaleLoad implements AutoCloseable {
             return step.get();
         } catch (RuntimeException e) {
             return e.toString();
+        }
+    }
+
+    /**
+     * The sum of the app's Prometheus samples of {@code series} (e.g. {@code chat_stream_overflows_total}), or -1
+     * when the app does not answer.
+     */
+    double metric(AppProcess app, String series) {
+        String auth = Base64.getEncoder()
+                .encodeToString((METRICS_USER + ":" + METRICS_USER).getBytes(StandardCharsets.UTF_8));
+        try {
+            HttpResponse<Stream<String>> response = appHttp.send(
+                    HttpRequest.newBuilder(URI.create(app.url() + "/actuator/prometheus"))
+                            .header("Authorization", "Basic " + auth)
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            if (response.statusCode() != 200) {
+                return -1;
+            }
+            return response.body()
+                    .filter(line -> line.startsWith(series + " ") || line.startsWith(series + "{"))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                    .sum();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
         }
     }
 

@@ -44,7 +44,7 @@ import tools.jackson.databind.JsonNode;
  * once for the whole run, through its login form: before the first block at each N, those of users 1..N it does not
  * have yet (so N = 200 uses the first 200 of the 1,000 sessions, and the other 800 log in after the N = 200 blocks).
  * Per N, the sides alternate in blocks (default 2 per side: one, two, two, one, …); in each block the side's first
- * N sessions each open one SSE stream (from the newest message id: nothing to replay), a warm-up of one-at-a-time
+ * N sessions each open one SSE stream (32 opening at a time; from the newest message id: nothing to replay), a warm-up of one-at-a-time
  * sends is not counted, then user 1 sends at a fixed pace: 3× the median warm-up latency of the one-Directus side in
  * its first block at that N (the slower side, so that neither is driven past its throughput), the same pace for both
  * sides. Latency: send start → arrival on the last of the N streams; lost = (message, stream) pairs not received
@@ -297,6 +297,12 @@ class ScaleOutBench {
                 otherConnections,
                 other.idleConnections()));
         load.closeStreams(c);
+        notes.add(String.format(
+                Locale.ROOT,
+                "%s: streams the app closed because they fell behind (chat_stream_overflows_total, since the app"
+                        + " started): %.0f",
+                label,
+                load.metric(side.app(), "chat_stream_overflows_total")));
         nudge(c.sender());
         settle(label);
         return used;
