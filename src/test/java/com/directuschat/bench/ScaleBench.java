@@ -222,7 +222,8 @@ class ScaleBench {
                         "directus-chat at that N",
                         paces)
                 + String.format(
-                        "Directus 12.4.0 (SQLite, dedicated test instance, default environment); our app as `%s`."
+                        "Directus 12.4.0 (SQLite, dedicated test instance, as LocalDirectus starts it: websockets and their"
+                                + " heartbeat on, telemetry off, PRESSURE_LIMITER_ENABLED=false); our app as `%s`."
                                 + " Non-default settings of our app: `%s`.%n%n",
                         app == null ? "?" : app.launchedAs, String.join(" ", ScaleLoad.APP_SETTINGS));
     }

@@ -37,7 +37,7 @@ import java.util.stream.Stream;
 
 /**
  * The measuring machinery of the scale benchmarks ({@link ScaleBench}, {@link ScaleOutBench}): N users log in to
- * one of our app processes through its login form, each opens one SSE stream ({@value #OPEN_CONCURRENCY} opening at a time; read by a client with no thread per
+ * one of our app processes through its login form, each opens one SSE stream ({@link #OPEN_CONCURRENCY} opening at a time; read by a client with no thread per
  * stream); one sender posts at a fixed pace; latency runs from the start of a send to its arrival on the last of
  * the readers; CPU seconds of the processes that matter are taken around the paced window. Failures are counted
  * as errors, not thrown, so that a run still reports its figures along with what went wrong.
@@ -64,11 +64,11 @@ final class ScaleLoad implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(180);
     private static final int LOGIN_CONCURRENCY = 8;
     /**
-     * Streams opening at a time: users arrive, they do not all open their tab in the same instant. Opening 1,000 at
-     * once (54-69 s with every Directus call of every stream's setup queued) measured the stampede, not the steady
-     * state this bench is about.
+     * Streams opening at a time ({@code -Dbench.open-concurrency}, default 32): users arrive, they do not all open
+     * their tab in the same instant. Opening 1,000 at once measures a stampede (every tab reconnecting after a
+     * restart), not the steady state this bench is about.
      */
-    static final int OPEN_CONCURRENCY = 32;
+    static final int OPEN_CONCURRENCY = Integer.getInteger("bench.open-concurrency", 32);
     /** A failed login is an error, and is tried again so that the run still measures N sessions. */
     private static final int LOGIN_ATTEMPTS = 3;
     /** Users per create request: Directus hashes them one after the other, within the client's timeout. */
@@ -167,7 +167,7 @@ final class ScaleLoad implements AutoCloseable {
 
     /**
      * One stream for each of these logged-in sessions, from message {@code newestId} on (0: from what the page
-     * showed), {@value #OPEN_CONCURRENCY} opening at a time; waits until every stream says "Connected".
+     * showed), {@link #OPEN_CONCURRENCY} opening at a time; waits until every stream says "Connected".
      */
     Connected open(List<AppSession> sessions, long newestId) {
         long started = System.nanoTime();
@@ -194,7 +194,9 @@ final class ScaleLoad implements AutoCloseable {
         }
         awaitAll("stream not connected", streams.stream().map(s -> s.connected).toList());
         streams.stream().filter(s -> s.status() != 200).forEach(s -> error("stream refused " + s.status()));
-        log("  %d streams connected in %d ms", streams.size(), (System.nanoTime() - started) / 1_000_000);
+        log(
+                "  %d streams connected in %d ms, %d opening at a time",
+                streams.size(), (System.nanoTime() - started) / 1_000_000, OPEN_CONCURRENCY);
         return new Connected(sessions, streams, receipts, ids);
     }
 

@@ -44,7 +44,7 @@ import tools.jackson.databind.JsonNode;
  * once for the whole run, through its login form: before the first block at each N, those of users 1..N it does not
  * have yet (so N = 200 uses the first 200 of the 1,000 sessions, and the other 800 log in after the N = 200 blocks).
  * Per N, the sides alternate in blocks (default 2 per side: one, two, two, one, …); in each block the side's first
- * N sessions each open one SSE stream (32 opening at a time; from the newest message id: nothing to replay), a warm-up of one-at-a-time
+ * N sessions each open one SSE stream ({@code -Dbench.open-concurrency}, default 32, opening at a time; from the newest message id: nothing to replay), a warm-up of one-at-a-time
  * sends is not counted, then user 1 sends at a fixed pace: 3× the median warm-up latency of the one-Directus side in
  * its first block at that N (the slower side, so that neither is driven past its throughput), the same pace for both
  * sides. Latency: send start → arrival on the last of the N streams; lost = (message, stream) pairs not received
@@ -381,10 +381,12 @@ class ScaleOutBench {
                 + String.format(
                         "Two Directus 12.4.0 on PostgreSQL and Redis, nginx (deploy/nginx/directus.conf.template) in"
                                 + " front; our apps as `%s`, one with directus.url = Directus 1, one with directus.url"
-                                + " = nginx. Each app logs its users in once for the run; between blocks only the"
+                                + " = nginx. Streams open %d at a time. Each app logs its users in once for the run;"
+                                + " between blocks only the"
                                 + " streams close (two messages after the close make the app see it). Non-default settings of our apps: `%s` and directus.url; of both"
                                 + " Directus: `%s`, the rest and nginx's in the Javadoc of ScaleOutBench.%n%n",
                         launchedAs,
+                        ScaleLoad.OPEN_CONCURRENCY,
                         String.join(" ", appSettings()),
                         DIRECTUS_ENV.entrySet().stream()
                                 .map(e -> e.getKey() + "=" + e.getValue())
