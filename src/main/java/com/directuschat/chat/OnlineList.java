@@ -2,7 +2,6 @@ package com.directuschat.chat;
 
 import com.directuschat.auth.ChatUser;
 import com.directuschat.auth.DirectusAuthentication;
-import com.directuschat.directus.DirectusClient;
 import com.directuschat.presence.Presence;
 import java.util.List;
 import java.util.Map;
@@ -24,13 +23,11 @@ class OnlineList {
 
     private final Presence presence;
     private final Fragments fragments;
-    private final DirectusClient directus;
     private final Map<MessageStream, Long> streams = new ConcurrentHashMap<>();
 
-    OnlineList(Presence presence, Fragments fragments, DirectusClient directus) {
+    OnlineList(Presence presence, Fragments fragments) {
         this.presence = presence;
         this.fragments = fragments;
-        this.directus = directus;
         presence.onChange(this::changed);
     }
 

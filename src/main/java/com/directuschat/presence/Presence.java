@@ -4,6 +4,7 @@ import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.PresenceRow;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.LongConsumer;
@@ -47,6 +47,9 @@ public final class Presence {
     }
 
     private static final Logger log = LoggerFactory.getLogger(Presence.class);
+    /** Changes to a room's list within this many ms go out as one list. */
+    static final long PUBLISH_DELAY_MS = 200;
+
     private static final Comparator<String> BY_NAME =
             String.CASE_INSENSITIVE_ORDER.thenComparing(Comparator.naturalOrder());
 
@@ -56,7 +59,6 @@ public final class Presence {
     private final PresenceLane lane;
     private final Clock clock;
     private final String instance;
-    private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
     private ScheduledFuture<?> ticker;
 
     // Guarded by this.
@@ -65,7 +67,7 @@ public final class Presence {
     private final Map<String, AccessTokenSource> deletes = new LinkedHashMap<>();
 
     private final RemotePresence remote;
-    private final Map<Long, List<String>> published = new HashMap<>();
+    private final RoomChanges changes;
 
     /**
      * @param scheduler runs the ticks and the leave grace; null in unit tests, which run {@link #cycle()} by hand
@@ -79,6 +81,7 @@ public final class Presence {
         this.clock = clock;
         this.instance = Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36);
         this.remote = new RemotePresence(instance, properties.pollInterval());
+        this.changes = new RoomChanges(this::online, scheduler, Duration.ofMillis(PUBLISH_DELAY_MS), clock);
     }
 
     /** Starts the ticks that send heartbeats and polls when they are due. */
@@ -148,10 +151,11 @@ public final class Presence {
 
     /**
      * Called with a room's id whenever its list changes (a user here entered or left, or a poll saw others come or
-     * go), on whichever thread noticed; read the list with {@link #online(long)}.
+     * go), {@value #PUBLISH_DELAY_MS} ms after the first of a burst of changes, on the scheduler's thread; read the
+     * list with {@link #online(long)}.
      */
     public void onChange(LongConsumer listener) {
-        listeners.add(listener);
+        changes.listen(listener);
     }
 
     /** This instance's id, the last part of its rows' keys. */
@@ -195,21 +199,7 @@ public final class Presence {
     }
 
     private void publish(long room) {
-        boolean changed;
-        synchronized (this) {
-            List<String> now = online(room);
-            List<String> before = now.isEmpty() ? published.remove(room) : published.put(room, now);
-            changed = !now.equals(before == null ? List.of() : before);
-        }
-        if (changed) {
-            for (LongConsumer listener : listeners) {
-                try {
-                    listener.accept(room);
-                } catch (RuntimeException e) {
-                    log.warn("A presence listener failed: {}", e.toString());
-                }
-            }
-        }
+        changes.changed(room);
     }
 
     private void requestCycle() {

@@ -279,8 +279,11 @@ class ScaleOutBench {
         List<AppSession> sessions =
                 side.sessions().subList(0, Math.min(n, side.sessions().size()));
         double cpu = cpu(all);
+        double ours = ProcStats.cpuSeconds(side.app().handle());
         ScaleLoad.Connected c = load.open(sessions, newestMessageId());
-        load.log("  CPU s of the apps, Directus and nginx: %.1f", cpu(all) - cpu);
+        load.log(
+                "  CPU s of the apps, Directus and nginx: %.1f (this app: %.1f)",
+                cpu(all) - cpu, ProcStats.cpuSeconds(side.app().handle()) - ours);
         List<ProcessHandle> measured = new ArrayList<>(List.of(side.app().handle()));
         measured.addAll(others);
         long used = load.measure(label, c.receipts(), load.sendAs(c.sender()), c.ids(), pace, rounds, measured, totals);

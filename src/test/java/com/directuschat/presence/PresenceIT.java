@@ -133,8 +133,10 @@ class PresenceIT {
                 .until(() -> b.online(room), names -> names.equals(List.of("Alice Example", "Bob Example")));
         await().atMost(WAIT)
                 .until(() -> a.online(room), names -> names.equals(List.of("Alice Example", "Bob Example")));
-        // Bob entered, then the poll found Alice: two changes, no more.
-        assertThat(changesOnB).containsExactly(room, room);
+        // Bob entered, then the poll found Alice: two changes, told as one when the poll came within the publish
+        // delay of Bob's entering; no more.
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(changesOnB).hasSizeBetween(1, 2).containsOnly(room));
         assertThat(rowsOf(alice)).containsExactly(alice.userId() + ":" + room + ":" + a.instance());
     }
 
