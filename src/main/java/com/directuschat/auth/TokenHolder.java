@@ -56,7 +56,7 @@ public final class TokenHolder implements AccessTokenSource {
     public synchronized String accessToken() {
         ensureActive();
         if (Instant.now().isAfter(refreshDue(current))) {
-            refresh(current.tokens().accessToken(), true);
+            refresh(current, true);
         }
         return current.tokens().accessToken();
     }
@@ -67,7 +67,7 @@ public final class TokenHolder implements AccessTokenSource {
         if (!current.tokens().accessToken().equals(rejected)) {
             return current.tokens().accessToken();
         }
-        refresh(rejected, false);
+        refresh(current, false);
         return current.tokens().accessToken();
     }
 
@@ -130,16 +130,19 @@ public final class TokenHolder implements AccessTokenSource {
 
     /**
      * Refreshes unless someone already replaced {@code stale}: under the lock, the stored pair is read again. A
-     * stored pair with another access token is taken as it is, unless the caller refreshes because its token is
-     * due and that one is due too.
+     * stored pair with another refresh token is taken as it is, unless the caller refreshes because its token is
+     * due and that one is due too. Refresh tokens, not access tokens, tell the pairs apart: Directus puts no
+     * session in a JSON-mode access token, so a refresh within the second of the login (or of the last refresh)
+     * returns the very same access token.
      */
-    private void refresh(String stale, boolean dueOnly) {
+    private void refresh(StoredTokens stale, boolean dueOnly) {
         StoredTokens next = store.locked(loginId, () -> {
             StoredTokens latest = store.read(loginId);
             if (latest == null) {
                 return null;
             }
-            boolean replaced = !latest.tokens().accessToken().equals(stale);
+            boolean replaced =
+                    !latest.tokens().refreshToken().equals(stale.tokens().refreshToken());
             if (replaced && !(dueOnly && Instant.now().isAfter(refreshDue(latest)))) {
                 return latest;
             }

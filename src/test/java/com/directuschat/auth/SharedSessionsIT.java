@@ -156,7 +156,6 @@ class SharedSessionsIT {
         assertThat(onB.get("/").statusCode()).isEqualTo(200);
         TokenHolder holderA = SharedLoginInspector.holder(a, onA.sessionId());
         TokenHolder holderB = SharedLoginInspector.holder(b, onA.sessionId());
-        String oldAccess = holderA.accessToken();
         String oldRefresh = SharedLoginInspector.refreshToken(holderA);
         long refreshesBefore = SharedLoginInspector.refreshes(holderA, holderB);
 
@@ -181,7 +180,10 @@ class SharedSessionsIT {
         // This login's refreshes only: another login's socket may refresh on its own schedule meanwhile.
         assertThat(SharedLoginInspector.refreshes(holderA, holderB) - refreshesBefore)
                 .isEqualTo(1);
-        assertThat(tokenA).isEqualTo(tokenB).isNotEqualTo(oldAccess);
+        // The same access token on both; it may even be the old one (Directus's JSON-mode access token has no
+        // session in it: a refresh within the second of the login signs the same claims). The pair did rotate:
+        assertThat(tokenA).isEqualTo(tokenB);
+        assertThat(SharedLoginInspector.refreshToken(holderA)).isNotEqualTo(oldRefresh);
         assertThat(DirectusRest.refreshStatus(directus, oldRefresh)).isBetween(400, 403);
         assertThat(holderA.isRevoked()).isFalse();
         assertThat(holderB.isRevoked()).isFalse();
