@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,13 +33,15 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.springframework.http.HttpHeaders;
 
 /**
  * The measuring machinery of the scale benchmarks ({@link ScaleBench}, {@link ScaleOutBench}): N users log in to
- * one of our app processes through its login form, each opens one SSE stream ({@link #OPEN_CONCURRENCY} opening at a time; read by a client with no thread per
- * stream); one sender posts at a fixed pace; latency runs from the start of a send to its arrival on the last of
- * the readers; CPU seconds of the processes that matter are taken around the paced window. Failures are counted
- * as errors, not thrown, so that a run still reports its figures along with what went wrong.
+ * one of our app processes through its login form, each opens one SSE stream ({@link #OPEN_CONCURRENCY} opening at
+ * a time; read by a client with no thread per stream); one sender posts at a fixed pace; latency runs from the
+ * start of a send to its arrival on the last of the readers; CPU seconds of the processes that matter are taken
+ * around the paced window. Failures are counted as errors, not thrown, so that a run still reports its figures
+ * along with what went wrong.
  */
 final class ScaleLoad implements AutoCloseable {
 
@@ -430,8 +431,7 @@ final class ScaleLoad implements AutoCloseable {
      * when the app does not answer.
      */
     double metric(AppProcess app, String series) {
-        String auth = Base64.getEncoder()
-                .encodeToString((METRICS_USER + ":" + METRICS_USER).getBytes(StandardCharsets.UTF_8));
+        String auth = HttpHeaders.encodeBasicAuth(METRICS_USER, METRICS_USER, StandardCharsets.UTF_8);
         try {
             HttpResponse<Stream<String>> response = appHttp.send(
                     HttpRequest.newBuilder(URI.create(app.url() + "/actuator/prometheus"))

@@ -10,7 +10,6 @@ import com.directuschat.testsupport.SseConnection;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -18,6 +17,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -44,10 +44,7 @@ class ActuatorIT {
     }
 
     static Map<String, String> basic(String user, String password) {
-        return Map.of(
-                "Authorization",
-                "Basic "
-                        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        return Map.of("Authorization", "Basic " + HttpHeaders.encodeBasicAuth(user, password, StandardCharsets.UTF_8));
     }
 
     @Test
