@@ -1,6 +1,5 @@
 package com.directuschat.provision;
 
-import com.directuschat.directus.DirectusException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,8 +41,11 @@ public final class DirectusProvisioner {
 
     static final Map<String, Object> OWN_ITEMS = Map.of("user_created", Map.of("_eq", "$CURRENT_USER"));
 
-    /** Ids of the policy and role that chat users get. */
-    public record ChatAccess(String policyId, String roleId) {}
+    /**
+     * Ids of the policy and role that chat users get, and what Directus enforces the chat's rules with: the guard
+     * flow always, and permission rules where the licence allows them.
+     */
+    public record ChatAccess(String policyId, String roleId, String enforcement) {}
 
     static final List<PermissionSpec> CHAT_PERMISSIONS = List.of(
             new PermissionSpec(MESSAGES, "create", List.of("content", "room")),
@@ -75,7 +77,10 @@ public final class DirectusProvisioner {
         this.client = client;
     }
 
-    /** Schema, policy and role; returns the ids for adding users. */
+    /**
+     * Schema, policy, role and the guard flow; returns the ids for adding users. Logs one line saying what Directus
+     * enforces (see {@link ChatAccess#enforcement()}).
+     */
     public ChatAccess provision() {
         ChatSchema schema = new ChatSchema(client);
         schema.ensureRoomsCollection();
@@ -83,13 +88,24 @@ public final class DirectusProvisioner {
         schema.ensurePresenceCollection();
         ensureRoom(DEFAULT_ROOM, "General", "Everything else. Messages posted without a room land here.");
         schema.ensureReadPositionsCollection();
-        String policyId = ensurePolicy(
-                CHAT_USERS,
-                java.util.stream.Stream.concat(CHAT_PERMISSIONS.stream(), PRESENCE_PERMISSIONS.stream())
-                        .toList());
+        PermissionRules rules = PermissionRules.of(client);
+        String policyId = new ChatPolicy(client, rules)
+                .ensure(
+                        CHAT_USERS,
+                        java.util.stream.Stream.concat(CHAT_PERMISSIONS.stream(), PRESENCE_PERMISSIONS.stream())
+                                .toList());
         String roleId = ensureRole(CHAT_USERS, policyId);
-        log.info("Directus at {} is provisioned for the chat", client.url());
-        return new ChatAccess(policyId, roleId);
+        new GuardFlow(client).ensure();
+        String enforcement = switch (rules) {
+            case ALLOWED -> "permission rules (the licence allows them) and the flow \"" + GuardFlow.NAME + "\"";
+            case REFUSED -> "the flow \"" + GuardFlow.NAME + "\" (the licence refuses permission rules)";
+            case UNKNOWN -> "the flow \"" + GuardFlow.NAME + "\" and the permission rules Directus took";
+        };
+        log.info(
+                "Directus at {} is provisioned for the chat; it enforces the chat's rules with {}",
+                client.url(),
+                enforcement);
+        return new ChatAccess(policyId, roleId, enforcement);
     }
 
     /** Everything plus alice and bob: for the embedded (local) Directus. */
@@ -122,84 +138,12 @@ public final class DirectusProvisioner {
         return client.post("/items/" + ROOMS, room).path("id").asLong();
     }
 
-    /** A policy without app or admin access, with the given permissions added where missing. */
+    /**
+     * A policy without app or admin access, with the given permissions added where missing; each rule is tried, and
+     * relaxed where the licence refuses it (see {@link ChatPolicy}).
+     */
     public String ensurePolicy(String name, List<PermissionSpec> permissions) {
-        JsonNode found = client.rows("/policies", "id", Map.of("name", Map.of("_eq", name)));
-        String policyId;
-        if (found.size() > 0) {
-            policyId = found.get(0).path("id").asString();
-        } else {
-            log.info("Creating policy {}", name);
-            policyId = client.post(
-                            "/policies",
-                            Map.of("name", name, "icon", "chat", "app_access", false, "admin_access", false))
-                    .path("id")
-                    .asString();
-        }
-        Set<String> existing = new java.util.HashSet<>();
-        client.rows("/permissions", "collection,action", Map.of("policy", Map.of("_eq", policyId)))
-                .forEach(p -> existing.add(
-                        p.path("collection").asString() + ":" + p.path("action").asString()));
-        for (PermissionSpec spec : permissions) {
-            if (!existing.contains(spec.collection() + ":" + spec.action())) {
-                createPermission(policyId, spec);
-            }
-        }
-        return policyId;
-    }
-
-    private void createPermission(String policyId, PermissionSpec spec) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("policy", policyId);
-        body.put("collection", spec.collection());
-        body.put("action", spec.action());
-        body.put("fields", spec.restrictedFields());
-        if (spec.filter() != null) {
-            body.put("permissions", spec.filter());
-        }
-        try {
-            client.post("/permissions", body);
-            return;
-        } catch (DirectusException e) {
-            if (!"RESOURCE_RESTRICTED".equals(e.code()) || !restricted(body)) {
-                throw e;
-            }
-        }
-        // Unlicensed Directus 12 refuses field restrictions and item filters: relax them, fields first.
-        if (!List.of("*").equals(body.get("fields"))) {
-            body.put("fields", List.of("*"));
-            try {
-                client.post("/permissions", body);
-                log.warn(
-                        "Directus refused restricting {} {} to fields {} (RESOURCE_RESTRICTED, needs a licence);"
-                                + " allowing all fields instead",
-                        spec.collection(),
-                        spec.action(),
-                        spec.restrictedFields());
-                return;
-            } catch (DirectusException e) {
-                if (!"RESOURCE_RESTRICTED".equals(e.code()) || !body.containsKey("permissions")) {
-                    throw e;
-                }
-            }
-        }
-        body.remove("permissions");
-        client.post("/permissions", body);
-        log.warn(
-                "Directus refused the rule {} for {} {} (RESOURCE_RESTRICTED, needs a licence); allowing it on all"
-                        + " items{} instead. directus-chat still lets users {} only their own {} rows, but a user who calls"
-                        + " Directus directly can {} anyone's.",
-                spec.filter(),
-                spec.collection(),
-                spec.action(),
-                List.of("*").equals(spec.restrictedFields()) ? "" : " and all fields",
-                spec.action(),
-                spec.collection(),
-                spec.action());
-    }
-
-    private static boolean restricted(Map<String, Object> body) {
-        return !List.of("*").equals(body.get("fields")) || body.containsKey("permissions");
+        return new ChatPolicy(client, PermissionRules.UNKNOWN).ensure(name, permissions);
     }
 
     /** A role that carries the policy (through directus_access). */

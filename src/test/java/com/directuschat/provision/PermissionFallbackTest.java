@@ -33,10 +33,17 @@ class PermissionFallbackTest {
     }
 
     private DirectusAdminClient directus(boolean licensed) throws IOException {
+        return directus(licensed, null);
+    }
+
+    /** {@code licence}: the body of {@code GET /license}, or null for a Directus without it (404). */
+    private DirectusAdminClient directus(boolean licensed, String licence) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
-            if ("GET".equals(exchange.getRequestMethod()) && path.equals("/policies")) {
+            if ("GET".equals(exchange.getRequestMethod()) && path.equals("/license") && licence != null) {
+                answer(exchange, 200, licence);
+            } else if ("GET".equals(exchange.getRequestMethod()) && path.equals("/policies")) {
                 answer(exchange, 200, "{\"data\":[{\"id\":\"policy-1\"}]}");
             } else if ("GET".equals(exchange.getRequestMethod()) && path.equals("/permissions")) {
                 answer(exchange, 200, "{\"data\":[]}");
@@ -100,5 +107,42 @@ class PermissionFallbackTest {
                 .containsExactly("[\"content\"] " + own, "[\"*\"] " + own, "[\"*\"] all items");
         assertThat(attemptsFor("delete")).containsExactly("[\"*\"] " + own, "[\"*\"] all items");
         assertThat(attemptsFor("create")).containsExactly("[\"content\",\"room\"] all items", "[\"*\"] all items");
+    }
+
+    private static String licence(String entitlement) {
+        return "{\"data\":{\"name\":\"Core\",\"entitlements\":{\"flows\":{\"limit\":5},"
+                + "\"custom_permission_rules_enabled\":" + entitlement + "}}}";
+    }
+
+    @Test
+    void theLicenceSaysWhetherPermissionRulesAreAllowed() throws IOException {
+        assertThat(PermissionRules.of(directus(false, licence("{\"default\":false}"))))
+                .isEqualTo(PermissionRules.REFUSED);
+        stop();
+        assertThat(PermissionRules.of(directus(true, licence("{\"default\":false,\"override\":true}"))))
+                .isEqualTo(PermissionRules.ALLOWED);
+        stop();
+        assertThat(PermissionRules.of(directus(true, licence("{\"default\":true}"))))
+                .isEqualTo(PermissionRules.ALLOWED);
+        stop();
+        assertThat(PermissionRules.of(directus(true, null))).isEqualTo(PermissionRules.UNKNOWN);
+    }
+
+    @Test
+    void onCoreThePermissionsAreMadeWithoutRulesAtOnce() throws IOException {
+        new ChatPolicy(directus(false), PermissionRules.REFUSED)
+                .ensure("Chat users", DirectusProvisioner.CHAT_PERMISSIONS);
+        assertThat(attemptsFor("update")).containsExactly("[\"*\"] all items");
+        assertThat(attemptsFor("delete")).containsExactly("[\"*\"] all items");
+        assertThat(attemptsFor("create")).containsExactly("[\"*\"] all items");
+    }
+
+    @Test
+    void whereAllowedTheRulesAreMadeAsGiven() throws IOException {
+        new ChatPolicy(directus(true), PermissionRules.ALLOWED)
+                .ensure("Chat users", DirectusProvisioner.CHAT_PERMISSIONS);
+        assertThat(attemptsFor("update"))
+                .containsExactly("[\"content\"] {\"user_created\":{\"_eq\":\"$CURRENT_USER\"}}");
+        assertThat(attemptsFor("create")).containsExactly("[\"content\",\"room\"] all items");
     }
 }

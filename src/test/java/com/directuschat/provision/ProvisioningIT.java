@@ -36,6 +36,34 @@ class ProvisioningIT {
                         "role Chat users");
     }
 
+    /** The guard flow is made once; an older definition of it is replaced, so upgrading in place updates it. */
+    @Test
+    void theGuardFlowIsMadeOnceAndAnOlderOneIsReplaced() {
+        DirectusAdminClient admin =
+                TestDirectus.adminClient(TestDirectus.shared().url());
+        java.util.Map<String, ?> named = java.util.Map.of("name", java.util.Map.of("_eq", GuardFlow.NAME));
+        JsonNode flows = admin.rows("/flows", "id,status", named);
+        assertThat(flows).hasSize(1);
+        String id = flows.get(0).path("id").asString();
+
+        assertThat(new GuardFlow(admin).ensure()).isFalse();
+        assertThat(admin.rows("/flows", "id", named).get(0).path("id").asString())
+                .isEqualTo(id);
+
+        admin.patch("/flows/" + id, java.util.Map.of("description", "an older definition"));
+        assertThat(new GuardFlow(admin).ensure()).isTrue();
+        JsonNode replaced = admin.rows("/flows", "id,status,description,operations", named);
+        assertThat(replaced).hasSize(1);
+        assertThat(replaced.get(0).path("id").asString()).isNotEqualTo(id);
+        assertThat(replaced.get(0).path("status").asString()).isEqualTo("active");
+        assertThat(replaced.get(0).path("description").asString()).isEqualTo(GuardFlow.description());
+        assertThat(replaced.get(0).path("operations"))
+                .hasSize(GuardFlow.operations().size());
+        // The old flow's operations went with it.
+        assertThat(admin.rows("/operations", "id", java.util.Map.of("flow", java.util.Map.of("_eq", id))))
+                .isEmpty();
+    }
+
     @Test
     void staticAdminTokenWorksToo() {
         String url = TestDirectus.shared().url();
