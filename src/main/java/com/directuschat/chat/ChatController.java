@@ -26,6 +26,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 class ChatController {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChatController.class);
+
     /** Largest id we accept: Directus is JavaScript, and its ids are exact up to 2^53 - 1. */
     static final long MAX_MESSAGE_ID = 9_007_199_254_740_991L;
 
@@ -232,7 +234,9 @@ class ChatController {
         if (e.isForbidden()) {
             return "Directus does not allow you to post in this chat.";
         }
-        return "Directus refused the message: " + e.getMessage();
+        // Directus's own words are for the log, not for the user.
+        log.info("Directus refused a message: {} {}", e.status(), e.getMessage());
+        return "Directus did not accept this message, so it was not sent. It is still in the box.";
     }
 
     private static ModelAndView unavailable(DirectusException e, HttpServletRequest request) {

@@ -2,6 +2,7 @@ package com.directuschat.provision;
 
 import com.directuschat.directus.DirectusException;
 import java.util.Arrays;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
@@ -17,23 +18,48 @@ import org.springframework.core.env.Environment;
 public class ProvisionCommand implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
 
     public static final String ARG = "--provision";
+    /** With {@link #ARG}: give the chat's policy to every existing user who lacks it (never done by default). */
+    public static final String GRANT_ARG = "--grant-chat-access";
+
     private static final Logger log = LoggerFactory.getLogger(ProvisionCommand.class);
 
     @Override
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
-        if (Arrays.asList(event.getArgs()).contains(ARG)) {
-            System.exit(run(event.getEnvironment()));
+        List<String> args = Arrays.asList(event.getArgs());
+        if (args.contains(ARG)) {
+            System.exit(run(event.getEnvironment(), args.contains(GRANT_ARG)));
         }
     }
 
-    public static int run(Environment environment) {
+    public static int run(Environment environment, boolean grant) {
         ProvisionProperties props = Binder.get(environment).bindOrCreate("directus", ProvisionProperties.class);
-        return run(props);
+        return run(props, grant);
     }
 
     public static int run(ProvisionProperties props) {
+        return run(props, false);
+    }
+
+    /** Provisions; with {@code grant}, also gives the chat's access to the existing users who lack it. */
+    public static int run(ProvisionProperties props, boolean grant) {
         try {
-            new DirectusProvisioner(props.adminClient()).provision();
+            DirectusAdminClient client = props.adminClient();
+            DirectusProvisioner.ChatAccess access = new DirectusProvisioner(client).provision();
+            ExistingUsers existing = new ExistingUsers(client);
+            List<String> without = existing.withoutChatAccess(access);
+            if (grant) {
+                log.info(
+                        "Gave the \"{}\" policy to {} existing users",
+                        DirectusProvisioner.CHAT_USERS,
+                        existing.grant(access, without));
+            } else if (!without.isEmpty()) {
+                log.warn(
+                        "{} existing users cannot use the chat: they have neither the \"{}\" role nor its policy."
+                                + " Give it to them in Directus, or run --provision {} to give them all the policy",
+                        without.size(),
+                        DirectusProvisioner.CHAT_USERS,
+                        GRANT_ARG);
+            }
             log.info("Provisioning of {} done", props.url());
             return 0;
         } catch (ProvisionException | DirectusException e) {

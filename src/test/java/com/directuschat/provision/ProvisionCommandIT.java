@@ -25,6 +25,11 @@ class ProvisionCommandIT {
         assertThat(result.exit).as(result.output).isZero();
         assertThat(result.output)
                 .contains("Provisioning of " + TestDirectus.shared().url() + " done");
+        // One line says what Directus enforces the chat's rules with: on this Core licence, the guard flow.
+        assertThat(result.output.lines().filter(line -> line.contains("enforces the chat's rules with")))
+                .singleElement()
+                .asString()
+                .contains("the flow \"" + GuardFlow.NAME + "\" (the licence refuses permission rules)");
         assertThat(result.output).doesNotContain("admin-password");
     }
 
