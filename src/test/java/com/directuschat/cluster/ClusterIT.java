@@ -20,6 +20,7 @@ import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.RequestOptions;
 import java.time.Duration;
+import tools.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -324,6 +325,45 @@ class ClusterIT {
             assertStillLoggedIn(page);
         }
         assertThat(problems).isEmpty();
+    }
+
+    /**
+     * Trust in the cluster: Bob, talking to Directus directly through the balancer (so to both Directus processes
+     * on PostgreSQL), cannot rewrite, delete or take over Alice's message, nor pick an id; his own stays his.
+     */
+    @Test
+    @Order(7)
+    void aUserTalkingToDirectusDirectlyCannotChangeAnothersMessageOnEitherDirectus() {
+        ChatUser ginUser = Cluster.user("gin-trust");
+        ChatUser halUser = Cluster.user("hal-trust");
+        Map<String, String> ids = cluster.users(List.of(ginUser, halUser));
+        String url = cluster.directusUrl();
+        String gin = TestDirectus.loginToken(url, ginUser.email(), ginUser.password());
+        String hal = TestDirectus.loginToken(url, halUser.email(), halUser.password());
+        long hers = DirectusRest.createMessage(url, gin, "gin's own words");
+        long his = DirectusRest.createMessage(url, hal, "hal's own words");
+        // Several of each, so that both Directus processes behind the balancer answer some.
+        for (int i = 0; i < 4; i++) {
+            assertThat(DirectusRest.status(url, "PATCH", "/items/messages/" + hers, hal, "{\"content\":\"pwned\"}"))
+                    .isEqualTo(403);
+            assertThat(DirectusRest.status(url, "DELETE", "/items/messages/" + hers, hal, null))
+                    .isEqualTo(403);
+            assertThat(DirectusRest.status(
+                            url,
+                            "PATCH",
+                            "/items/messages/" + his,
+                            hal,
+                            "{\"user_created\":\"" + ids.get(ginUser.email()) + "\"}"))
+                    .isEqualTo(403);
+            assertThat(DirectusRest.status(
+                            url, "POST", "/items/messages", hal, "{\"id\":" + (9_007_199_254_740_000L + i) + "}"))
+                    .isEqualTo(403);
+        }
+        assertThat(DirectusRest.status(url, "PATCH", "/items/messages/" + his, hal, "{\"content\":\"hal edited\"}"))
+                .isEqualTo(200);
+        JsonNode row = DirectusRest.call(url, "GET", "/items/messages/" + hers, gin, null).path("data");
+        assertThat(row.path("content").asString()).isEqualTo("gin's own words");
+        assertThat(row.path("user_created").asString()).isEqualTo(ids.get(ginUser.email()));
     }
 
     private static void assertStillLoggedIn(Page page) {

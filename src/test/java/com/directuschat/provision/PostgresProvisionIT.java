@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.directuschat.directus.local.LocalDirectus;
 import com.directuschat.directus.local.LocalDirectusProperties;
+import com.directuschat.testsupport.DirectusRest;
 import com.directuschat.testsupport.Psql;
 import com.directuschat.testsupport.Requires;
 import com.directuschat.testsupport.TestDirectus;
@@ -59,6 +60,24 @@ class PostgresProvisionIT {
             DemoHistoryIT.assertSeeded(admin, new DirectusProvisioner(admin).seedDemoHistory(), before);
             assertThat(ProvisioningIT.snapshot(admin)).isEqualTo(once);
             assertThat(new DirectusProvisioner(admin).seedDemoHistory()).isZero();
+
+            // The guard flow on PostgreSQL (ids come back as numbers or strings): Bob, in Directus directly.
+            String url = directus.url();
+            String alice = DirectusAdminClient.accessToken(url, TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD);
+            String bob = DirectusAdminClient.accessToken(url, TestUsers.BOB_EMAIL, TestUsers.BOB_PASSWORD);
+            long hers = DirectusRest.createMessage(url, alice, "alice on postgres");
+            long his = DirectusRest.createMessage(url, bob, "bob on postgres");
+            assertThat(DirectusRest.status(url, "PATCH", "/items/messages/" + hers, bob, "{\"content\":\"pwned\"}"))
+                    .isEqualTo(403);
+            assertThat(DirectusRest.status(url, "DELETE", "/items/messages", bob, "[" + his + "," + hers + "]"))
+                    .isEqualTo(403);
+            assertThat(DirectusRest.status(
+                            url, "POST", "/items/messages", bob, "{\"id\":9007199254740000,\"content\":\"big\"}"))
+                    .isEqualTo(403);
+            assertThat(DirectusRest.status(url, "PATCH", "/items/messages/" + his, bob, "{\"content\":\"edited\"}"))
+                    .isEqualTo(200);
+            assertThat(admin.get("/items/messages/" + hers).path("content").asString())
+                    .isEqualTo("alice on postgres");
         }
     }
 }
