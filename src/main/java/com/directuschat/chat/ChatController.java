@@ -6,6 +6,8 @@ import com.directuschat.directus.ChatRoom;
 import com.directuschat.directus.DirectusClient;
 import com.directuschat.directus.DirectusException;
 import com.directuschat.directus.DirectusReadPositions;
+import com.directuschat.ratelimit.RateLimitExceeded;
+import com.directuschat.ratelimit.RateLimited;
 import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
@@ -16,6 +18,7 @@ import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.validation.BindingResult;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -151,6 +154,7 @@ class ChatController {
      */
     @HxRequest
     @PostMapping({"/messages", "/rooms/{slug}/messages"})
+    @RateLimited(RateLimited.Limit.SEND)
     ModelAndView send(
             @PathVariable(required = false) String slug,
             @Valid MessageForm form,
@@ -168,6 +172,7 @@ class ChatController {
 
     /** Without JavaScript: back to the room, with the problem and the text kept in the box. */
     @PostMapping({"/messages", "/rooms/{slug}/messages"})
+    @RateLimited(RateLimited.Limit.SEND)
     ModelAndView sendForm(
             @PathVariable(required = false) String slug,
             @Valid MessageForm form,
@@ -181,6 +186,23 @@ class ChatController {
             redirect.addFlashAttribute("sendError", refusal.problem());
         }
         return new ModelAndView("redirect:" + roomPath(slug == null ? Rooms.DEFAULT_SLUG : slug));
+    }
+
+    /**
+     * A send over the session's limit: htmx gets the error line (the composer and its text stay), a plain form a
+     * page saying so with the text kept for the way back.
+     */
+    @ExceptionHandler
+    ModelAndView sendingTooFast(RateLimitExceeded refused, HttpServletRequest request) {
+        boolean htmx = "true".equals(request.getHeader("HX-Request"));
+        ModelAndView answer = new ModelAndView(
+                htmx ? "chat/fragments :: send-error" : "chat/rate-limited", HttpStatus.TOO_MANY_REQUESTS);
+        answer.addObject("draft", request.getParameter("content"));
+        answer.addObject(
+                "sendError",
+                "You are sending messages too fast. Wait " + refused.waitText()
+                        + " and send again; your message is still in the box.");
+        return answer;
     }
 
     /** Why a post was not stored, or null when it was. */
