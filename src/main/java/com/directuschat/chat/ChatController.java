@@ -24,6 +24,8 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.servlet.view.RedirectView;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /** The rooms' pages and the send endpoint; a page and its htmx part share a URL, with a handler each. */
 @Controller
@@ -144,8 +146,20 @@ class ChatController {
                 .orElse(null);
     }
 
-    static String roomPath(String slug) {
-        return Rooms.DEFAULT_SLUG.equals(slug) ? "/" : "/rooms/" + slug;
+    /**
+     * A redirect to a room's page (null: the default room's). The slug is encoded as one path segment and nothing in
+     * it is read as a URI template: {@code {x}} in a view name {@code redirect:/rooms/{x}} was a 500.
+     */
+    static RedirectView toRoom(String slug) {
+        String path = slug == null || Rooms.DEFAULT_SLUG.equals(slug)
+                ? "/"
+                : UriComponentsBuilder.fromPath("/rooms/{slug}")
+                        .encode()
+                        .buildAndExpand(slug)
+                        .toUriString();
+        RedirectView redirect = new RedirectView(path, true);
+        redirect.setExpandUriTemplateVariables(false);
+        return redirect;
     }
 
     /**
@@ -185,7 +199,7 @@ class ChatController {
             redirect.addFlashAttribute("draft", request.getParameter("content"));
             redirect.addFlashAttribute("sendError", refusal.problem());
         }
-        return new ModelAndView("redirect:" + roomPath(slug == null ? Rooms.DEFAULT_SLUG : slug));
+        return new ModelAndView(toRoom(slug));
     }
 
     /**
