@@ -175,6 +175,7 @@ class HostileInputIT {
         assertClean4xx(post("/messages", null, "content=hi".getBytes(StandardCharsets.UTF_8)), "no content type");
         assertClean4xx(alice.get("/messages"), "GET on a POST endpoint");
         assertClean4xx(alice.get("/does-not-exist"), "unknown path");
+        assertClean4xx(alice.get("/error"), "the error page, asked for itself");
         assertStillServing();
     }
 
