@@ -4,14 +4,21 @@ import com.directuschat.directus.AuthTokens;
 import com.directuschat.directus.DirectusClient;
 import com.directuschat.directus.DirectusException;
 import com.directuschat.directus.DirectusUser;
+import com.directuschat.ratelimit.RateLimitExceeded;
+import com.directuschat.ratelimit.RateLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.stereotype.Component;
 
-/** Logs in against Directus {@code POST /auth/login}; the password is used once and not kept. */
+/**
+ * Logs in against Directus {@code POST /auth/login}; the password is used once and not kept. Every attempt is counted
+ * by the login limits first, here rather than by URL: whatever request Spring Security took for a login (any spelling
+ * of {@code /login} its matcher accepts), this is where its password would be tried.
+ */
 @Component
 class DirectusAuthenticationProvider implements AuthenticationProvider {
 
@@ -19,16 +26,23 @@ class DirectusAuthenticationProvider implements AuthenticationProvider {
 
     private final DirectusClient client;
     private final Logins logins;
+    private final RateLimits limits;
 
-    DirectusAuthenticationProvider(DirectusClient client, Logins logins) {
+    DirectusAuthenticationProvider(DirectusClient client, Logins logins, RateLimits limits) {
         this.client = client;
         this.logins = logins;
+        this.limits = limits;
     }
 
     @Override
     public Authentication authenticate(Authentication request) {
         String email = String.valueOf(request.getPrincipal()).trim();
         String password = String.valueOf(request.getCredentials());
+        try {
+            limits.checkLogin(clientIp(request), email);
+        } catch (RateLimitExceeded refused) {
+            throw new LoginFailure.Exception(LoginFailure.TOO_MANY, refused);
+        }
         if (email.isEmpty() || password.isEmpty()) {
             throw new LoginFailure.Exception(LoginFailure.CREDENTIALS, null);
         }
@@ -44,6 +58,13 @@ class DirectusAuthenticationProvider implements AuthenticationProvider {
             log.info("Login of {} refused: {} (HTTP {})", email, e.code(), e.status());
             throw new LoginFailure.Exception(reason(e), null);
         }
+    }
+
+    /** The address the form login recorded: the TCP peer's, or the client's as a trusted proxy says. */
+    private static String clientIp(Authentication request) {
+        return request.getDetails() instanceof WebAuthenticationDetails details && details.getRemoteAddress() != null
+                ? details.getRemoteAddress()
+                : "unknown";
     }
 
     static String displayName(DirectusUser user) {

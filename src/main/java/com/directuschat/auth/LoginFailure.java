@@ -8,7 +8,9 @@ enum LoginFailure {
     OTP("This account needs a one-time password, which this chat does not support yet. Ask an administrator."),
     NO_PASSWORD_LOGIN("This account cannot log in with a password."),
     UNREACHABLE("The chat server cannot reach Directus right now. Please try again in a moment."),
-    REFUSED("Directus refused the login.");
+    REFUSED("Directus refused the login."),
+    /** Refused by the login limits; the page says how long to wait (see {@link LoginFailureHandler}). */
+    TOO_MANY("Too many login attempts. Please wait a moment and try again.");
 
     private final String message;
 
@@ -25,8 +27,9 @@ enum LoginFailure {
 
         private final LoginFailure reason;
 
-        Exception(LoginFailure reason, String detail) {
-            super(detail == null ? reason.message() : detail);
+        /** {@code cause}: what refused it, when that matters to the answer (a {@code RateLimitExceeded}), or null. */
+        Exception(LoginFailure reason, Throwable cause) {
+            super(reason.message(), cause);
             this.reason = reason;
         }
 

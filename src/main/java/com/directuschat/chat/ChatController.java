@@ -6,6 +6,8 @@ import com.directuschat.directus.ChatRoom;
 import com.directuschat.directus.DirectusClient;
 import com.directuschat.directus.DirectusException;
 import com.directuschat.directus.DirectusReadPositions;
+import com.directuschat.ratelimit.RateLimitExceeded;
+import com.directuschat.ratelimit.RateLimited;
 import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
@@ -16,11 +18,14 @@ import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.validation.BindingResult;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.servlet.view.RedirectView;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /** The rooms' pages and the send endpoint; a page and its htmx part share a URL, with a handler each. */
 @Controller
@@ -143,8 +148,20 @@ class ChatController {
                 .orElse(null);
     }
 
-    static String roomPath(String slug) {
-        return Rooms.DEFAULT_SLUG.equals(slug) ? "/" : "/rooms/" + slug;
+    /**
+     * A redirect to a room's page (null: the default room's). The slug is encoded as one path segment and nothing in
+     * it is read as a URI template: {@code {x}} in a view name {@code redirect:/rooms/{x}} was a 500.
+     */
+    static RedirectView toRoom(String slug) {
+        String path = slug == null || Rooms.DEFAULT_SLUG.equals(slug)
+                ? "/"
+                : UriComponentsBuilder.fromPath("/rooms/{slug}")
+                        .encode()
+                        .buildAndExpand(slug)
+                        .toUriString();
+        RedirectView redirect = new RedirectView(path, true);
+        redirect.setExpandUriTemplateVariables(false);
+        return redirect;
     }
 
     /**
@@ -153,6 +170,7 @@ class ChatController {
      */
     @HxRequest
     @PostMapping({"/messages", "/rooms/{slug}/messages"})
+    @RateLimited(RateLimited.Limit.SEND)
     ModelAndView send(
             @PathVariable(required = false) String slug,
             @Valid MessageForm form,
@@ -170,6 +188,7 @@ class ChatController {
 
     /** Without JavaScript: back to the room, with the problem and the text kept in the box. */
     @PostMapping({"/messages", "/rooms/{slug}/messages"})
+    @RateLimited(RateLimited.Limit.SEND)
     ModelAndView sendForm(
             @PathVariable(required = false) String slug,
             @Valid MessageForm form,
@@ -182,7 +201,24 @@ class ChatController {
             redirect.addFlashAttribute("draft", request.getParameter("content"));
             redirect.addFlashAttribute("sendError", refusal.problem());
         }
-        return new ModelAndView("redirect:" + roomPath(slug == null ? Rooms.DEFAULT_SLUG : slug));
+        return new ModelAndView(toRoom(slug));
+    }
+
+    /**
+     * A send over the session's limit: htmx gets the error line (the composer and its text stay), a plain form a
+     * page saying so with the text kept for the way back.
+     */
+    @ExceptionHandler
+    ModelAndView sendingTooFast(RateLimitExceeded refused, HttpServletRequest request) {
+        boolean htmx = "true".equals(request.getHeader("HX-Request"));
+        ModelAndView answer = new ModelAndView(
+                htmx ? "chat/fragments :: send-error" : "chat/rate-limited", HttpStatus.TOO_MANY_REQUESTS);
+        answer.addObject("draft", request.getParameter("content"));
+        answer.addObject(
+                "sendError",
+                "You are sending messages too fast. Wait " + refused.waitText()
+                        + " and send again; your message is still in the box.");
+        return answer;
     }
 
     /** Why a post was not stored, or null when it was. */

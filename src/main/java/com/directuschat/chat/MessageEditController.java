@@ -4,6 +4,8 @@ import com.directuschat.auth.DirectusAuthentication;
 import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.DirectusClient;
 import com.directuschat.directus.DirectusException;
+import com.directuschat.ratelimit.RateLimitExceeded;
+import com.directuschat.ratelimit.RateLimited;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import java.time.ZoneId;
@@ -12,6 +14,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.validation.BindingResult;
 import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.servlet.ModelAndView;
@@ -24,8 +27,8 @@ import org.springframework.web.servlet.ModelAndView;
  * <p>
  * Answers: an edit gets the message fragment (200), which replaces the message in place; a delete gets an empty
  * 200 (htmx removes the message). A refusal is one line for that message ({@code chat/fragments :: message-error},
- * role alert) with its status: 400 for an id that is not one, 404 unknown, 403 not yours, 422 bad text, 503 Directus
- * down.
+ * role alert) with its status: 400 for an id that is not one, 404 unknown, 403 not yours, 422 bad text, 429 too
+ * many changes (they count with sends), 503 Directus down.
  */
 @Controller
 class MessageEditController {
@@ -39,6 +42,7 @@ class MessageEditController {
     }
 
     @PatchMapping("/messages/{id}")
+    @RateLimited(RateLimited.Limit.SEND)
     ModelAndView edit(
             @PathVariable("id") String idText,
             @Valid MessageForm form,
@@ -72,6 +76,7 @@ class MessageEditController {
     }
 
     @DeleteMapping("/messages/{id}")
+    @RateLimited(RateLimited.Limit.SEND)
     ModelAndView delete(@PathVariable("id") String idText, DirectusAuthentication login) {
         long id = id(idText);
         if (id < 0) {
@@ -87,6 +92,14 @@ class MessageEditController {
         } catch (DirectusException e) {
             return refused(ChatController.failureStatus(e), failureMessage(e, "deleted"));
         }
+    }
+
+    /** Edits and deletes count with sends: each costs Directus a read per subscriber, as a new message does. */
+    @ExceptionHandler
+    ModelAndView changingTooFast(RateLimitExceeded refused) {
+        return refused(
+                HttpStatus.TOO_MANY_REQUESTS,
+                "You are changing messages too fast. Wait " + refused.waitText() + " and try again.");
     }
 
     /** The message, read as the user, if it is theirs; else a {@link Refusal}: 404 unknown, 403 someone else's. */

@@ -1,16 +1,14 @@
 package com.directuschat.chat;
 
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.validation.constraints.NotBlank;
 import org.springframework.validation.BindingResult;
 
 /**
  * The send form and the edit form: the message text as typed. It is sent stripped of leading and trailing white
- * space; the checks are on that: not blank, and at most {@code chat.max-message-length} code points.
+ * space; the checks are on that: not blank, no control characters ({@link PlainText}), and at most
+ * {@code chat.max-message-length} code points.
  */
-record MessageForm(
-        @NotBlank(message = "Type a message first.") @MessageLength
-        String content) {
+record MessageForm(@PlainText @MessageLength String content) {
 
     /** The text to store. */
     String text() {

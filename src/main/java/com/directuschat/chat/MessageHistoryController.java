@@ -72,7 +72,7 @@ class MessageHistoryController {
     @GetMapping({"/messages", "/rooms/{slug}/messages"})
     ModelAndView earlierWithoutHtmx(@PathVariable(required = false) String slug, HttpServletRequest request) {
         before(request.getParameterValues("before"));
-        return new ModelAndView("redirect:" + ChatController.roomPath(slug == null ? Rooms.DEFAULT_SLUG : slug));
+        return new ModelAndView(ChatController.toRoom(slug));
     }
 
     /** The {@code before} parameter: exactly one, a whole number from 1 to {@link ChatController#MAX_MESSAGE_ID}. */

@@ -5,11 +5,15 @@ import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.ChatRoom;
 import com.directuschat.directus.DirectusClient;
 import com.directuschat.directus.DirectusException;
+import com.directuschat.ratelimit.RateLimitExceeded;
+import com.directuschat.ratelimit.RateLimited;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -48,6 +52,7 @@ class MessageStreamController {
     @GetMapping(
             path = {"/messages/stream", "/rooms/{slug}/stream"},
             produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @RateLimited(RateLimited.Limit.STREAM)
     SseEmitter stream(
             @PathVariable(required = false) String slug,
             @RequestParam(required = false) String since,
@@ -97,6 +102,14 @@ class MessageStreamController {
         // Rooms: the stream's own room instead of the default one.
         online.join(stream, emitter, login, room.id() == 0 ? null : room.id());
         return emitter;
+    }
+
+    /** One tab too many for this login: a line of text (an EventSource shows none, but a person reading it does). */
+    @ExceptionHandler
+    ResponseEntity<String> tooManyTabs(RateLimitExceeded refused) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .contentType(new MediaType(MediaType.TEXT_PLAIN, java.nio.charset.StandardCharsets.UTF_8))
+                .body("Too many open chat tabs: at most " + refused.allowed() + " per login. Close some and reload.\n");
     }
 
     /**

@@ -5,7 +5,6 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.servlet.Filter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,7 +28,9 @@ import org.springframework.stereotype.Component;
 /**
  * The limits: login attempts per client IP and per email, sends per session (token buckets, in Redis
  * when configured), and open streams per session (a count, kept here: a stream lives on one instance).
- * Refusals are counted by the {@code chat.rate-limit.refusals} meter, tagged with the limit.
+ * Refusals are counted by the {@code chat.rate-limit.refusals} meter, tagged with the limit. Sends and streams are
+ * applied to the {@link RateLimited} handlers by {@link RateLimitInterceptor}; logins by the authentication itself,
+ * through {@link #checkLogin}, so that whatever request Spring Security takes for a login is counted.
  */
 @Component
 public final class RateLimits implements DisposableBean {
@@ -121,13 +122,20 @@ public final class RateLimits implements DisposableBean {
         local.evictIdle();
     }
 
-    /** The filter that applies the limits; it belongs in the security chain after the CSRF check. */
-    public Filter filter() {
-        return new RateLimitFilter(this);
-    }
-
     RateLimitProperties properties() {
         return properties;
+    }
+
+    /**
+     * Counts a login attempt of {@code email} from {@code clientIp} (the request's address: the TCP peer, or the
+     * client a trusted proxy names); throws {@link RateLimitExceeded} when either has had too many.
+     */
+    public void checkLogin(String clientIp, String email) {
+        Verdict verdict = login(clientIp, email);
+        if (!verdict.allowed()) {
+            throw new RateLimitExceeded(
+                    verdict.retryAfterSeconds(), Math.min(properties.loginPerIp(), properties.loginPerEmail()));
+        }
     }
 
     Verdict login(String clientIp, String email) {

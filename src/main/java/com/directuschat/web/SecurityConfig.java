@@ -1,7 +1,6 @@
 package com.directuschat.web;
 
 import com.directuschat.auth.LoginContextRepository;
-import com.directuschat.ratelimit.RateLimits;
 import jakarta.servlet.DispatcherType;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -12,7 +11,6 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
-import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.header.writers.CacheControlHeadersWriter;
 import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
@@ -22,7 +20,10 @@ import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.session.web.http.SessionRepositoryFilter;
 import org.springframework.util.unit.DataSize;
 
-/** The chat's security chain: form login against Directus, CSRF, headers, body size and rate limits. */
+/**
+ * The chat's security chain: form login against Directus, CSRF, headers and body size. The rate limits are not
+ * here: logins are counted where they are authenticated, sends and streams where their handlers are known.
+ */
 @Configuration
 @EnableWebSecurity
 class SecurityConfig {
@@ -36,26 +37,17 @@ class SecurityConfig {
             HttpSecurity http,
             AuthenticationFailureHandler loginFailureHandler,
             SessionEndedResponses sessionEnded,
-            RateLimits rateLimits,
             LoginContextRepository logins,
             @Value("${server.tomcat.max-http-form-post-size:64KB}") DataSize maxBody)
             throws Exception {
         http.securityContext(context -> context.securityContextRepository(logins));
-        http.authorizeHttpRequests(
-                requests -> requests.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
-                        .permitAll()
-                        .requestMatchers(
-                                "/login",
-                                "/css/**",
-                                "/js/**",
-                                "/webjars/**",
-                                "/favicon.ico",
-                                "/favicon.svg",
-                                "/error",
-                                "/rate-limited")
-                        .permitAll()
-                        .anyRequest()
-                        .authenticated());
+        http.authorizeHttpRequests(requests -> requests.dispatcherTypeMatchers(
+                        DispatcherType.ASYNC, DispatcherType.ERROR)
+                .permitAll()
+                .requestMatchers("/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/favicon.svg", "/error")
+                .permitAll()
+                .anyRequest()
+                .authenticated());
         http.formLogin(form -> form.loginPage("/login")
                 .usernameParameter("email")
                 .passwordParameter("password")
@@ -66,9 +58,8 @@ class SecurityConfig {
         http.exceptionHandling(errors -> errors.authenticationEntryPoint(sessionEnded.entryPoint("/login"))
                 .accessDeniedHandler(sessionEnded.accessDeniedHandler()));
         headers(http);
-        // Size first, before the CSRF filter reads the body; limits after it, so that forged posts cost nothing.
+        // Size first, before the CSRF filter reads the body.
         http.addFilterAfter(new BodySizeLimitFilter(maxBody), HeaderWriterFilter.class);
-        http.addFilterBefore(rateLimits.filter(), UsernamePasswordAuthenticationFilter.class);
         return http.build();
     }
 

@@ -1,7 +1,7 @@
 /** The security chain, CSP and headers, error pages and session-ended responses. */
 @ApplicationModule(
         displayName = "Web",
-        allowedDependencies = {"auth", "ratelimit"})
+        allowedDependencies = {"auth"})
 package com.directuschat.web;
 
 import org.springframework.modulith.ApplicationModule;

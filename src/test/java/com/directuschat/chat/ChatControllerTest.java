@@ -168,6 +168,19 @@ class ChatControllerTest extends ChatWebMvcTestSupport {
                 .containsEntry("draft", " ");
     }
 
+    /** The room address goes back into the redirect as typed: braces in it are no URI template (they were a 500). */
+    @Test
+    void withoutJavaScriptARefusedSendToAnyAddressRedirectsBack() {
+        MvcTestResult refused = mvc.post()
+                .uri("/rooms/{slug}/messages", "{x}")
+                .param("content", "")
+                .with(authentication(alice))
+                .with(csrf())
+                .exchange();
+        assertThat(refused).hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/rooms/%7Bx%7D");
+        assertThat(refused).flash().containsEntry("sendError", "Type a message first.");
+    }
+
     @Test
     void aSendNeedsTheCsrfToken() {
         assertThat(mvc.post()

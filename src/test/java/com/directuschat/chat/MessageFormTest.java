@@ -54,6 +54,19 @@ class MessageFormTest {
         assertThat(problems(null)).containsExactly("Type a message first.");
         assertThat(problems("")).containsExactly("Type a message first.");
         assertThat(problems(" \n\t ")).containsExactly("Type a message first.");
+        // Blank as strip() sees it, which is what would be stored: @NotBlank took these for text.
+        assertThat(problems("\u3000")).containsExactly("Type a message first.");
+        assertThat(problems("\u2003\n\u2028")).containsExactly("Type a message first.");
+    }
+
+    @Test
+    void refusesControlCharactersButTabsAndLineBreaks() {
+        for (String text :
+                new String[] {"a\u0000b", "\u0000", "bell\u0007", "esc\u001B[31m", "del\u007F", "c1\u0085"}) {
+            assertThat(problems(text)).as(text).containsExactly(PlainText.Validator.CONTROL);
+        }
+        assertThat(problems("line\r\nbreak\tand tab")).isEmpty();
+        assertThat(problems("emoji 😀, RTL \u202Eok, zero-width \u200B joiner")).isEmpty();
     }
 
     @Test

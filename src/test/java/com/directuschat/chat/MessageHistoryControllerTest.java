@@ -59,6 +59,17 @@ class MessageHistoryControllerTest extends ChatWebMvcTestSupport {
                 .hasRedirectedUrl("/rooms/dev");
     }
 
+    /** Braces in the room address are no URI template variable (the redirect was a 500). */
+    @Test
+    void aPlainBrowserGetOfAnyAddressGoesToThatAddressEncoded() {
+        assertThat(mvc.get().uri("/rooms/{slug}/messages?before=1", "{x}").with(authentication(alice)))
+                .hasStatus(HttpStatus.FOUND)
+                .hasRedirectedUrl("/rooms/%7Bx%7D");
+        assertThat(mvc.get().uri("/rooms/{slug}/messages?before=1", "grüße").with(authentication(alice)))
+                .hasStatus(HttpStatus.FOUND)
+                .hasRedirectedUrl("/rooms/gr%C3%BC%C3%9Fe");
+    }
+
     @Test
     void beforeMustBeOneMessageId() {
         for (String query :

@@ -104,8 +104,8 @@ class RateLimitsTest {
 
     @Test
     void waitsReadNaturally() {
-        assertThat(RateLimitedController.waitText(1)).isEqualTo("a second");
-        assertThat(RateLimitedController.waitText(42)).isEqualTo("42 seconds");
-        assertThat(RateLimitedController.waitText(600)).isEqualTo("10 minutes");
+        assertThat(RateLimitExceeded.waitText(1)).isEqualTo("a second");
+        assertThat(RateLimitExceeded.waitText(42)).isEqualTo("42 seconds");
+        assertThat(RateLimitExceeded.waitText(600)).isEqualTo("10 minutes");
     }
 }

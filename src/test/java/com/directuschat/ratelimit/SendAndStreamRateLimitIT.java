@@ -10,9 +10,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.directuschat.testsupport.Browsers;
 import com.directuschat.testsupport.ChatClient;
+import com.directuschat.testsupport.DirectusRest;
 import com.directuschat.testsupport.DirectusTest;
 import com.directuschat.testsupport.Requires;
 import com.directuschat.testsupport.SseConnection;
+import com.directuschat.testsupport.TestDirectus;
 import com.directuschat.testsupport.TestService;
 import com.directuschat.testsupport.TestUsers;
 import com.microsoft.playwright.Browser;
@@ -23,12 +25,16 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 
-/** Sends per session (burst 3, then 1 a minute here) and open streams per session (2 here). */
+/**
+ * Sends per session (burst 3, then 1 a minute here) and open streams per session (2 here), whatever the spelling of
+ * the route: a percent-encoded path, {@code HEAD} for {@code GET}; edits and deletes count with sends.
+ */
 @DirectusTest
 @TestPropertySource(
         properties = {
@@ -120,6 +126,122 @@ class SendAndStreamRateLimitIT {
         } finally {
             open.forEach(SseConnection::close);
         }
+    }
+
+    @Test
+    void aPercentEncodedSendPathCountsWithSends() {
+        ChatClient client = loggedIn(TestUsers.userEmail(11), TestUsers.USER_PASSWORD);
+        String tag = UUID.randomUUID().toString();
+        for (int i = 0; i < 3; i++) {
+            assertThat(client.postForm("/rooms/general/%6Dessages", Map.of("content", "spelled " + i + " " + tag), true)
+                            .statusCode())
+                    .as("send %d", i)
+                    .isEqualTo(204);
+        }
+        HttpResponse<String> limited =
+                client.postForm("/rooms/general/%6Dessages", Map.of("content", "one too many " + tag), true);
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+        assertThat(limited.body()).contains("You are sending messages too fast");
+        assertThat(client.get("/").body()).contains("spelled 2 " + tag).doesNotContain("one too many " + tag);
+    }
+
+    @Test
+    void editsCountWithSends() {
+        String email = TestUsers.userEmail(12);
+        ChatClient client = loggedIn(email, TestUsers.USER_PASSWORD);
+        String tag = UUID.randomUUID().toString();
+        long id = ownMessage(email, "to edit " + tag);
+        assertThat(client.sendMessage("sent " + tag).statusCode()).isEqualTo(204);
+        for (int i = 0; i < 2; i++) {
+            assertThat(client.patchForm("/messages/" + id, Map.of("content", "edit " + i + " " + tag))
+                            .statusCode())
+                    .as("edit %d", i)
+                    .isEqualTo(200);
+        }
+        HttpResponse<String> limited = client.patchForm("/messages/" + id, Map.of("content", "edit too many " + tag));
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+        assertThat(limited.body()).contains("message-error").contains("too fast");
+        assertThat(storedContent(id)).isEqualTo("edit 1 " + tag);
+        assertThat(client.sendMessage("and a send " + tag).statusCode())
+                .as("the same bucket")
+                .isEqualTo(429);
+    }
+
+    @Test
+    void deletesCountWithSends() {
+        String email = TestUsers.userEmail(13);
+        ChatClient client = loggedIn(email, TestUsers.USER_PASSWORD);
+        String tag = UUID.randomUUID().toString();
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(ownMessage(email, "to delete " + i + " " + tag));
+        }
+        assertThat(client.sendMessage("sent " + tag).statusCode()).isEqualTo(204);
+        assertThat(client.sendMessage("sent again " + tag).statusCode()).isEqualTo(204);
+        assertThat(client.delete("/messages/" + ids.get(0)).statusCode()).isEqualTo(200);
+        HttpResponse<String> limited = client.delete("/messages/" + ids.get(1));
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+        assertThat(storedContent(ids.get(1))).as("not deleted").isEqualTo("to delete 1 " + tag);
+    }
+
+    @Test
+    void aPercentEncodedStreamPathCountsTowardsTheCap() {
+        ChatClient client = loggedIn(TestUsers.userEmail(14), TestUsers.USER_PASSWORD);
+        List<SseConnection> open = openStreams(client, 2);
+        try (SseConnection third = client.streamAt("/rooms/general/%73tream", "since=0", null)) {
+            assertThat(third.status()).isEqualTo(429);
+            assertThat(third.headers().firstValue("Retry-After")).isPresent();
+            third.awaitEnd(WAIT);
+            assertThat(third.raw()).contains("Too many open chat tabs");
+        } finally {
+            open.forEach(SseConnection::close);
+        }
+    }
+
+    @Test
+    void headOnTheStreamCountsTowardsTheCap() {
+        ChatClient client = loggedIn(TestUsers.userEmail(15), TestUsers.USER_PASSWORD);
+        List<SseConnection> open = openStreams(client, 2);
+        try {
+            HttpResponse<String> head =
+                    client.exchange("HEAD", "/messages/stream?since=0", Map.of("Accept", "text/event-stream"));
+            assertThat(head.statusCode()).isEqualTo(429);
+            assertThat(head.headers().firstValue("Retry-After")).isPresent();
+        } finally {
+            open.forEach(SseConnection::close);
+        }
+    }
+
+    private List<SseConnection> openStreams(ChatClient client, int count) {
+        List<SseConnection> open = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            SseConnection stream = client.stream("since=0", null);
+            open.add(stream);
+            assertThat(stream.status()).isEqualTo(200);
+            stream.await(e -> "status".equals(e.name()), WAIT);
+        }
+        return open;
+    }
+
+    /** A message by this user, made in Directus directly: it costs the chat session nothing. */
+    private static long ownMessage(String email, String content) {
+        return DirectusRest.createMessage(
+                TestDirectus.shared().url(), TestDirectus.loginToken(email, TestUsers.USER_PASSWORD), content);
+    }
+
+    private static String storedContent(long id) {
+        return DirectusRest.call(
+                        TestDirectus.shared().url(),
+                        "GET",
+                        "/items/messages/" + id + "?fields=content",
+                        TestDirectus.adminToken(),
+                        null)
+                .path("data")
+                .path("content")
+                .asString();
     }
 
     @Test

@@ -216,6 +216,14 @@ public final class ChatClient {
         return write("DELETE", path, null, true);
     }
 
+    /** Any method on {@code path}, without a body, with these headers only (a {@code HEAD}, say). */
+    public HttpResponse<String> exchange(String method, String path, Map<String, String> headers) {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.noBody());
+        headers.forEach(request::header);
+        return send(request);
+    }
+
     /** A write as htmx sends it; {@code withCsrf} false leaves the token out (a forged request). */
     public HttpResponse<String> write(String method, String path, String formBody, boolean withCsrf) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))

@@ -1,19 +1,14 @@
 package com.directuschat.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 
 import com.directuschat.auth.LoginContextRepository;
 import com.directuschat.auth.Logins;
-import com.directuschat.ratelimit.RateLimits;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -39,7 +34,6 @@ import org.springframework.web.bind.annotation.RestController;
     SessionEndedResponses.class,
     HtmlRenderer.class,
     LoginContextRepository.class,
-    SecurityChainTest.Limits.class,
     SecurityChainTest.Probe.class
 })
 class SecurityChainTest {
@@ -74,18 +68,6 @@ class SecurityChainTest {
         @DeleteMapping("/probe")
         String delete() {
             return "deleted";
-        }
-    }
-
-    /** The chain asks for the rate-limit filter while it is built: one that lets everything through. */
-    @TestConfiguration
-    static class Limits {
-
-        @Bean
-        RateLimits rateLimits() {
-            RateLimits limits = mock(RateLimits.class);
-            when(limits.filter()).thenReturn((request, response, chain) -> chain.doFilter(request, response));
-            return limits;
         }
     }
 

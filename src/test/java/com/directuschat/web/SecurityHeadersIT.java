@@ -57,7 +57,6 @@ class SecurityHeadersIT {
         responses.add(alice.sendMessage(" "));
         responses.add(alice.postForm("/messages", Map.of("content", "x"), false));
         responses.add(alice.get("/no-such-page"));
-        responses.add(alice.get("/rate-limited"));
         responses.add(alice.postRaw("/messages", "content=no-token", true));
         responses.add(alice.get("/messages"));
         responses.add(alice.get("/messages?before=abc"));
