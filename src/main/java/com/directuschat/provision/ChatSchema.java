@@ -92,6 +92,36 @@ final class ChatSchema {
         ensureFields(MESSAGES, MESSAGE_FIELDS);
         ensureRelation(MESSAGES, "user_created", "directus_users", "SET NULL");
         ensureRelation(MESSAGES, "room", ROOMS, "SET NULL");
+        ensureSetByDirectus(MESSAGES, List.of("id", "date_updated"));
+    }
+
+    /**
+     * Field validation that refuses a payload carrying these fields, for everyone (admins too): a message's id and
+     * its edit time are Directus's to set. Unlike a permission rule, field validation is not a licensed feature, and
+     * Directus checks it on every write (REST, GraphQL, realtime) before any Flow runs. Without it, a user could
+     * post a message with an id near 2^53, after which every new id on SQLite follows it. (A create's
+     * {@code user_created} and {@code date_created} need none: Directus's specials replace whatever is sent.)
+     */
+    private void ensureSetByDirectus(String collection, List<String> fields) {
+        for (JsonNode field : client.get("/fields/" + collection)) {
+            String name = field.path("field").asString();
+            Map<String, Object> rule = Map.of("_and", List.of(Map.of(name, Map.of("_null", true))));
+            if (fields.contains(name)
+                    && !JsonMapper.shared()
+                            .valueToTree(rule)
+                            .equals(field.path("meta").path("validation"))) {
+                log.info("Making {}.{} Directus's to set (field validation)", collection, name);
+                client.patch(
+                        "/fields/" + collection + "/" + name,
+                        Map.of(
+                                "meta",
+                                Map.of(
+                                        "validation",
+                                        rule,
+                                        "validation_message",
+                                        "Directus sets " + name + "; leave it out.")));
+            }
+        }
     }
 
     /** Rooms: a name, a unique slug for the URL, an optional description. */

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -21,16 +20,17 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The "directus-chat guard": a blocking event Flow that makes Directus itself refuse what is not the caller's, on any
  * licence. Directus 12's Core licence refuses permission rules ({@code RESOURCE_RESTRICTED}), so without it any chat
- * user who logs in to Directus directly could edit or delete anyone's message, rewrite its author, pick its id, or
- * write another user's read position or presence row. The flow filters every create, update and delete of
- * {@code messages}, {@code read_positions} and {@code presence} (one flow of the five Core allows), for every client:
- * REST, GraphQL, the realtime socket, the Data Studio. Administrators and Directus itself pass.
+ * user who logs in to Directus directly could edit or delete anyone's message, rewrite its author, or write another
+ * user's read position or presence row. The flow (one of the five Core allows) filters every update and delete of
+ * {@code messages}, {@code read_positions} and {@code presence}, and every create of the last two, for every client:
+ * REST, GraphQL, the realtime socket, the Data Studio. Administrators and Directus itself pass. Creating a message
+ * does not run it (it would cost every send a deep copy of Directus's schema, which each flow run makes): there,
+ * Directus sets the author and dates itself, and field validation keeps the id and edit time Directus's
+ * ({@link ChatSchema}).
  *
  * <p>Its operations, first to last:
  *
  * <ol>
- *   <li>{@code probe} (transform) and {@code plain_send} (condition): a message created without any of the fields
- *       Directus sets passes at once; the chat's own sends take this path, which costs no script.
  *   <li>{@code check} (run script, {@code guard-flow-check.js}): refuses fixed fields (ids, authors, dates), a
  *       message moved to another room, and read position or presence rows keyed as someone else's; for an update or
  *       a delete it names the rows to read.
@@ -46,10 +46,6 @@ final class GuardFlow {
 
     static final String NAME = "directus-chat guard";
 
-    /** Fields Directus sets on a message; a create that sets none of them is a plain send. */
-    static final List<String> SET_BY_DIRECTUS =
-            List.of("id", "user_created", "date_created", "date_updated", "user_updated");
-
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(tools.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
@@ -64,11 +60,21 @@ final class GuardFlow {
         this.client = client;
     }
 
-    /** The flow's trigger: a blocking filter on the chat's collections. */
+    /**
+     * The flow's trigger: a blocking filter on updates and deletes of the chat's collections (Directus pairs each
+     * of these scopes with each collection), and on creates of read positions and presence rows (full event names,
+     * which Directus takes as they are).
+     */
     static Map<String, Object> triggerOptions() {
         Map<String, Object> options = new LinkedHashMap<>();
         options.put("type", "filter");
-        options.put("scope", List.of("items.create", "items.update", "items.delete"));
+        options.put(
+                "scope",
+                List.of(
+                        "items.update",
+                        "items.delete",
+                        DirectusProvisioner.READ_POSITIONS + ".items.create",
+                        DirectusProvisioner.PRESENCE + ".items.create"));
         options.put(
                 "collections",
                 List.of(
@@ -80,11 +86,6 @@ final class GuardFlow {
 
     /** The operations, each after the ones it leads to, so that they can be created in this order. */
     static List<Operation> operations() {
-        String fixed = SET_BY_DIRECTUS.stream()
-                .map(field -> "{{$trigger.payload." + field + "}}")
-                .collect(Collectors.joining("|"));
-        // A field that is not there renders as "undefined" (Directus's mustache).
-        String noneSet = SET_BY_DIRECTUS.stream().map(field -> "undefined").collect(Collectors.joining("|"));
         List<Operation> ops = new ArrayList<>();
         ops.add(refusal("refuse_owned"));
         ops.add(new Operation("owned", "exec", Map.of("code", script("guard-flow-owned.js")), null, "refuse_owned"));
@@ -104,23 +105,6 @@ final class GuardFlow {
         ops.add(refusal("refuse_check"));
         ops.add(new Operation(
                 "check", "exec", Map.of("code", script("guard-flow-check.js")), "needs_read", "refuse_check"));
-        ops.add(new Operation(
-                "plain_send",
-                "condition",
-                Map.of(
-                        "filter",
-                        Map.of(
-                                "_and",
-                                List.of(
-                                        Map.of(
-                                                "$trigger",
-                                                Map.of(
-                                                        "event",
-                                                        Map.of("_eq", DirectusProvisioner.MESSAGES + ".items.create"))),
-                                        Map.of("$last", Map.of("fixed", Map.of("_eq", noneSet)))))),
-                null,
-                "check"));
-        ops.add(new Operation("probe", "transform", Map.of("json", Map.of("fixed", fixed)), "plain_send", null));
         return ops;
     }
 

@@ -1,5 +1,5 @@
-// directus-chat guard flow, operation "check" (a Run Script). Runs in a blocking filter on every create, update and
-// delete of messages, read_positions and presence. Throwing refuses the write (the flow answers 403 FORBIDDEN with
+// directus-chat guard flow, operation "check" (a Run Script). Runs in a blocking filter on every update and delete of
+// messages, read_positions and presence, and every create of the last two. Throwing refuses the write (the flow answers 403 FORBIDDEN with
 // this message). Returns {read: false} when the write may go ahead, or {read: true, collection, query} when the rows
 // it touches must first be read to check that they belong to the caller (the next operations do that).
 module.exports = function (data) {

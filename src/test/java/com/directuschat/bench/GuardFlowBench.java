@@ -77,8 +77,12 @@ class GuardFlowBench {
                     DirectusRest.createMessage(url, token, text);
                     long create = System.nanoTime() - start;
                     start = System.nanoTime();
-                    DirectusRest.call(url, "PATCH", "/items/messages/" + own + "?fields=id", token, "{\"content\":\""
-                            + text + "\"}");
+                    DirectusRest.call(
+                            url,
+                            "PATCH",
+                            "/items/messages/" + own + "?fields=id",
+                            token,
+                            "{\"content\":\"" + text + "\"}");
                     long edit = System.nanoTime() - start;
                     if (i >= WARMUP) {
                         samples.computeIfAbsent("chat send, " + side, k -> new ArrayList<>())
@@ -105,18 +109,12 @@ class GuardFlowBench {
                 ROUNDS,
                 WARMUP));
         out.append("| write | n | p50 | p95 | mean |\n|---|---|---|---|---|\n");
-        samples.entrySet().stream()
-                .sorted(Map.Entry.comparingByKey())
-                .forEach(entry -> {
-                    Stats stats = Stats.of(entry.getKey(), entry.getValue());
-                    out.append(String.format(
-                            "| %s | %d | %.1f ms | %.1f ms | %.1f ms |%n",
-                            entry.getKey(),
-                            entry.getValue().size(),
-                            stats.percentile(50),
-                            stats.percentile(95),
-                            stats.mean()));
-                });
+        samples.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
+            Stats stats = Stats.of(entry.getKey(), entry.getValue());
+            out.append(String.format(
+                    "| %s | %d | %.1f ms | %.1f ms | %.1f ms |%n",
+                    entry.getKey(), entry.getValue().size(), stats.percentile(50), stats.percentile(95), stats.mean()));
+        });
         for (String write : List.of("chat send", "REST create", "REST edit of own message")) {
             Stats with = Stats.of(write, samples.get(write + ", with the flow"));
             Stats without = Stats.of(write, samples.get(write + ", without"));
