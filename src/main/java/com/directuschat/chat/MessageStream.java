@@ -144,17 +144,19 @@ final class MessageStream {
      * behind it.
      */
     void replay(LongFunction<List<ChatMessage>> messagesAfter) {
-        replay(messagesAfter, from -> null);
+        replay(messagesAfter, 0, Integer.MAX_VALUE, from -> null);
     }
 
     /**
-     * The same, and then what became of the messages the tab already shows: {@code window} reads the newest ones
-     * up to the tab's position; the edited ones among them go out as edits, and their ids as a
-     * {@code message-window} event, so that the page drops those it shows in that range that are gone (deleted
-     * while it was not listening).
+     * The same, from {@code overlap} ids below the tab's position (on PostgreSQL a lower id can commit after a
+     * higher one) and page by page: {@code messagesAfter} reads at most {@code pageSize} messages after an id, and
+     * is asked again after the last one read until a page is not full. Then what became of the messages the tab
+     * already shows: {@code window} reads the newest ones up to the tab's position; the edited ones among them go
+     * out as edits, and their ids as a {@code message-window} event, so that the page drops those it shows in that
+     * range that are gone (deleted while it was not listening).
      */
-    void replay(LongFunction<List<ChatMessage>> messagesAfter, LongFunction<Window> window) {
-        replays.run(messagesAfter, window);
+    void replay(LongFunction<List<ChatMessage>> messagesAfter, int overlap, int pageSize, LongFunction<Window> window) {
+        replays.run(messagesAfter, overlap, pageSize, window);
     }
 
     /** A message was edited: the page replaces it where it shows it (out of band). */

@@ -44,6 +44,10 @@ class ChatSessionTest {
     }
 
     private ChatSession session(MessageSource directus, Duration idleTimeout) {
+        return session(directus, properties(idleTimeout));
+    }
+
+    private ChatSession session(MessageSource directus, ChatProperties properties) {
         return new ChatSession(
                 null,
                 (tokens, listener) -> {
@@ -51,7 +55,7 @@ class ChatSessionTest {
                     return closedHandles::incrementAndGet;
                 },
                 directus,
-                properties(idleTimeout),
+                properties,
                 lanes,
                 Runnable::run,
                 timer,
@@ -84,6 +88,29 @@ class ChatSessionTest {
                 .containsExactlyElementsOf(
                         LongStream.rangeClosed(101, 150).boxed().toList());
         assertThat(directus.replaysFrom).last().isEqualTo(80L); // 100 minus the overlap of 20
+    }
+
+    /**
+     * A tab further behind than one replay reads ({@code chat.backfill-limit}, here 50) gets the rest too, page by
+     * page, each message once and in order, and then the live messages.
+     */
+    @Test
+    void aTabMoreThanOneReplayBehindGetsEverythingItMissed() {
+        FakeMessages directus = new FakeMessages().upTo(234);
+        ChatSession session = session(directus, properties(Duration.ofMinutes(1), 50));
+        RecordingEmitter behind = new RecordingEmitter();
+        session.attach(stream(behind, 100));
+        lanes.runAll();
+        directus.upTo(235);
+        listeners.get(0).onMessageCreated(235);
+        lanes.runAll();
+
+        assertThat(behind.messageIds())
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(101, 235).boxed().toList());
+        // The first page starts the overlap (20) below the tab's position, each next one after the last id read;
+        // the last, not full, ends the replay.
+        assertThat(directus.replaysFrom).containsExactly(80L, 130L, 180L, 230L);
     }
 
     @Test
