@@ -4,6 +4,7 @@ import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.ChatRoom;
 import com.directuschat.directus.RealtimeSession;
 import java.time.ZoneId;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.LongFunction;
@@ -12,8 +13,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * One browser tab's SSE stream. Delivers each message at most once: ids at or below the floor, or among
- * the recently sent ones, are dropped. That de-duplicates backfill (which overlaps on purpose, since a
- * lower id can commit after a higher one) against live events.
+ * the recently sent ones, are dropped ({@link SentIds}). That de-duplicates backfill (which overlaps on purpose,
+ * since a lower id can commit after a higher one) against live events and against what the page already shows.
  * <p>
  * Writes go through a bounded queue drained on the stream's own serial executor, so a stalled tab blocks
  * nobody else; when the queue overflows the stream is closed, and the browser reconnects and is replayed.
@@ -113,6 +114,14 @@ final class MessageStream {
     /** After a data reset the browser may be ahead of Directus; it then goes live without replay. */
     synchronized void clampTo(long newest) {
         sent.clampTo(newest);
+    }
+
+    /**
+     * The page shows {@code ids} of the {@code overlap} ids at and below its position: the others there still come
+     * if they commit late (replayed or live), and these are not sent again. Before the stream is attached.
+     */
+    synchronized void shown(int overlap, Collection<Long> ids) {
+        sent.shown(overlap, ids);
     }
 
     synchronized boolean isClosed() {

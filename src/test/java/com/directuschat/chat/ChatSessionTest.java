@@ -113,6 +113,49 @@ class ChatSessionTest {
         assertThat(directus.replaysFrom).containsExactly(80L, 130L, 180L, 230L);
     }
 
+    /**
+     * On PostgreSQL a lower id can commit after a higher one. The page shows 81 to 100 but for 95 (committed after
+     * the page was rendered, before its stream opened) and 97 (committed once the stream is live): both come, once;
+     * what the page shows does not come again, replayed or live.
+     */
+    @Test
+    void lowerIdsCommittedLateBelowThePagesPositionStillComeOnce() {
+        List<Long> shown = LongStream.rangeClosed(81, 100)
+                .filter(id -> id != 95 && id != 97)
+                .boxed()
+                .toList();
+        assertThat(deliveredWith97CommittedLate(shown)).containsExactly(95L, 97L, 101L);
+    }
+
+    /** A page that does not say what it shows (an older page, a plain client) gets nothing at or below its position. */
+    @Test
+    void withoutWhatThePageShowsNothingAtOrBelowItsPositionComes() {
+        assertThat(deliveredWith97CommittedLate(null)).containsExactly(101L);
+    }
+
+    /**
+     * What a tab at 100 whose page shows {@code shown} (null: it does not say) gets when 97 commits once it is live,
+     * followed by live events of 97, 90, 95 and then 101.
+     */
+    private List<Long> deliveredWith97CommittedLate(List<Long> shown) {
+        FakeMessages directus = new FakeMessages().upTo(100);
+        directus.stored.remove(97L);
+        ChatSession session = session(directus, Duration.ofMinutes(1));
+        RecordingEmitter tab = new RecordingEmitter();
+        MessageStream stream = stream(tab, 100);
+        if (shown != null) {
+            stream.shown(20, shown);
+        }
+        session.attach(stream);
+        lanes.runAll();
+        directus.upTo(101);
+        for (long id : List.of(97L, 90L, 95L, 101L)) {
+            listeners.get(0).onMessageCreated(id);
+        }
+        lanes.runAll();
+        return tab.messageIds();
+    }
+
     @Test
     void liveMessagesAreDeliveredOnceInTheOrderTheyArrived() {
         FakeMessages directus = new FakeMessages().upTo(10);
