@@ -21,7 +21,8 @@
   }
 
   // The ids this page shows among the data-overlap ids at and below its since=: the server sends the others there
-  // should they still come (on PostgreSQL a lower id can commit after a higher one), and these not again.
+  // should they still come (on PostgreSQL a lower id can commit after a higher one), and these not again. With older
+  // messages not loaded ("Load earlier messages"), oldest= is its first message: what is below it is not missing.
   function shownNear(url) {
     var since = /[?&]since=(\d+)/.exec(url);
     var root = document.querySelector(".app[sse-connect]");
@@ -29,12 +30,14 @@
     if (!since || !(overlap >= 0)) { return ""; }
     var high = Number(since[1]);
     var shown = [];
+    var oldest = 0;
     var items = document.querySelectorAll("#messages li.message[data-id]");
     for (var i = 0; i < items.length; i++) {
       var id = Number(items[i].getAttribute("data-id"));
       if (id > high - overlap && id <= high) { shown.push(id); }
+      if (!oldest || id < oldest) { oldest = id; }
     }
-    return "&shown=" + shown.join(",");
+    return "&shown=" + shown.join(",") + (oldest && document.getElementById("load-earlier") ? "&oldest=" + oldest : "");
   }
 
   // Each room keeps its own draft; the form names the key.

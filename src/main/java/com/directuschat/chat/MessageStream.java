@@ -117,11 +117,12 @@ final class MessageStream {
     }
 
     /**
-     * The page shows {@code ids} of the {@code overlap} ids at and below its position: the others there still come
-     * if they commit late (replayed or live), and these are not sent again. Before the stream is attached.
+     * The page shows {@code ids} of the {@code overlap} ids at and below its position, and none below {@code oldest}
+     * (0: none missing): the others there still come if they commit late (replayed or live), and these are not sent
+     * again. Before the stream is attached.
      */
-    synchronized void shown(int overlap, Collection<Long> ids) {
-        sent.shown(overlap, ids);
+    synchronized void shown(int overlap, long oldest, Collection<Long> ids) {
+        sent.shown(overlap, oldest, ids);
     }
 
     synchronized boolean isClosed() {

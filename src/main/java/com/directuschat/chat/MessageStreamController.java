@@ -54,6 +54,7 @@ class MessageStreamController {
             @RequestParam(required = false) String since,
             @RequestParam(required = false) String page,
             @RequestParam(required = false) String shown,
+            @RequestParam(required = false) String oldest,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
             DirectusAuthentication login,
             HttpServletRequest request,
@@ -63,6 +64,7 @@ class MessageStreamController {
         // Every parameter is checked before anything is opened for the stream.
         String pageId = pageId(page);
         List<Long> shownIds = shownIds(shown);
+        long oldestShown = position(oldest, "oldest");
         ChatRoom room = room(login, slug == null ? Rooms.DEFAULT_SLUG : slug);
         long newest = newestReadableId(login, room);
         if (!sessions.acceptsStreams()) {
@@ -90,9 +92,10 @@ class MessageStreamController {
             stream.clampTo(newest);
         }
         if (shownIds != null && lastSeen == 0) {
-            // The page's own list of what it shows near since=. With Last-Event-ID, the browser reconnected on its
-            // own to the URL it first opened: that list is older than what the page received since.
-            stream.shown(properties.backfillOverlap(), shownIds);
+            // The page's own list of what it shows near since= (oldest=: its first message, when it has not loaded
+            // the room back to the beginning). With Last-Event-ID, the browser reconnected on its own to the URL it
+            // first opened: that list is older than what the page received since.
+            stream.shown(properties.backfillOverlap(), oldestShown, shownIds);
         }
         stream.viewer(login.getPrincipal().id());
         emitter.onCompletion(() -> session.detach(stream));

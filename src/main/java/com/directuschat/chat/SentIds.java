@@ -37,11 +37,13 @@ final class SentIds {
     }
 
     /**
-     * The page shows {@code ids} of the {@code overlap} ids at and below its position (others are ignored); the
-     * rest of those may still come. Before anything is sent.
+     * The page shows {@code ids} of the {@code overlap} ids at and below its position (others are ignored), and none
+     * below {@code oldest} (0: it shows the room from its beginning); the rest of those ids may still come. Before
+     * anything is sent.
      */
-    void shown(int overlap, Collection<Long> ids) {
-        long low = Math.max(0, highest - overlap);
+    void shown(int overlap, long oldest, Collection<Long> ids) {
+        // Older than the page's oldest message is what it never loaded, not what committed late.
+        long low = Math.max(Math.max(0, highest - overlap), oldest - 1);
         if (low >= floor) {
             return;
         }

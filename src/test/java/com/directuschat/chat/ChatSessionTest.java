@@ -124,27 +124,37 @@ class ChatSessionTest {
                 .filter(id -> id != 95 && id != 97)
                 .boxed()
                 .toList();
-        assertThat(deliveredWith97CommittedLate(shown)).containsExactly(95L, 97L, 101L);
+        assertThat(deliveredWith97CommittedLate(0, shown)).containsExactly(95L, 97L, 101L);
+    }
+
+    /**
+     * A page that has not loaded its room back to the beginning (a short history) says where its oldest message is:
+     * what is older is what it never loaded, not what committed late. Here it shows 95 to 100 but for 97.
+     */
+    @Test
+    void whatIsOlderThanThePagesOldestMessageIsNotTakenForALateCommit() {
+        assertThat(deliveredWith97CommittedLate(95, List.of(95L, 96L, 98L, 99L, 100L)))
+                .containsExactly(97L, 101L);
     }
 
     /** A page that does not say what it shows (an older page, a plain client) gets nothing at or below its position. */
     @Test
     void withoutWhatThePageShowsNothingAtOrBelowItsPositionComes() {
-        assertThat(deliveredWith97CommittedLate(null)).containsExactly(101L);
+        assertThat(deliveredWith97CommittedLate(0, null)).containsExactly(101L);
     }
 
     /**
-     * What a tab at 100 whose page shows {@code shown} (null: it does not say) gets when 97 commits once it is live,
-     * followed by live events of 97, 90, 95 and then 101.
+     * What a tab at 100 whose page shows {@code shown} (null: it does not say), none below {@code oldest}, gets when
+     * 97 commits once it is live, followed by live events of 97, 90, 95 and then 101.
      */
-    private List<Long> deliveredWith97CommittedLate(List<Long> shown) {
+    private List<Long> deliveredWith97CommittedLate(long oldest, List<Long> shown) {
         FakeMessages directus = new FakeMessages().upTo(100);
         directus.stored.remove(97L);
         ChatSession session = session(directus, Duration.ofMinutes(1));
         RecordingEmitter tab = new RecordingEmitter();
         MessageStream stream = stream(tab, 100);
         if (shown != null) {
-            stream.shown(20, shown);
+            stream.shown(20, oldest, shown);
         }
         session.attach(stream);
         lanes.runAll();
