@@ -15,8 +15,29 @@
   var PAGE_ID = Math.random().toString(36).slice(2) + Date.now().toString(36);
   if (window.htmx) {
     htmx.createEventSource = function (url) {
-      return new EventSource(url + (url.indexOf("?") < 0 ? "?" : "&") + "page=" + PAGE_ID, { withCredentials: true });
+      return new EventSource(url + (url.indexOf("?") < 0 ? "?" : "&") + "page=" + PAGE_ID + shownNear(url),
+        { withCredentials: true });
     };
+  }
+
+  // The ids this page shows among the data-overlap ids at and below its since=: the server sends the others there
+  // should they still come (on PostgreSQL a lower id can commit after a higher one), and these not again. With older
+  // messages not loaded ("Load earlier messages"), oldest= is its first message: what is below it is not missing.
+  function shownNear(url) {
+    var since = /[?&]since=(\d+)/.exec(url);
+    var root = document.querySelector(".app[sse-connect]");
+    var overlap = root ? Number(root.getAttribute("data-overlap")) : NaN;
+    if (!since || !(overlap >= 0)) { return ""; }
+    var high = Number(since[1]);
+    var shown = [];
+    var oldest = 0;
+    var items = document.querySelectorAll("#messages li.message[data-id]");
+    for (var i = 0; i < items.length; i++) {
+      var id = Number(items[i].getAttribute("data-id"));
+      if (id > high - overlap && id <= high) { shown.push(id); }
+      if (!oldest || id < oldest) { oldest = id; }
+    }
+    return "&shown=" + shown.join(",") + (oldest && document.getElementById("load-earlier") ? "&oldest=" + oldest : "");
   }
 
   // Each room keeps its own draft; the form names the key.

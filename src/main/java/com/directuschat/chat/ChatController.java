@@ -133,6 +133,8 @@ class ChatController {
                         ? null
                         : firstUnread(history, readUpTo, login.getPrincipal().id()));
         page.addObject("lastId", lastId);
+        // How far below since= the page lists what it shows when it opens its stream (chat.js).
+        page.addObject("overlap", properties.backfillOverlap());
         page.addObject("historyBefore", older ? history.get(0).id() : null);
         // The stand-in default room (id 0: Directus has none) has no presence.
         page.addObject("online", online.names(room.id() == 0 ? null : room.id()));

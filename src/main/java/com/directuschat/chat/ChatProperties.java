@@ -10,9 +10,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param streamTimeout an SSE stream is closed after this long; the browser reconnects (this keeps the
  *        HTTP session alive) and is replayed from its last id
  * @param heartbeatInterval how often an idle stream gets a comment so proxies keep it open
- * @param backfillLimit most messages replayed to one stream at once
+ * @param backfillLimit messages a replay reads from Directus per request; a tab further behind gets more pages
  * @param backfillOverlap ids re-read below a stream's position on backfill: on PostgreSQL a lower id can
- *        commit after a higher one, and would otherwise be missed
+ *        commit after a higher one, and would otherwise be missed; those of them the page says it does not show
+ *        ({@code shown=}) still come, replayed or live
  * @param streamQueueCapacity events one stream may have waiting; a tab that stops reading past this is
  *        disconnected (and replayed when it comes back)
  * @param realtimeIdleTimeout a login with no open stream for this long closes its Directus socket (it stays

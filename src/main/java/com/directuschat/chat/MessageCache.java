@@ -142,7 +142,8 @@ class MessageCache implements MessageSource {
             put(created);
             answer.complete(created);
             return created;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Any Throwable, Errors too: reads waiting for this answer would otherwise wait forever.
             answer.completeExceptionally(e);
             throw e;
         } finally {
@@ -242,7 +243,8 @@ class MessageCache implements MessageSource {
             ChatMessage edited = putIfNewer(edit.get());
             answer.complete(edited);
             return edited;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Any Throwable, as for creates: the update events waiting for this answer must not wait forever.
             answer.completeExceptionally(e);
             throw e;
         } finally {

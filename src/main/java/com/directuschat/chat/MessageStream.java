@@ -4,6 +4,7 @@ import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.ChatRoom;
 import com.directuschat.directus.RealtimeSession;
 import java.time.ZoneId;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.LongFunction;
@@ -12,8 +13,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * One browser tab's SSE stream. Delivers each message at most once: ids at or below the floor, or among
- * the recently sent ones, are dropped. That de-duplicates backfill (which overlaps on purpose, since a
- * lower id can commit after a higher one) against live events.
+ * the recently sent ones, are dropped ({@link SentIds}). That de-duplicates backfill (which overlaps on purpose,
+ * since a lower id can commit after a higher one) against live events and against what the page already shows.
  * <p>
  * Writes go through a bounded queue drained on the stream's own serial executor, so a stalled tab blocks
  * nobody else; when the queue overflows the stream is closed, and the browser reconnects and is replayed.
@@ -115,6 +116,15 @@ final class MessageStream {
         sent.clampTo(newest);
     }
 
+    /**
+     * The page shows {@code ids} of the {@code overlap} ids at and below its position, and none below {@code oldest}
+     * (0: none missing): the others there still come if they commit late (replayed or live), and these are not sent
+     * again. Before the stream is attached.
+     */
+    synchronized void shown(int overlap, long oldest, Collection<Long> ids) {
+        sent.shown(overlap, oldest, ids);
+    }
+
     synchronized boolean isClosed() {
         return lane.closed();
     }
@@ -144,17 +154,19 @@ final class MessageStream {
      * behind it.
      */
     void replay(LongFunction<List<ChatMessage>> messagesAfter) {
-        replay(messagesAfter, from -> null);
+        replay(messagesAfter, 0, Integer.MAX_VALUE, from -> null);
     }
 
     /**
-     * The same, and then what became of the messages the tab already shows: {@code window} reads the newest ones
-     * up to the tab's position; the edited ones among them go out as edits, and their ids as a
-     * {@code message-window} event, so that the page drops those it shows in that range that are gone (deleted
-     * while it was not listening).
+     * The same, from {@code overlap} ids below the tab's position (on PostgreSQL a lower id can commit after a
+     * higher one) and page by page: {@code messagesAfter} reads at most {@code pageSize} messages after an id, and
+     * is asked again after the last one read until a page is not full. Then what became of the messages the tab
+     * already shows: {@code window} reads the newest ones up to the tab's position; the edited ones among them go
+     * out as edits, and their ids as a {@code message-window} event, so that the page drops those it shows in that
+     * range that are gone (deleted while it was not listening).
      */
-    void replay(LongFunction<List<ChatMessage>> messagesAfter, LongFunction<Window> window) {
-        replays.run(messagesAfter, window);
+    void replay(LongFunction<List<ChatMessage>> messagesAfter, int overlap, int pageSize, LongFunction<Window> window) {
+        replays.run(messagesAfter, overlap, pageSize, window);
     }
 
     /** A message was edited: the page replaces it where it shows it (out of band). */

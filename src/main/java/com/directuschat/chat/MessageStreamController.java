@@ -9,6 +9,7 @@ import com.directuschat.ratelimit.RateLimitExceeded;
 import com.directuschat.ratelimit.RateLimited;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
+import java.util.Arrays;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -57,13 +58,18 @@ class MessageStreamController {
             @PathVariable(required = false) String slug,
             @RequestParam(required = false) String since,
             @RequestParam(required = false) String page,
+            @RequestParam(required = false) String shown,
+            @RequestParam(required = false) String oldest,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
             DirectusAuthentication login,
             HttpServletRequest request,
             HttpSession httpSession) {
-        long position = Math.max(position(since, "since"), position(lastEventId, "Last-Event-ID"));
+        long lastSeen = position(lastEventId, "Last-Event-ID");
+        long position = Math.max(position(since, "since"), lastSeen);
         // Every parameter is checked before anything is opened for the stream.
         String pageId = pageId(page);
+        List<Long> shownIds = shownIds(shown);
+        long oldestShown = position(oldest, "oldest");
         ChatRoom room = room(login, slug == null ? Rooms.DEFAULT_SLUG : slug);
         long newest = newestReadableId(login, room);
         if (!sessions.acceptsStreams()) {
@@ -89,6 +95,12 @@ class MessageStreamController {
         if (newest >= 0) {
             // After a data reset the browser may be ahead of Directus; it then goes live without replay.
             stream.clampTo(newest);
+        }
+        if (shownIds != null && lastSeen == 0) {
+            // The page's own list of what it shows near since= (oldest=: its first message, when it has not loaded
+            // the room back to the beginning). With Last-Event-ID, the browser reconnected on its own to the URL it
+            // first opened: that list is older than what the page received since.
+            stream.shown(properties.backfillOverlap(), oldestShown, shownIds);
         }
         stream.viewer(login.getPrincipal().id());
         emitter.onCompletion(() -> session.detach(stream));
@@ -163,6 +175,22 @@ class MessageStreamController {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "page must be up to 64 letters, digits, _ or -");
         }
         return value;
+    }
+
+    /**
+     * The ids the page shows among the overlap below {@code since=} (chat.js sends them, comma-separated), or null
+     * when it does not say; anything but whole numbers is a 400.
+     */
+    static List<Long> shownIds(String value) {
+        if (value == null) {
+            return null;
+        }
+        if (!value.matches("(\\d{1,16}(,\\d{1,16})*)?")) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "shown must be message ids separated by commas");
+        }
+        return value.isEmpty()
+                ? List.of()
+                : Arrays.stream(value.split(",")).map(Long::valueOf).toList();
     }
 
     /** A message id the browser has seen; absent means "nothing yet". */

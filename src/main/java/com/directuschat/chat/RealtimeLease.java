@@ -73,26 +73,43 @@ final class RealtimeLease {
         idleClose = ThreadPools.later(timer, idleTimeout, worker, () -> closeIfIdle(stillIdle));
     }
 
+    /**
+     * The check and the release are one step under this lock, as {@link #open} is: a tab that attaches after the
+     * check (its stream is added before it opens) then finds no handle and opens a new session, instead of keeping
+     * one that is closed under it.
+     */
     private void closeIfIdle(BooleanSupplier stillIdle) {
+        Handle closing;
         synchronized (this) {
             idleClose = null;
             if (!stillIdle.getAsBoolean()) {
                 return;
             }
+            closing = release(false);
         }
-        close(false);
+        closeOutsideTheLock(closing);
     }
 
-    /** Closes the handle outside this lock: the realtime session calls back under its own lock. */
     void close(boolean end) {
         Handle closing;
         synchronized (this) {
-            ended |= end;
-            cancelIdleClose();
-            generation++;
-            closing = handle;
-            handle = null;
+            closing = release(end);
         }
+        closeOutsideTheLock(closing);
+    }
+
+    /** Takes the handle, so that events of its generation are ignored; the caller holds this lock. */
+    private Handle release(boolean end) {
+        ended |= end;
+        cancelIdleClose();
+        generation++;
+        Handle closing = handle;
+        handle = null;
+        return closing;
+    }
+
+    /** The realtime session calls back under its own lock, so it is closed outside this one. */
+    private static void closeOutsideTheLock(Handle closing) {
         if (closing != null) {
             closing.close();
         }

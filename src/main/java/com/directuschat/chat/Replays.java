@@ -43,17 +43,15 @@ final class Replays {
 
     /**
      * The tab replays from Directus what it may have missed, from a little below its position (on PostgreSQL
-     * a lower id can commit after a higher one); what it already has is dropped by id.
+     * a lower id can commit after a higher one), in pages of {@code chat.backfill-limit} until it has it all; what
+     * it already has is dropped by id.
      */
     void replay(MessageStream stream) {
         stream.replay(
                 after -> {
                     try {
-                        List<ChatMessage> missed = source.after(
-                                tokens,
-                                stream.room(),
-                                Math.max(0, after - properties.backfillOverlap()),
-                                properties.backfillLimit());
+                        List<ChatMessage> missed =
+                                source.after(tokens, stream.room(), after, properties.backfillLimit());
                         if (reader != null && stream.room() != null && !missed.isEmpty()) {
                             reader.unread()
                                     .read(
@@ -68,6 +66,8 @@ final class Replays {
                         return List.of();
                     }
                 },
+                properties.backfillOverlap(),
+                properties.backfillLimit(),
                 upTo -> {
                     if (upTo <= 0) {
                         return null;

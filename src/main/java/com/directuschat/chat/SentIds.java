@@ -1,7 +1,11 @@
 package com.directuschat.chat;
 
+import java.util.Collection;
+
 /**
  * Which message ids one stream has sent, so that each goes out once: backfill overlaps live events on purpose.
+ * Ids up to the position the page starts from count as sent, except those among the overlap below it that the page
+ * says it does not show ({@link #shown}): on PostgreSQL such a lower id can still commit after a higher one.
  * Not thread-safe: its {@link MessageStream} guards it with its own lock.
  */
 final class SentIds {
@@ -30,6 +34,22 @@ final class SentIds {
             floor = newest;
             highest = newest;
         }
+    }
+
+    /**
+     * The page shows {@code ids} of the {@code overlap} ids at and below its position (others are ignored), and none
+     * below {@code oldest} (0: it shows the room from its beginning); the rest of those ids may still come. Before
+     * anything is sent.
+     */
+    void shown(int overlap, long oldest, Collection<Long> ids) {
+        // Older than the page's oldest message is what it never loaded, not what committed late.
+        long low = Math.max(Math.max(0, highest - overlap), oldest - 1);
+        if (low >= floor) {
+            return;
+        }
+        long position = floor;
+        floor = low;
+        ids.stream().filter(id -> id > low && id <= position).sorted().forEach(this::claim);
     }
 
     /** Marks {@code id} as sent; false if it was sent already (or lies at or below the floor). */

@@ -28,8 +28,12 @@ final class StreamReplay {
         this.metrics = metrics;
     }
 
-    /** See {@link MessageStream#replay(LongFunction, LongFunction)}. */
-    void run(LongFunction<List<ChatMessage>> messagesAfter, LongFunction<MessageStream.Window> window) {
+    /** See {@link MessageStream#replay(LongFunction, int, int, LongFunction)}. */
+    void run(
+            LongFunction<List<ChatMessage>> messagesAfter,
+            int overlap,
+            int pageSize,
+            LongFunction<MessageStream.Window> window) {
         lane.run(() -> {
             try {
                 long from;
@@ -39,17 +43,34 @@ final class StreamReplay {
                     }
                     from = stream.position();
                 }
-                TreeMap<Long, ChatMessage> merged = new TreeMap<>();
-                messagesAfter.apply(from).forEach(m -> merged.put(m.id(), m));
-                sendInOrder(merged, true);
-                MessageStream.Window present = window.apply(from);
-                if (present != null) {
-                    sendWindow(present);
+                if (replayPages(messagesAfter, Math.max(0, from - overlap), pageSize)) {
+                    MessageStream.Window present = window.apply(from);
+                    if (present != null) {
+                        sendWindow(present);
+                    }
                 }
             } finally {
                 releaseHeld();
             }
         });
+    }
+
+    /**
+     * Reads and sends page after page, each after the last id of the one before, until a page is not full: a tab
+     * further behind than one page gets the rest too. False when the tab is gone.
+     */
+    private boolean replayPages(LongFunction<List<ChatMessage>> messagesAfter, long after, int pageSize) {
+        while (true) {
+            TreeMap<Long, ChatMessage> page = new TreeMap<>();
+            messagesAfter.apply(after).forEach(m -> page.put(m.id(), m));
+            if (!sendInOrder(page, true)) {
+                return false;
+            }
+            if (page.size() < pageSize) {
+                return true;
+            }
+            after = page.lastKey();
+        }
     }
 
     private void sendWindow(MessageStream.Window window) {
@@ -68,11 +89,14 @@ final class StreamReplay {
         lane.send(StreamEvents.named("message-window", window.json()));
     }
 
-    /** {@code replayed}: read from Directus by a replay, not held back live ones. */
-    private void sendInOrder(SortedMap<Long, ChatMessage> messages, boolean replayed) {
+    /** {@code replayed}: read from Directus by a replay, not held back live ones. False when the tab is gone. */
+    private boolean sendInOrder(SortedMap<Long, ChatMessage> messages, boolean replayed) {
         for (ChatMessage message : messages.values()) {
             SseEmitter.SseEventBuilder event;
             synchronized (stream) {
+                if (lane.closed()) {
+                    return false;
+                }
                 event = stream.claim(message);
             }
             if (event == null) {
@@ -82,8 +106,11 @@ final class StreamReplay {
                 metrics.backfilled();
             }
             if (!lane.send(event)) {
-                return;
+                return false;
             }
+        }
+        synchronized (stream) {
+            return !lane.closed();
         }
     }
 

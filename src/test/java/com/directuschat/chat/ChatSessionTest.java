@@ -44,6 +44,10 @@ class ChatSessionTest {
     }
 
     private ChatSession session(MessageSource directus, Duration idleTimeout) {
+        return session(directus, properties(idleTimeout));
+    }
+
+    private ChatSession session(MessageSource directus, ChatProperties properties) {
         return new ChatSession(
                 null,
                 (tokens, listener) -> {
@@ -51,7 +55,7 @@ class ChatSessionTest {
                     return closedHandles::incrementAndGet;
                 },
                 directus,
-                properties(idleTimeout),
+                properties,
                 lanes,
                 Runnable::run,
                 timer,
@@ -84,6 +88,82 @@ class ChatSessionTest {
                 .containsExactlyElementsOf(
                         LongStream.rangeClosed(101, 150).boxed().toList());
         assertThat(directus.replaysFrom).last().isEqualTo(80L); // 100 minus the overlap of 20
+    }
+
+    /**
+     * A tab further behind than one replay reads ({@code chat.backfill-limit}, here 50) gets the rest too, page by
+     * page, each message once and in order, and then the live messages.
+     */
+    @Test
+    void aTabMoreThanOneReplayBehindGetsEverythingItMissed() {
+        FakeMessages directus = new FakeMessages().upTo(234);
+        ChatSession session = session(directus, properties(Duration.ofMinutes(1), 50));
+        RecordingEmitter behind = new RecordingEmitter();
+        session.attach(stream(behind, 100));
+        lanes.runAll();
+        directus.upTo(235);
+        listeners.get(0).onMessageCreated(235);
+        lanes.runAll();
+
+        assertThat(behind.messageIds())
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(101, 235).boxed().toList());
+        // The first page starts the overlap (20) below the tab's position, each next one after the last id read;
+        // the last, not full, ends the replay.
+        assertThat(directus.replaysFrom).containsExactly(80L, 130L, 180L, 230L);
+    }
+
+    /**
+     * On PostgreSQL a lower id can commit after a higher one. The page shows 81 to 100 but for 95 (committed after
+     * the page was rendered, before its stream opened) and 97 (committed once the stream is live): both come, once;
+     * what the page shows does not come again, replayed or live.
+     */
+    @Test
+    void lowerIdsCommittedLateBelowThePagesPositionStillComeOnce() {
+        List<Long> shown = LongStream.rangeClosed(81, 100)
+                .filter(id -> id != 95 && id != 97)
+                .boxed()
+                .toList();
+        assertThat(deliveredWith97CommittedLate(0, shown)).containsExactly(95L, 97L, 101L);
+    }
+
+    /**
+     * A page that has not loaded its room back to the beginning (a short history) says where its oldest message is:
+     * what is older is what it never loaded, not what committed late. Here it shows 95 to 100 but for 97.
+     */
+    @Test
+    void whatIsOlderThanThePagesOldestMessageIsNotTakenForALateCommit() {
+        assertThat(deliveredWith97CommittedLate(95, List.of(95L, 96L, 98L, 99L, 100L)))
+                .containsExactly(97L, 101L);
+    }
+
+    /** A page that does not say what it shows (an older page, a plain client) gets nothing at or below its position. */
+    @Test
+    void withoutWhatThePageShowsNothingAtOrBelowItsPositionComes() {
+        assertThat(deliveredWith97CommittedLate(0, null)).containsExactly(101L);
+    }
+
+    /**
+     * What a tab at 100 whose page shows {@code shown} (null: it does not say), none below {@code oldest}, gets when
+     * 97 commits once it is live, followed by live events of 97, 90, 95 and then 101.
+     */
+    private List<Long> deliveredWith97CommittedLate(long oldest, List<Long> shown) {
+        FakeMessages directus = new FakeMessages().upTo(100);
+        directus.stored.remove(97L);
+        ChatSession session = session(directus, Duration.ofMinutes(1));
+        RecordingEmitter tab = new RecordingEmitter();
+        MessageStream stream = stream(tab, 100);
+        if (shown != null) {
+            stream.shown(20, oldest, shown);
+        }
+        session.attach(stream);
+        lanes.runAll();
+        directus.upTo(101);
+        for (long id : List.of(97L, 90L, 95L, 101L)) {
+            listeners.get(0).onMessageCreated(id);
+        }
+        lanes.runAll();
+        return tab.messageIds();
     }
 
     @Test

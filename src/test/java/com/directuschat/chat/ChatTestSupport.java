@@ -28,12 +28,17 @@ final class ChatTestSupport {
     private ChatTestSupport() {}
 
     static ChatProperties properties(Duration idleTimeout) {
+        return properties(idleTimeout, 1000);
+    }
+
+    /** With replays read in pages of {@code backfillLimit}. */
+    static ChatProperties properties(Duration idleTimeout, int backfillLimit) {
         return new ChatProperties(
                 100,
                 2000,
                 Duration.ofMinutes(5),
                 Duration.ofMinutes(10),
-                1000,
+                backfillLimit,
                 20,
                 256,
                 idleTimeout,

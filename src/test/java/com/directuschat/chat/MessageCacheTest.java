@@ -2,6 +2,7 @@ package com.directuschat.chat;
 
 import static com.directuschat.chat.ChatTestSupport.message;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.directuschat.directus.AccessTokenSource;
 import com.directuschat.directus.ChatMessage;
@@ -108,6 +109,53 @@ class MessageCacheTest {
         assertThat(cache.read(List.of(42L, 43L), null).get(10, TimeUnit.SECONDS))
                 .containsOnlyKeys(42L, 43L);
         assertThat(directusReads).containsExactly(List.of(43L));
+    }
+
+    /**
+     * A create that fails with an Error (not an exception) still answers the reads waiting for it: they read
+     * Directus instead of waiting forever, which would hold up every later delivery of their session.
+     */
+    @Test
+    void aCreateFailingWithAnErrorStillReleasesTheReadsWaitingForIt() throws Exception {
+        CountDownLatch answer = new CountDownLatch(1);
+        Future<ChatMessage> created = pool.submit(() -> cache.create(() -> {
+            await(answer);
+            throw new StackOverflowError("in the create");
+        }));
+        org.awaitility.Awaitility.await().until(() -> cache.createsInFlight() == 1);
+
+        CompletableFuture<Map<Long, ChatMessage>> read = cache.read(List.of(42L), null);
+        answer.countDown();
+        assertThat(read.get(10, TimeUnit.SECONDS)).containsEntry(42L, message(42));
+        assertThatThrownBy(() -> created.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StackOverflowError.class);
+        assertThat(cache.createsInFlight()).isZero();
+    }
+
+    /** The same for an edit: the update event waiting for its answer reads Directus instead. */
+    @Test
+    void anEditFailingWithAnErrorStillReleasesTheUpdateWaitingForIt() throws Exception {
+        cache.put(message(9));
+        stored.put(9L, edited(9, "edited elsewhere", T1));
+        CountDownLatch answer = new CountDownLatch(1);
+        Future<ChatMessage> edit = pool.submit(() -> cache.edit(9, () -> {
+            await(answer);
+            throw new OutOfMemoryError("in the edit");
+        }));
+        org.awaitility.Awaitility.await().until(() -> cache.editsInFlight() == 1);
+
+        CompletableFuture<ChatMessage> event = cache.updated(9, T1, null);
+        answer.countDown();
+        assertThat(event.get(10, TimeUnit.SECONDS).content()).isEqualTo("edited elsewhere");
+        assertThatThrownBy(() -> edit.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(OutOfMemoryError.class);
+        assertThat(cache.editsInFlight()).isZero();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -30,9 +30,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A tab that stops reading must not hold up anyone else, nor make the server buffer without bound. */
+/**
+ * A tab that stops reading must not hold up anyone else, nor make the server buffer without bound. Replays read
+ * pages of 25 here, so that a replay of 60 takes several.
+ */
 @DirectusTest
-@TestPropertySource(properties = "chat.stream-queue-capacity=20")
+@TestPropertySource(properties = {"chat.stream-queue-capacity=20", "chat.backfill-limit=25"})
 class StalledReaderIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -115,6 +118,7 @@ class StalledReaderIT {
         }
     }
 
+    /** Longer than the queue and than one replay's page: all of it, once, in order, and nothing overflows. */
     @Test
     void aReplayLongerThanTheQueueIsDeliveredInFullAtTheReadersPace() {
         ChatClient bob = new ChatClient("http://127.0.0.1:" + port);

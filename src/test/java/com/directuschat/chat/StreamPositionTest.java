@@ -27,4 +27,20 @@ class StreamPositionTest {
                     .hasMessageContaining("Last-Event-ID");
         }
     }
+
+    @Test
+    void readsTheIdsThePageShows() {
+        assertThat(MessageStreamController.shownIds(null)).isNull();
+        assertThat(MessageStreamController.shownIds("")).isEmpty();
+        assertThat(MessageStreamController.shownIds("81,83,100")).containsExactly(81L, 83L, 100L);
+    }
+
+    @Test
+    void malformedShownIdsAreABadRequest() {
+        for (String bad : new String[] {"a", "1,", ",1", "1;2", "-1", "1,,2", " 1", "12345678901234567"}) {
+            assertThatThrownBy(() -> MessageStreamController.shownIds(bad))
+                    .isInstanceOf(ResponseStatusException.class)
+                    .hasMessageContaining("shown");
+        }
+    }
 }

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -195,6 +196,54 @@ class StreamResumeBrowserIT {
         // Both transient states are set synchronously by chat.js on the EventSource's error events, so the
         // recorder sees them however briefly they are shown.
         assertThat(statuses).containsSubsequence("Reconnecting…", "Offline — retrying", "Connected");
+    }
+
+    /**
+     * On PostgreSQL a lower id can commit after a higher one. Here an id below Alice's position, taken and freed
+     * before her page rendered, is created late (as the admin, with that id) while her stream is live. Her page told
+     * the server which ids it shows near its position ({@code shown=}), so it gets that message, once, in id order,
+     * and is handed nothing it has again.
+     */
+    @Test
+    void aLowerIdCommittedLateAppearsOnceInIdOrder() {
+        String tag = tag();
+        String admin = TestDirectus.adminToken();
+        long late = DirectusRest.createMessage(directus, bobToken, "taken and freed " + tag);
+        long above = DirectusRest.createMessage(directus, bobToken, "above the late one " + tag);
+        DirectusRest.call(directus, "DELETE", "/items/messages/" + late, admin, null);
+        List<Request> streams = new CopyOnWriteArrayList<>();
+        aliceContext.onRequest(request -> {
+            if (request.url().contains("/stream?")) {
+                streams.add(request);
+            }
+        });
+        Page alice = open(aliceContext, ALICE_EMAIL, ALICE_PASSWORD);
+        assertThat(alice.locator("#connection-status")).containsText("Connected");
+        alice.evaluate(RECORD_EVENTS);
+        long since = highestId(alice);
+        assertThat(late).as("within the overlap (20) below the page's position").isGreaterThan(since - 20);
+        List<Long> shown = pageIds(alice).stream()
+                .filter(id -> id > since - 20 && id <= since)
+                .toList();
+        assertThat(shown).contains(above).doesNotContain(late);
+        assertThat(streams).hasSize(1);
+        assertThat(streams.get(0).url())
+                .contains("since=" + since)
+                .containsPattern(
+                        "[?&]shown=" + shown.stream().map(String::valueOf).collect(Collectors.joining(",")) + "(&|$)");
+
+        DirectusRest.call(
+                directus,
+                "POST",
+                "/items/messages",
+                admin,
+                "{\"id\":" + late + ",\"content\":\"committed late " + tag + "\"}");
+        assertThat(message(alice, "committed late " + tag)).hasCount(1);
+        long fence = DirectusRest.createMessage(directus, bobToken, "after the late one " + tag);
+        assertThat(message(alice, "after the late one " + tag)).hasCount(1);
+
+        assertThat(sseIds(alice)).containsExactly(late, fence);
+        assertThat(pageIds(alice)).isSorted().doesNotHaveDuplicates().contains(late, above, fence);
     }
 
     @Test
