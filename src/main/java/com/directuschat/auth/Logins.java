@@ -116,6 +116,19 @@ public class Logins implements DisposableBean {
     }
 
     /**
+     * A login that failed after Directus issued its tokens (the user could not be read, the store could not be
+     * written): its Directus session ends now rather than when its refresh token expires.
+     */
+    void abandon(AuthTokens tokens, TokenHolder holder) {
+        if (holder == null) {
+            context.logOut(tokens.refreshToken());
+            return;
+        }
+        holders.invalidate(holder.loginId());
+        holder.revoke();
+    }
+
+    /**
      * Ends an HTTP session from outside its requests (a refused token seen by a realtime session): through the
      * session store when there is one, so that every instance hears of it, else the servlet container's session.
      */
