@@ -8,6 +8,7 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 
 import com.directuschat.auth.LoginContextRepository;
 import com.directuschat.auth.Logins;
+import com.directuschat.auth.PreviousLoginEnd;
 import com.directuschat.ratelimit.RateLimits;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -39,6 +40,7 @@ import org.springframework.web.bind.annotation.RestController;
     SessionEndedResponses.class,
     HtmlRenderer.class,
     LoginContextRepository.class,
+    PreviousLoginEnd.class,
     SecurityChainTest.Limits.class,
     SecurityChainTest.Probe.class
 })
