@@ -62,7 +62,8 @@ public class Logins implements DisposableBean {
                         template,
                         environment.getProperty("spring.session.data.redis.namespace", "spring:session"),
                         properties.tokenTtl(),
-                        properties.refreshLockTimeout());
+                        properties.refreshLockTimeout(),
+                        TokenCipher.fromConfiguration(properties.tokenKey(), TokenCipher.runsFromSourceTree()));
         this.sessionRepository = sessionRepository.getIfAvailable();
         CustomizableThreadFactory threadFactory = new CustomizableThreadFactory("login-refresh-");
         threadFactory.setDaemon(true);
