@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
+import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -31,6 +32,8 @@ final class TokenCipher {
     private static final String VERSION = "v1:";
     private static final int KEY_BYTES = 32;
     private static final int NONCE_BYTES = 12;
+    /** The default of docker-compose.yml, "change-me-change-me-change-me-32": usable, and known to everyone. */
+    private static final byte[] PLACEHOLDER = "change-me-change-me-change-me-32".getBytes(StandardCharsets.US_ASCII);
 
     private final BytesEncryptor aes;
 
@@ -66,6 +69,11 @@ final class TokenCipher {
             key = Base64.getDecoder().decode(base64Key.strip());
         } catch (IllegalArgumentException e) {
             throw new KeyProblem(PROPERTY + " is not base64: " + e.getMessage());
+        }
+        if (Arrays.equals(key, PLACEHOLDER)) {
+            log.warn(
+                    "{} is the placeholder of docker-compose.yml, which anyone can read: set a key of your own",
+                    PROPERTY);
         }
         return new TokenCipher(key);
     }
