@@ -127,12 +127,11 @@ public final class TokenHolder implements AccessTokenSource {
 
     /** Makes this instance's copy of the access token due, as if its life were over; for tests of the refresh race. */
     synchronized void expireCopy() {
-        current = new StoredTokens(
-                new AuthTokens(
-                        current.tokens().accessToken(),
-                        current.tokens().refreshToken(),
-                        Instant.now().minusSeconds(1)),
-                Instant.now().minusSeconds(2));
+        AuthTokens due = new AuthTokens(
+                current.tokens().accessToken(),
+                current.tokens().refreshToken(),
+                Instant.now().minusSeconds(1));
+        current = new StoredTokens(due, Instant.now().minusSeconds(2));
     }
 
     long ownRefreshes() {
@@ -195,12 +194,20 @@ public final class TokenHolder implements AccessTokenSource {
             }
             throw e;
         }
-        // Directus has killed the stored refresh token: from here on the new pair is the login, stored or not.
+        // Directus killed the stored refresh token: the new pair is the login now, stored or not (or, revoked, ends).
         Unsaved pending = new Unsaved(
                 new StoredTokens(fresh, Instant.now()), latest.tokens().refreshToken());
+        boolean ended;
         synchronized (this) {
-            unsaved = pending;
-            adopt(pending.pair());
+            ended = revoked;
+            if (!ended) {
+                unsaved = pending;
+                current = pending.pair();
+            }
+        }
+        if (ended) {
+            context.logOut(pending.pair().tokens().refreshToken());
+            return null;
         }
         try {
             store.write(loginId, pending.pair());

@@ -33,6 +33,10 @@ class TokenHolderTest {
     static final class RotatingDirectus extends DirectusClient {
         final List<String> used = new CopyOnWriteArrayList<>();
         final List<String> loggedOut = new CopyOnWriteArrayList<>();
+        final AtomicInteger refreshCalls = new AtomicInteger();
+        /** Directus answers a refresh once this is open. */
+        volatile CountDownLatch answer = new CountDownLatch(0);
+
         String valid = "refresh-0";
 
         RotatingDirectus() {
@@ -41,6 +45,8 @@ class TokenHolderTest {
 
         @Override
         public synchronized AuthTokens refresh(String refreshToken) {
+            refreshCalls.incrementAndGet();
+            ShakyStore.awaitOpen(answer);
             if (!refreshToken.equals(valid)) {
                 throw new DirectusException(401, "INVALID_CREDENTIALS", "Invalid user credentials.");
             }
@@ -83,15 +89,19 @@ class TokenHolderTest {
         @Override
         public <T> T locked(String loginId, Supplier<T> action) {
             lockCalls.incrementAndGet();
+            awaitOpen(lockFree);
+            return pairs.locked(loginId, action);
+        }
+
+        static void awaitOpen(CountDownLatch latch) {
             try {
-                if (!lockFree.await(10, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("The test never freed the lock");
+                if (!latch.await(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("The test never opened the latch");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            return pairs.locked(loginId, action);
         }
 
         String storedRefreshToken() {
@@ -217,6 +227,26 @@ class TokenHolderTest {
         assertThat(directus.loggedOut).contains("refresh-1");
         assertThat(store.read("login-1")).isNull();
         assertThatThrownBy(holder::accessToken).isInstanceOf(DirectusException.class);
+    }
+
+    @Test
+    void aPairRefreshedWhileTheLoginWasRevokedAndTheStoreWasAwayIsLoggedOutToo() throws Exception {
+        store.write("login-1", login);
+        TokenHolder holder = holder();
+        holder.expireCopy();
+        store.writesFail = true;
+        directus.answer = new CountDownLatch(1);
+        CompletableFuture<String> caller = CompletableFuture.supplyAsync(holder::accessToken, threads);
+        await().atMost(Duration.ofSeconds(10)).until(() -> directus.refreshCalls.get() == 1);
+
+        // The logout comes while Directus is refreshing; it waits for the login's lock, which the refresh holds.
+        CompletableFuture<Void> logout = CompletableFuture.runAsync(holder::revoke, threads);
+        await().atMost(Duration.ofSeconds(10)).until(holder::isRevoked);
+        directus.answer.countDown();
+        logout.get(30, TimeUnit.SECONDS);
+
+        assertThat(directus.loggedOut).contains("refresh-1");
+        assertThatThrownBy(() -> caller.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(DirectusException.class);
     }
 
     @Test
