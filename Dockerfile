@@ -1,6 +1,6 @@
 # directus-chat: the chat server only. Directus, PostgreSQL, Redis and nginx run next to it (docker-compose.yml);
 # the image never installs or starts Directus. Every setting comes from the environment (README, Configuration):
-# DIRECTUS_URL, SPRING_DATA_REDIS_URL, SERVER_TOMCAT_REMOTEIP_INTERNAL_PROXIES, ...
+# DIRECTUS_URL, SPRING_DATA_REDIS_HOST, CHAT_LOGIN_TOKEN_KEY, SERVER_TOMCAT_REMOTEIP_INTERNAL_PROXIES, ...
 
 # --- build: the jar, split into layers (dependencies change less often than our classes) ---
 FROM eclipse-temurin:17-jdk AS build

@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
 /**
  * Logs in against Directus {@code POST /auth/login}; the password is used once and not kept. Every attempt is counted
  * by the login limits first, here rather than by URL: whatever request Spring Security took for a login (any spelling
- * of {@code /login} its matcher accepts), this is where its password would be tried.
+ * of {@code /login} its matcher accepts), this is where its password would be tried. A login that fails after
+ * Directus issued its tokens is logged out of Directus again, so no session is left behind.
  */
 @Component
 class DirectusAuthenticationProvider implements AuthenticationProvider {
@@ -47,16 +48,30 @@ class DirectusAuthenticationProvider implements AuthenticationProvider {
             throw new LoginFailure.Exception(LoginFailure.CREDENTIALS, null);
         }
         try {
-            AuthTokens tokens = client.login(email, password);
-            TokenHolder holder = logins.begin(tokens);
-            DirectusUser user = client.currentUser(holder);
-            return new DirectusAuthentication(
-                    new ChatUser(user.id(), user.email(), displayName(user)), holder.loginId(), holder);
+            return signIn(client.login(email, password));
         } catch (SessionStoreDown e) {
             throw e; // a 503 "try again shortly", not a refused login
         } catch (DirectusException e) {
             log.info("Login of {} refused: {} (HTTP {})", email, e.code(), e.status());
             throw new LoginFailure.Exception(reason(e), null);
+        }
+    }
+
+    /** Directus issued the tokens: a login that fails from here on ends their Directus session at once. */
+    private DirectusAuthentication signIn(AuthTokens tokens) {
+        TokenHolder holder = null;
+        try {
+            holder = logins.begin(tokens);
+            DirectusUser user = client.currentUser(holder);
+            return new DirectusAuthentication(
+                    new ChatUser(user.id(), user.email(), displayName(user)), holder.loginId(), holder);
+        } catch (RuntimeException e) {
+            try {
+                logins.abandon(tokens, holder);
+            } catch (RuntimeException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
         }
     }
 

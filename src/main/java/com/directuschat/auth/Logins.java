@@ -9,12 +9,18 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpSession;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.session.SessionRepository;
 import org.springframework.stereotype.Component;
 
@@ -22,16 +28,19 @@ import org.springframework.stereotype.Component;
  * The logins this instance acts for. The HTTP session holds only a login id; its token pair is in the token store
  * (Redis when configured, else memory), and each instance keeps one {@link TokenHolder} per login while anything
  * here uses it (weakly held: a login no request or stream here uses costs nothing and is rebuilt from the store).
+ * Refreshes run on a few threads of their own ({@code login-refresh-*}), which only wait for Redis and Directus.
  */
 @Component
-public class Logins {
+public class Logins implements DisposableBean {
 
-    private final DirectusClient client;
-    private final DirectusProperties directus;
+    /** Most refreshes under way at once on this instance; each takes one Directus call (~20-100 ms) when all is well. */
+    private static final int REFRESH_THREADS = 16;
+
     private final TokenStore store;
     private final SessionRepository<?> sessionRepository;
     private final AtomicLong refreshes = new AtomicLong();
-    private final Counter refreshFailures;
+    private final ThreadPoolExecutor refreshThreads;
+    private final RefreshContext context;
     private final Cache<String, TokenHolder> holders =
             Caffeine.newBuilder().weakValues().build();
 
@@ -43,11 +52,9 @@ public class Logins {
             ObjectProvider<SessionRepository<?>> sessionRepository,
             Environment environment,
             MeterRegistry meters) {
-        this.client = client;
-        this.refreshFailures = Counter.builder("directus.token.refresh.failures")
+        Counter refreshFailures = Counter.builder("directus.token.refresh.failures")
                 .description("Token refreshes that Directus refused or did not answer")
                 .register(meters);
-        this.directus = directus;
         StringRedisTemplate template = redis.getIfAvailable();
         this.store = template == null
                 ? new MemoryTokenStore()
@@ -55,8 +62,23 @@ public class Logins {
                         template,
                         environment.getProperty("spring.session.data.redis.namespace", "spring:session"),
                         properties.tokenTtl(),
-                        properties.refreshLockTimeout());
+                        properties.refreshLockTimeout(),
+                        TokenCipher.fromConfiguration(properties.tokenKey(), TokenCipher.runsFromSourceTree()));
         this.sessionRepository = sessionRepository.getIfAvailable();
+        CustomizableThreadFactory threadFactory = new CustomizableThreadFactory("login-refresh-");
+        threadFactory.setDaemon(true);
+        this.refreshThreads = new ThreadPoolExecutor(
+                REFRESH_THREADS, REFRESH_THREADS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threadFactory);
+        refreshThreads.allowCoreThreadTimeOut(true);
+        this.context = new RefreshContext(
+                client,
+                store,
+                directus.refreshSkew(),
+                properties.refreshWait(),
+                Duration.ofSeconds(1),
+                refreshThreads,
+                refreshes,
+                refreshFailures::increment);
     }
 
     /** A new login's tokens, stored for every instance. */
@@ -90,8 +112,21 @@ public class Logins {
         if (holder != null) {
             holder.revoke();
         } else {
-            TokenHolder.revoke(login.loginId(), client, store);
+            context.revoke(login.loginId(), null, null);
         }
+    }
+
+    /**
+     * A login that failed after Directus issued its tokens (the user could not be read, the store could not be
+     * written): its Directus session ends now rather than when its refresh token expires.
+     */
+    void abandon(AuthTokens tokens, TokenHolder holder) {
+        if (holder == null) {
+            context.logOut(tokens.refreshToken());
+            return;
+        }
+        holders.invalidate(holder.loginId());
+        holder.revoke();
     }
 
     /**
@@ -115,8 +150,13 @@ public class Logins {
         return refreshes.get();
     }
 
+    /** Refreshes under way finish (their new pairs are stored); none starts any more. */
+    @Override
+    public void destroy() {
+        refreshThreads.shutdown();
+    }
+
     private TokenHolder holder(String loginId, StoredTokens stored) {
-        return new TokenHolder(
-                loginId, stored, client, store, directus.refreshSkew(), refreshes, refreshFailures::increment);
+        return new TokenHolder(loginId, stored, context);
     }
 }

@@ -2,6 +2,8 @@ package com.directuschat.directus;
 
 import com.directuschat.directus.DirectusRows.ReadPosition;
 import com.directuschat.directus.DirectusRows.RoomCount;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +20,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class DirectusReadPositions {
 
+    private static final String RECORD_NOT_UNIQUE = "RECORD_NOT_UNIQUE";
+
     private final DirectusRest rest;
+    /** By {@code user:room}; weakly held, so a pair no save is using costs nothing (Directus still compares). */
+    private final Cache<String, Saved> saved =
+            Caffeine.newBuilder().weakValues().build();
 
     public DirectusReadPositions(DirectusRest rest) {
         this.rest = rest;
@@ -82,33 +89,66 @@ public class DirectusReadPositions {
     }
 
     /**
-     * Stores the user's read position in a room (one row per user and room, keyed {@code user:room}). Updates the
-     * row, and creates it when it is not there yet; both are idempotent, so repeating them is harmless.
+     * Moves the user's read position in a room forward to {@code lastRead}, never back (one row per user and room,
+     * keyed {@code user:room}). On this instance the saves of one user and room take turns, and one that is not past
+     * the last one made is skipped; in Directus the row changes only while it is behind ({@code PATCH} by query with
+     * {@code last_read _lt}), whoever else writes it. A row that is not there yet is created; a create that loses the
+     * race to another one ({@code RECORD_NOT_UNIQUE}) moves the row that won forward instead. Directus reads the row
+     * and then writes it, not atomically: two instances saving it within the same milliseconds can still leave the
+     * lower position, until the next save.
      */
     public void saveReadPosition(AccessTokenSource tokens, String userId, long roomId, long lastRead) {
         String key = userId + ":" + roomId;
-        try {
-            DirectusClient.asUser(
-                    tokens,
-                    token -> rest.send(
-                            HttpMethod.PATCH,
-                            token,
-                            uri -> uri.path("/items/read_positions/{key}").build(key),
-                            Map.of("last_read", lastRead),
-                            new ParameterizedTypeReference<Object>() {}));
-        } catch (DirectusException e) {
-            if (!e.isForbidden() && e.status() != 404) {
-                throw e;
+        Saved saved = this.saved.get(key, k -> new Saved());
+        synchronized (saved) {
+            if (lastRead <= saved.upTo) {
+                return;
             }
-            // Not there yet (Directus answers 403 for an item that does not exist).
-            DirectusClient.asUser(
-                    tokens,
-                    token -> rest.send(
-                            HttpMethod.POST,
-                            token,
-                            uri -> uri.path("/items/read_positions").build(),
-                            Map.of("id", key, "user", userId, "room", roomId, "last_read", lastRead),
-                            new ParameterizedTypeReference<Object>() {}));
+            if (!moveForward(tokens, key, lastRead)) {
+                try {
+                    DirectusClient.asUser(
+                            tokens,
+                            token -> rest.send(
+                                    HttpMethod.POST,
+                                    token,
+                                    uri -> uri.path("/items/read_positions").build(),
+                                    Map.of("id", key, "user", userId, "room", roomId, "last_read", lastRead),
+                                    new ParameterizedTypeReference<Object>() {}));
+                } catch (DirectusException e) {
+                    if (!RECORD_NOT_UNIQUE.equals(e.code())) {
+                        throw e;
+                    }
+                    // There (and ahead) already, or created meanwhile by another save: forward if it is behind.
+                    moveForward(tokens, key, lastRead);
+                }
+            }
+            saved.upTo = lastRead;
         }
+    }
+
+    /** Sets the row's {@code last_read} if it is there and behind; true when Directus changed it. */
+    private boolean moveForward(AccessTokenSource tokens, String key, long lastRead) {
+        List<Object> changed = DirectusClient.asUser(
+                tokens,
+                token -> rest.send(
+                        HttpMethod.PATCH,
+                        token,
+                        uri -> uri.path("/items/read_positions")
+                                .queryParam("fields", "id")
+                                .build(),
+                        Map.of(
+                                "query",
+                                Map.of(
+                                        "filter",
+                                        Map.of("id", Map.of("_eq", key), "last_read", Map.of("_lt", lastRead))),
+                                "data",
+                                Map.of("last_read", lastRead)),
+                        new ParameterizedTypeReference<List<Object>>() {}));
+        return changed != null && !changed.isEmpty();
+    }
+
+    /** The position last saved for one user and room on this instance; its monitor makes their saves take turns. */
+    private static final class Saved {
+        long upTo = Long.MIN_VALUE;
     }
 }

@@ -1,6 +1,7 @@
 package com.directuschat.web;
 
 import com.directuschat.auth.LoginContextRepository;
+import com.directuschat.auth.PreviousLoginEnd;
 import jakarta.servlet.DispatcherType;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -38,6 +39,7 @@ class SecurityConfig {
             AuthenticationFailureHandler loginFailureHandler,
             SessionEndedResponses sessionEnded,
             LoginContextRepository logins,
+            PreviousLoginEnd previousLoginEnd,
             @Value("${server.tomcat.max-http-form-post-size:64KB}") DataSize maxBody)
             throws Exception {
         http.securityContext(context -> context.securityContextRepository(logins));
@@ -54,6 +56,10 @@ class SecurityConfig {
                 .failureHandler(loginFailureHandler)
                 .defaultSuccessUrl("/", true)
                 .permitAll());
+        // A login over another one in the same browser ends the old one first, then the usual session-id change.
+        // Added, not set: a strategy set here would also add a filter that reads the session on every request,
+        // static files too, which must not need the session store.
+        http.sessionManagement(session -> session.addSessionAuthenticationStrategy(previousLoginEnd));
         http.logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout"));
         http.exceptionHandling(errors -> errors.authenticationEntryPoint(sessionEnded.entryPoint("/login"))
                 .accessDeniedHandler(sessionEnded.accessDeniedHandler()));

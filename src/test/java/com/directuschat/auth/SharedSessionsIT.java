@@ -13,6 +13,7 @@ import com.directuschat.testsupport.TestUsers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +42,9 @@ class SharedSessionsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String NAMESPACE = "test-shared-sessions-" + UUID.randomUUID();
+    /** The instances share one Redis, so they share the key that seals the tokens in it (any 256 bits will do). */
+    private static final String TOKEN_KEY = Base64.getEncoder()
+            .encodeToString(UUID.randomUUID().toString().substring(0, 32).getBytes());
 
     static TcpProxy redis;
     static ConfigurableApplicationContext a;
@@ -65,16 +70,22 @@ class SharedSessionsIT {
             redis.close();
         }
         // After the apps: they would take the deletions for session ends.
+        directRedis(template -> {
+            Set<String> keys = template.keys(NAMESPACE + ":*");
+            if (keys != null && !keys.isEmpty()) {
+                template.delete(keys);
+            }
+        });
+    }
+
+    /** Redis itself, not through the proxy the apps use. */
+    private static void directRedis(Consumer<StringRedisTemplate> commands) {
         LettuceConnectionFactory connections =
                 new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
         connections.afterPropertiesSet();
         connections.start();
         try {
-            StringRedisTemplate template = new StringRedisTemplate(connections);
-            Set<String> keys = template.keys(NAMESPACE + ":*");
-            if (keys != null && !keys.isEmpty()) {
-                template.delete(keys);
-            }
+            commands.accept(new StringRedisTemplate(connections));
         } finally {
             connections.destroy();
         }
@@ -89,7 +100,8 @@ class SharedSessionsIT {
                         "--directus.local.enabled=false",
                         "--spring.data.redis.host=127.0.0.1",
                         "--spring.data.redis.port=" + redis.port(),
-                        "--spring.session.data.redis.namespace=" + NAMESPACE);
+                        "--spring.session.data.redis.namespace=" + NAMESPACE,
+                        "--chat.login.token-key=" + TOKEN_KEY);
     }
 
     private static String url(ConfigurableApplicationContext context) {
@@ -191,6 +203,26 @@ class SharedSessionsIT {
                 .isEqualTo(204);
         assertThat(onB.sendMessage("after the race, via B " + UUID.randomUUID()).statusCode())
                 .isEqualTo(204);
+    }
+
+    @Test
+    void aLoginWhoseStoredTokensWereAlteredInRedisHasEndedAndIsNoError() {
+        ChatClient onA = loggedIn(a, TestUsers.userEmail(15), TestUsers.USER_PASSWORD);
+        String key = NAMESPACE + ":logins:"
+                + SharedLoginInspector.holder(a, onA.sessionId()).loginId();
+        directRedis(template -> {
+            String sealed = template.opsForValue().get(key);
+            assertThat(sealed).startsWith("v1:");
+            byte[] bytes = Base64.getDecoder().decode(sealed.substring(3));
+            bytes[bytes.length - 1] ^= 1;
+            template.opsForValue().set(key, "v1:" + Base64.getEncoder().encodeToString(bytes));
+        });
+        // B never held this login, so it reads the altered pair: the login has ended, and the page says so.
+        ChatClient onB = onA.sameBrowserAt(url(b));
+        HttpResponse<String> page = onB.get("/");
+        assertThat(page.statusCode()).isEqualTo(302);
+        assertThat(page.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).endsWith("/login?expired"));
     }
 
     @Test

@@ -45,6 +45,7 @@ public final class Cluster implements AutoCloseable {
 
     static final int REDIS_DB = 11;
     static final String REDIS_URL = "redis://127.0.0.1:6379/" + REDIS_DB;
+    static final String TOKEN_KEY = java.util.Base64.getEncoder().encodeToString(new byte[32]);
     static final Duration STOP_WAIT = Duration.ofSeconds(60);
     private static final Pattern UUID = Pattern.compile("[0-9a-f-]{36}");
 
@@ -228,6 +229,8 @@ public final class Cluster implements AutoCloseable {
                 "--server.tomcat.remoteip.internal-proxies=127\\.0\\.0\\.1",
                 "--spring.data.redis.url=redis://127.0.0.1:" + bridgesRedis.port() + "/" + REDIS_DB,
                 "--spring.session.data.redis.namespace=" + run + ":session",
+                // Both chat instances seal the logins' tokens in Redis with one key, as compose gives them one.
+                "--chat.login.token-key=" + TOKEN_KEY,
                 "--chat.rate-limit.login-per-ip=100000",
                 "--chat.rate-limit.login-per-email=100000",
                 "--chat.rate-limit.sends=100000",

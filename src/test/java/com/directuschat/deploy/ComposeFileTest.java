@@ -113,7 +113,7 @@ class ComposeFileTest {
         assertThat(first)
                 .containsEntry("DB_CLIENT", "pg")
                 .containsEntry("DB_HOST", "postgres")
-                .containsEntry("REDIS", "redis://redis:6379")
+                .containsEntry("REDIS", "redis://:${REDIS_PASSWORD:-redis-password}@redis:6379")
                 .containsEntry("CACHE_STORE", "redis")
                 .containsEntry("SYNCHRONIZATION_STORE", "redis")
                 .containsEntry("WEBSOCKETS_ENABLED", "true")
@@ -140,9 +140,27 @@ class ComposeFileTest {
         assertThat(environment("chat-1")).isEqualTo(environment("chat-2"));
         assertThat(environment("chat-1"))
                 .containsEntry("DIRECTUS_URL", "http://directus:8055")
-                .containsEntry("SPRING_DATA_REDIS_URL", "redis://redis:6379");
+                .containsEntry("SPRING_DATA_REDIS_HOST", "redis");
         assertThat(Files.readString(ROOT.resolve("src/main/resources/application.yml")))
                 .contains("${PORT:8080}");
+    }
+
+    @Test
+    void redisHasAPasswordThatDirectusAndTheChatUseAndTheChatsShareOneTokenKey() {
+        String password = "${REDIS_PASSWORD:-redis-password}";
+        @SuppressWarnings("unchecked")
+        List<String> command = (List<String>) services.get("redis").get("command");
+        assertThat(command).containsSubsequence("--requirepass", password);
+        assertThat(environment("redis")).containsEntry("REDISCLI_AUTH", password);
+        assertThat(environment("directus-1").get("REDIS").toString()).startsWith("redis://:" + password + "@");
+        assertThat(environment("chat-1"))
+                .containsEntry("SPRING_DATA_REDIS_PASSWORD", password)
+                .doesNotContainKey("SPRING_DATA_REDIS_URL"); // a URL's (missing) password would win over it
+        // One key for both chats (their environments are equal); the default is a usable placeholder.
+        Matcher key = Pattern.compile("\\$\\{CHAT_LOGIN_TOKEN_KEY:-(.+)}")
+                .matcher(environment("chat-1").get("CHAT_LOGIN_TOKEN_KEY").toString());
+        assertThat(key.matches()).isTrue();
+        assertThat(java.util.Base64.getDecoder().decode(key.group(1))).hasSize(32);
     }
 
     @Test

@@ -10,17 +10,38 @@ import com.directuschat.testsupport.TestUsers;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
-/** DirectusClient against the real Directus: reads by id, and POSTs after Node dropped the idle connection. */
+/**
+ * DirectusClient against the real Directus: reads by id, POSTs after Node dropped the idle connection, and read
+ * positions that only move forward.
+ */
 class DirectusClientIT {
 
     private final DirectusClient client =
             DirectusClient.of(URI.create(TestDirectus.shared().url()), Duration.ofSeconds(10));
-    private final DirectusReadPositions positions = new DirectusReadPositions(
-            com.directuschat.directus.DirectusRest.create(TestDirectus.shared().url(), Duration.ofSeconds(10)));
+    private final DirectusReadPositions positions = readPositionsOfAnInstance();
+
+    /** Read positions as one app instance writes them (each instance has its own). */
+    private static DirectusReadPositions readPositionsOfAnInstance() {
+        return new DirectusReadPositions(com.directuschat.directus.DirectusRest.create(
+                TestDirectus.shared().url(), Duration.ofSeconds(10)));
+    }
+
+    /** A room id no other test uses (read positions need no room row). */
+    private static long freshRoomId() {
+        return ThreadLocalRandom.current().nextLong(1_000_000_000L, Integer.MAX_VALUE);
+    }
 
     private AccessTokenSource login() {
         return login(TestUsers.ALICE_EMAIL, TestUsers.ALICE_PASSWORD);
@@ -116,6 +137,59 @@ class DirectusClientIT {
         assertThat(positions.readPositions(alice, aliceId)).containsEntry(room.id(), last.id());
         assertThat(positions.unreadCounts(alice, rooms, positions.readPositions(alice, aliceId)))
                 .doesNotContainKey(room.id());
+    }
+
+    @Test
+    void aReadPositionOnlyMovesForwardWhateverOrderTheSavesArriveIn() {
+        AccessTokenSource alice = login();
+        String aliceId = client.currentUser(alice).id();
+        long room = freshRoomId();
+
+        positions.saveReadPosition(alice, aliceId, room, 50);
+        positions.saveReadPosition(alice, aliceId, room, 30); // an older save, late
+        assertThat(positions.readPositions(alice, aliceId)).containsEntry(room, 50L);
+        // Another instance, which never saw the 50, saves an older position: Directus keeps the row ahead.
+        readPositionsOfAnInstance().saveReadPosition(alice, aliceId, room, 40);
+        assertThat(positions.readPositions(alice, aliceId)).containsEntry(room, 50L);
+        readPositionsOfAnInstance().saveReadPosition(alice, aliceId, room, 60);
+        assertThat(positions.readPositions(alice, aliceId)).containsEntry(room, 60L);
+    }
+
+    @Test
+    void firstSavesRacingOnTwoInstancesEndAtTheFurthestWithoutAnError() throws Exception {
+        AccessTokenSource alice = login();
+        String aliceId = client.currentUser(alice).id();
+        DirectusReadPositions onA = readPositionsOfAnInstance();
+        DirectusReadPositions onB = readPositionsOfAnInstance();
+        List<Long> rooms =
+                LongStream.range(0, 8).map(i -> freshRoomId()).boxed().toList();
+        CyclicBarrier together = new CyclicBarrier(2 * rooms.size());
+        ExecutorService threads = Executors.newFixedThreadPool(2 * rooms.size());
+        try {
+            List<Future<?>> saves = new ArrayList<>();
+            for (long room : rooms) {
+                // Neither row exists: both instances find none to move and create it at once.
+                saves.add(threads.submit(() -> {
+                    together.await(30, TimeUnit.SECONDS);
+                    onA.saveReadPosition(alice, aliceId, room, 10);
+                    return null;
+                }));
+                saves.add(threads.submit(() -> {
+                    together.await(30, TimeUnit.SECONDS);
+                    onB.saveReadPosition(alice, aliceId, room, 20);
+                    return null;
+                }));
+            }
+            for (Future<?> save : saves) {
+                save.get(60, TimeUnit.SECONDS); // throws if a save failed (RECORD_NOT_UNIQUE)
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        Map<Long, Long> stored = positions.readPositions(alice, aliceId);
+        for (long room : rooms) {
+            assertThat(stored).containsEntry(room, 20L);
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 
 import com.directuschat.auth.LoginContextRepository;
 import com.directuschat.auth.Logins;
+import com.directuschat.auth.PreviousLoginEnd;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -34,6 +35,7 @@ import org.springframework.web.bind.annotation.RestController;
     SessionEndedResponses.class,
     HtmlRenderer.class,
     LoginContextRepository.class,
+    PreviousLoginEnd.class,
     SecurityChainTest.Probe.class
 })
 class SecurityChainTest {
