@@ -14,7 +14,6 @@ import com.directuschat.testsupport.TestDirectus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -92,28 +91,8 @@ class LateCommitIT {
         }
     }
 
-    /**
-     * Creates a message with the id given: one below ids already committed, as a slow transaction commits. Directus
-     * refuses a chosen message id from everyone (field validation, see ChatSchema), so the validation is taken off
-     * for this one create and put back as it was.
-     */
+    /** Creates a message with the id given: one below ids already committed, as a slow transaction commits. */
     private void commitLate(String directus, String admin, long id, String content) {
-        String validation = DirectusRest.call(directus, "GET", "/fields/messages/id", admin, null)
-                .path("data")
-                .path("meta")
-                .path("validation")
-                .toString();
-        DirectusRest.call(directus, "PATCH", "/fields/messages/id", admin, "{\"meta\":{\"validation\":null}}");
-        try {
-            DirectusRest.call(
-                    directus,
-                    "POST",
-                    "/items/messages",
-                    admin,
-                    json.writeValueAsString(Map.of("id", id, "content", content)));
-        } finally {
-            DirectusRest.call(
-                    directus, "PATCH", "/fields/messages/id", admin, "{\"meta\":{\"validation\":" + validation + "}}");
-        }
+        DirectusRest.createMessageWithId(directus, admin, id, content);
     }
 }

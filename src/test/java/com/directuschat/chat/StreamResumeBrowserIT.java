@@ -232,12 +232,7 @@ class StreamResumeBrowserIT {
                 .containsPattern(
                         "[?&]shown=" + shown.stream().map(String::valueOf).collect(Collectors.joining(",")) + "(&|$)");
 
-        DirectusRest.call(
-                directus,
-                "POST",
-                "/items/messages",
-                admin,
-                "{\"id\":" + late + ",\"content\":\"committed late " + tag + "\"}");
+        DirectusRest.createMessageWithId(directus, admin, late, "committed late " + tag);
         assertThat(message(alice, "committed late " + tag)).hasCount(1);
         long fence = DirectusRest.createMessage(directus, bobToken, "after the late one " + tag);
         assertThat(message(alice, "after the late one " + tag)).hasCount(1);
