@@ -41,7 +41,7 @@ class ModularityTest {
                         assertThat(local.getBasePackage().getName()).isEqualTo("com.directuschat.directus.local"));
     }
 
-    /** Regenerates docs/modules (PlantUML, C4 style), which the README's Architecture section links. */
+    /** Regenerates docs/modules (PlantUML, C4 style), which docs/architecture.md links. */
     @Test
     void writesTheModuleDiagram() throws IOException {
         new Documenter(modules, Documenter.Options.defaults().withOutputFolder(OUTPUT))

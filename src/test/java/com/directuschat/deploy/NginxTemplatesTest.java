@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * deploy/nginx, filled in as the nginx image fills it, is a configuration nginx accepts ({@code nginx -t} of
- * Debian's nginx), and says what the README promises: no buffering and a long read timeout on the SSE streams,
+ * Debian's nginx), and says what docs/deploy.md promises: no buffering and a long read timeout on the SSE streams,
  * the X-Forwarded-* headers, sockets to the Directus instance with the fewest.
  */
 class NginxTemplatesTest {

@@ -276,7 +276,7 @@ class TutorialUpgradeIT {
                             "fields",
                             List.of("first_name", "last_name")));
         } catch (DirectusException e) {
-            // Unlicensed Directus 12 refuses field restrictions (see the README).
+            // Unlicensed Directus 12 refuses field restrictions (see docs/trust-and-security.md).
             assertThat(e.code()).isEqualTo("RESOURCE_RESTRICTED");
             admin.post(
                     "/permissions",
