@@ -19,13 +19,12 @@ module.exports = function (data) {
   if (!rule) return { read: false };
   var payload = trigger.payload || {};
   if (action === 'create') {
-    if (trigger.collection === 'messages') {
-      refuseFields(payload, rule.fixed, 'set by Directus');
-    } else if (trigger.collection === 'read_positions') {
+    // Message creates do not come here: field validation and Directus's specials cover them (ChatSchema).
+    if (trigger.collection === 'read_positions') {
       if (!user || payload.user !== user || payload.id !== user + ':' + payload.room) {
         throw new Error('A read position can only be your own, keyed "<your user id>:<room id>".');
       }
-    } else {
+    } else if (trigger.collection === 'presence') {
       refuseFields(payload, ['user', 'seen'], 'set by Directus');
       if (!user || typeof payload.id !== 'string' || payload.id.indexOf(user + ':') !== 0) {
         throw new Error('A presence row can only be your own, keyed "<your user id>:…".');
