@@ -20,9 +20,10 @@
     };
   }
 
-  // The ids this page shows among the data-overlap ids at and below its since=: the server sends the others there
-  // should they still come (on PostgreSQL a lower id can commit after a higher one), and these not again. With older
-  // messages not loaded ("Load earlier messages"), oldest= is its first message: what is below it is not missing.
+  // The ids this page shows above the data-overlap ids below its since= (the position: the highest id Directus
+  // confirmed to this page; messages sent through the chat may already show above it): the server sends the others
+  // there should they still come (on PostgreSQL a lower id can commit after a higher one), and these not again. With
+  // older messages not loaded ("Load earlier messages"), oldest= is its first message: what is below it is not missing.
   function shownNear(url) {
     var since = /[?&]since=(\d+)/.exec(url);
     var root = document.querySelector(".app[sse-connect]");
@@ -34,7 +35,7 @@
     var items = document.querySelectorAll("#messages li.message[data-id]");
     for (var i = 0; i < items.length; i++) {
       var id = Number(items[i].getAttribute("data-id"));
-      if (id > high - overlap && id <= high) { shown.push(id); }
+      if (id > high - overlap) { shown.push(id); }
       if (!oldest || id < oldest) { oldest = id; }
     }
     return "&shown=" + shown.join(",") + (oldest && document.getElementById("load-earlier") ? "&oldest=" + oldest : "");
@@ -158,10 +159,17 @@
   var wasAtBottom = true;
   var highestId = 0;
 
+  // A message event's id is the page's position (where a replay starts), not the message's: that is in its HTML.
+  function messageIdOf(data) {
+    var match = /\bdata-id="(\d+)"/.exec(data || "");
+    return match ? Number(match[1]) : null;
+  }
+
   document.addEventListener("htmx:sseBeforeMessage", function (e) {
     if (!e.detail || e.detail.type !== "message") { return; }
     // Replays overlap on purpose; a message already on the page is not shown twice.
-    if (e.detail.lastEventId && document.getElementById("m-" + e.detail.lastEventId)) {
+    var id = messageIdOf(e.detail.data);
+    if (id !== null && document.getElementById("m-" + id)) {
       e.preventDefault();
       return;
     }
@@ -277,27 +285,96 @@
     setTimeout(function () { updateFlow(); updateFlowAtMidnight(); }, next.getTime() - now.getTime());
   }
 
-  // Whatever adds or removes list items (htmx swaps, out-of-band history, live events, later edits and deletes)
-  // is followed by one pass; the observer runs after the change, before the browser paints.
+  function messageBeside(li, step) {
+    var other = li[step];
+    while (other && !isMessage(other)) { other = other[step]; }
+    return other;
+  }
+
+  // Nodes a live message put in or took out of the list, already handled by updateFlowAround: the observer below
+  // then has nothing to do.
+  var handledNodes = [];
+
+  // The separator and grouping of one message, against the message above it (the rule of updateFlow).
+  function updateFlowOf(li, now) {
+    var list = li.parentNode;
+    var previous = messageBeside(li, "previousElementSibling");
+    var time = messageTime(li);
+    var previousTime = previous ? messageTime(previous) : null;
+    var previousDay = previousTime === null ? null : dayKey(new Date(previousTime));
+    var date = time === null ? null : new Date(time);
+    var day = date ? dayKey(date) : previousDay;
+    var wanted = date && day !== previousDay ? li.previousElementSibling : null;
+    if (date && day !== previousDay) {
+      if (!wanted || !isSeparator(wanted)) {
+        wanted = newSeparator();
+        list.insertBefore(wanted, li);
+        handledNodes.push(wanted);
+      }
+      var label = dayLabel(date, now);
+      if (wanted.firstElementChild.textContent !== label) { wanted.firstElementChild.textContent = label; }
+    }
+    // Any other separator between the two messages is left over.
+    for (var n = li.previousElementSibling; n && n !== previous; n = n.previousElementSibling) {
+      if (isSeparator(n) && n !== wanted) { handledNodes.push(n); n.remove(); break; }
+    }
+    var author = li.getAttribute("data-author");
+    var continued = previous !== null && author !== null && author === previous.getAttribute("data-author")
+      && day === previousDay && time !== null && previousTime !== null
+      && Math.abs(time - previousTime) <= GROUP_GAP_MS;
+    if (li.classList.contains("continued") !== continued) { li.classList.toggle("continued", continued); }
+  }
+
+  // A live message changes the flow only around itself: its own separator and group, and those of the message
+  // below it (when it was put in between), not the whole list.
+  function updateFlowAround(li) {
+    var now = new Date();
+    handledNodes.push(li);
+    updateFlowOf(li, now);
+    var next = messageBeside(li, "nextElementSibling");
+    if (next) { updateFlowOf(next, now); }
+  }
+
+  function allHandled(records) {
+    for (var i = 0; i < records.length; i++) {
+      var nodes = Array.prototype.slice.call(records[i].addedNodes).concat(
+        Array.prototype.slice.call(records[i].removedNodes));
+      for (var j = 0; j < nodes.length; j++) {
+        if (nodes[j].nodeType === 1 && handledNodes.indexOf(nodes[j]) < 0) { return false; }
+      }
+    }
+    return true;
+  }
+
+  // Whatever else adds or removes list items (htmx swaps, out-of-band history, later edits and deletes) is followed
+  // by one pass over the list; the observer runs after the change, before the browser paints.
   function watchFlow() {
     var list = messageList();
     if (!list || !window.MutationObserver) { return; }
-    new MutationObserver(updateFlow).observe(list, { childList: true });
+    new MutationObserver(function (records) {
+      var handled = allHandled(records);
+      handledNodes = [];
+      if (!handled) { updateFlow(); }
+    }).observe(list, { childList: true });
   }
 
   document.addEventListener("htmx:sseMessage", function (e) {
-    if (!e.detail || e.detail.type !== "message" || !e.detail.lastEventId) { return; }
-    var id = Number(e.detail.lastEventId);
-    var li = document.getElementById("m-" + id);
-    if (li) { keepInOrder(li); }
-    // Now rather than from the observer: a new separator or group changes the height scrolled to below.
-    updateFlow();
-    // A new EventSource (after an error) starts from here, not from the page's first render.
-    if (id > highestId) {
-      highestId = id;
+    if (!e.detail || e.detail.type !== "message") { return; }
+    var id = messageIdOf(e.detail.data);
+    var li = id === null ? null : document.getElementById("m-" + id);
+    if (li) {
+      keepInOrder(li);
+      // Now rather than from the observer: a new separator or group changes the height scrolled to below. Only
+      // around the new message: the rest of the list has not changed.
+      updateFlowAround(li);
+    }
+    // A new EventSource (after an error) starts from the position, not from the page's first render.
+    var position = Number(e.detail.lastEventId);
+    if (position > highestId) {
+      highestId = position;
       var root = app();
       if (root) {
-        root.setAttribute("sse-connect", root.getAttribute("sse-connect").replace(/([?&]since=)\d*/, "$1" + id));
+        root.setAttribute("sse-connect", root.getAttribute("sse-connect").replace(/([?&]since=)\d*/, "$1" + position));
       }
     }
     var empty = document.querySelector(".conversation .empty");

@@ -64,7 +64,14 @@ class DirectusAuthenticationProvider implements AuthenticationProvider {
             holder = logins.begin(tokens);
             DirectusUser user = client.currentUser(holder);
             return new DirectusAuthentication(
-                    new ChatUser(user.id(), user.email(), displayName(user)), holder.loginId(), holder);
+                    new ChatUser(
+                            user.id(),
+                            user.email(),
+                            displayName(user),
+                            user.firstName() == null ? "" : user.firstName(),
+                            user.lastName() == null ? "" : user.lastName()),
+                    holder.loginId(),
+                    holder);
         } catch (RuntimeException e) {
             try {
                 logins.abandon(tokens, holder);

@@ -1,5 +1,6 @@
 package com.directuschat.chat;
 
+import com.directuschat.auth.ChatUser;
 import com.directuschat.auth.DirectusAuthentication;
 import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.ChatRoom;
@@ -43,6 +44,7 @@ class ChatController {
     private final Rooms rooms;
     private final ChatSessions sessions;
     private final OnlineList online;
+    private final LocalFanOut fanOut;
 
     ChatController(
             DirectusClient directus,
@@ -51,7 +53,9 @@ class ChatController {
             ChatProperties properties,
             Rooms rooms,
             ChatSessions sessions,
-            OnlineList online) {
+            OnlineList online,
+            LocalFanOut fanOut) {
+        this.fanOut = fanOut;
         this.directus = directus;
         this.readPositions = readPositions;
         this.cache = cache;
@@ -167,8 +171,9 @@ class ChatController {
     }
 
     /**
-     * htmx gets 204 when Directus stored the message, or the error line with a 4xx/5xx; the composer is never
-     * replaced, so text typed while the post is under way stays (chat.js removes only what was sent).
+     * htmx gets a plain 204 when Directus stored the message (no view to render), or the error line with a 4xx/5xx;
+     * the composer is never replaced, so text typed while the post is under way stays (chat.js removes only what was
+     * sent).
      */
     @HxRequest
     @PostMapping({"/messages", "/rooms/{slug}/messages"})
@@ -178,10 +183,13 @@ class ChatController {
             @Valid MessageForm form,
             BindingResult errors,
             DirectusAuthentication login,
-            HttpServletRequest request) {
+            HttpServletRequest request,
+            jakarta.servlet.http.HttpServletResponse response) {
         Refusal refusal = post(slug, form, errors, request, login);
         if (refusal == null) {
-            return new ModelAndView("chat/fragments :: sent", HttpStatus.NO_CONTENT);
+            // A null ModelAndView: the request is handled, nothing is rendered.
+            response.setStatus(HttpStatus.NO_CONTENT.value());
+            return null;
         }
         ModelAndView error = new ModelAndView("chat/fragments :: send-error", refusal.status());
         error.addObject("sendError", refusal.problem());
@@ -235,11 +243,16 @@ class ChatController {
             return new Refusal(HttpStatus.UNPROCESSABLE_CONTENT, problem);
         }
         try {
-            // The sender sees the message once, from the subscription, like everyone else; its event then needs no
-            // read, since the create's answer is the message.
+            // The create's answer is the message: this instance's tabs (and, with Redis, the other instances') get it
+            // at once; Directus's event for it then needs no read and only confirms it.
             ChatRoom room = rooms.bySlug(login.tokens(), slug == null ? Rooms.DEFAULT_SLUG : slug);
             String text = form.text();
-            cache.create(() -> directus.createMessage(login.tokens(), room, text));
+            ChatUser author = login.getPrincipal();
+            ChatMessage created = cache.create(() -> author.namesKnown()
+                    ? directus.createMessage(
+                            login.tokens(), room, text, author.id(), author.firstName(), author.lastName())
+                    : directus.createMessage(login.tokens(), room, text));
+            fanOut.created(created);
             return null;
         } catch (DirectusException e) {
             HttpStatus status = failureStatus(e);

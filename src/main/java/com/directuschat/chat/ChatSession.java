@@ -1,6 +1,7 @@
 package com.directuschat.chat;
 
 import com.directuschat.directus.AccessTokenSource;
+import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.ChatRoom;
 import com.directuschat.directus.RealtimeListener;
 import com.directuschat.directus.RealtimeSession;
@@ -31,6 +32,12 @@ final class ChatSession {
     private final Replays replays;
     private final LiveDelivery delivery;
     private volatile RealtimeSession.State state = RealtimeSession.State.CONNECTING;
+    /** Whether this login may read every room: only then does it get messages straight from sends on this chat. */
+    private volatile boolean readsEveryRoom;
+
+    private final java.util.concurrent.atomic.AtomicBoolean accessAsked =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    private final AccessTokenSource tokens;
 
     ChatSession(
             AccessTokenSource tokens,
@@ -55,12 +62,51 @@ final class ChatSession {
             TaskScheduler timer,
             Runnable onAuthLost) {
         this.reader = reader;
+        this.tokens = tokens;
         this.worker = worker;
         this.realtime = new RealtimeLease(tokens, opener, properties.realtimeIdleTimeout(), worker, timer);
         this.serial = serial;
         this.onAuthLost = onAuthLost;
         this.replays = new Replays(tokens, source, properties, reader, streams);
         this.delivery = new LiveDelivery(tokens, source, serial, reader, streams, replays);
+    }
+
+    /**
+     * Asks Directus once, off the caller's thread, whether this login reads every room ({@code check}); until the
+     * answer is in, and when it is no, its tabs get everything from Directus's events alone.
+     */
+    void checkAccess(java.util.function.Predicate<AccessTokenSource> check) {
+        if (check != null && accessAsked.compareAndSet(false, true)) {
+            worker.execute(() -> {
+                try {
+                    readsEveryRoom = check.test(tokens);
+                } catch (RuntimeException e) {
+                    // Asked again with the next stream: until then Directus's events deliver everything.
+                    accessAsked.set(false);
+                }
+            });
+        }
+    }
+
+    /** A message created through this chat (here or on another instance), before Directus's event for it. */
+    void localCreated(ChatMessage message) {
+        if (readsEveryRoom && !streams.isEmpty()) {
+            delivery.local(message);
+        }
+    }
+
+    /** A message edited through this chat. */
+    void localUpdated(ChatMessage message) {
+        if (readsEveryRoom && !streams.isEmpty()) {
+            delivery.localUpdate(message);
+        }
+    }
+
+    /** Messages deleted through this chat (deletes need no read access: a tab only removes what it shows). */
+    void localDeleted(List<Long> ids) {
+        if (!streams.isEmpty()) {
+            delivery.localDelete(ids);
+        }
     }
 
     void attach(MessageStream stream) {

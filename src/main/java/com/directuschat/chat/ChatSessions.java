@@ -46,6 +46,8 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
     private volatile boolean draining;
     /** Makes a login's reader (unread counts, read positions, rooms); null in tests of delivery alone. */
     private BiFunction<AccessTokenSource, String, Reader> readers;
+    /** Whether a login reads every room (asked of Directus once per login); null: never (tests of delivery alone). */
+    private java.util.function.Predicate<AccessTokenSource> readsEveryRoom;
     /** Ends an HTTP session from outside its requests; through the shared session store when there is one. */
     private Consumer<HttpSession> ender = ChatSessions::invalidate;
 
@@ -58,6 +60,7 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
             Rooms rooms,
             Fragments fragments,
             Logins logins,
+            com.directuschat.directus.DirectusClient directus,
             MeterRegistry meters,
             @Qualifier("chatWorkers") Executor workers,
             @Qualifier("chatTimer") TaskScheduler timer) {
@@ -83,6 +86,7 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
             }
         };
         this.ender = logins::endSession;
+        this.readsEveryRoom = new EveryRoomCheck(directus::readsEveryMessage);
         this.readers = (tokens, userId) -> new Reader(
                 userId,
                 new Unread(
@@ -138,6 +142,21 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
                         workers,
                         timer,
                         () -> ender.accept(httpSession)));
+    }
+
+    /** A new stream of this session: its login's access is asked once, for {@link #each}'s local deliveries. */
+    void streamOpened(ChatSession session) {
+        session.checkAccess(readsEveryRoom);
+    }
+
+    /** Every chat session on this instance (for changes made through this chat: {@link LocalFanOut}). */
+    void each(Consumer<ChatSession> action) {
+        sessions.values().forEach(action);
+    }
+
+    /** Only for tests of delivery alone: whether a login reads every room. */
+    void readsEveryRoom(java.util.function.Predicate<AccessTokenSource> check) {
+        this.readsEveryRoom = check;
     }
 
     /** False once the app is stopping: a new stream is refused then, and its browser tries another instance. */

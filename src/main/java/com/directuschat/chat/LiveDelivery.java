@@ -15,8 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link ChatSession}'s realtime changes to its tabs: on the serial lane, in event order, although the reads they
- * wait for may complete in any order.
+ * A {@link ChatSession}'s changes to its tabs. Directus's realtime events go on the serial lane, in event order,
+ * although the reads they wait for may complete in any order. Changes made through this chat (here, or on another
+ * instance that published them) come first, straight from the send, edit or delete ({@link #local}); Directus's
+ * event for the same change then only confirms it (a message moves the tab's position, see {@link SentIds}) and is
+ * not sent again.
  */
 final class LiveDelivery {
 
@@ -30,6 +33,11 @@ final class LiveDelivery {
     private final Set<MessageStream> streams;
     private final Replays replays;
     private final List<Long> pendingIds = new ArrayList<>();
+    /** Messages already counted towards unread or read (once, whichever of the local and Directus paths came first). */
+    private final RecentIds counted = new RecentIds(256);
+    /** Edits and deletes delivered from this chat already: Directus's event for them is not sent again. */
+    private final LocalChanges localChanges = new LocalChanges();
+
     private boolean flushQueued;
     /** Deliveries in event order, although their reads may complete in any order. Touched on the serial lane only. */
     private CompletableFuture<Void> deliveries = CompletableFuture.completedFuture(null);
@@ -114,10 +122,50 @@ final class LiveDelivery {
         }
     }
 
-    /** A message shown in a tab is read; one by someone else in a room no tab shows is unread. */
+    /**
+     * Changes made through this chat, before Directus's events for them: on the caller's thread (the send's, or the
+     * Redis listener's), since each tab's lock keeps its state and the writes go out on its own lane. Only for a
+     * login that may read every room ({@code readsEveryRoom}); others wait for Directus, which decides what they get.
+     */
+    void local(ChatMessage message) {
+        boolean shown = false;
+        for (MessageStream stream : streams) {
+            if (stream.shows(message)) {
+                shown = true;
+                stream.deliverLocal(message);
+            }
+        }
+        if (counted(message, shown)) {
+            sendRoomLists();
+        }
+    }
+
+    /** An edit made through this chat. */
+    void localUpdate(ChatMessage message) {
+        localChanges.edited(message);
+        toStreams(stream -> {
+            if (stream.shows(message)) {
+                stream.update(message);
+            }
+        });
+    }
+
+    /** A delete made through this chat. */
+    void localDelete(List<Long> ids) {
+        localChanges.deleted(ids);
+        toStreams(stream -> stream.deleted(ids));
+    }
+
+    /** A message shown in a tab is read; one by someone else in a room no tab shows is unread. Once per message. */
     private boolean counted(ChatMessage message, boolean shown) {
         if (reader == null) {
             return false;
+        }
+        synchronized (counted) {
+            if (counted.contains(message.id())) {
+                return false;
+            }
+            counted.add(message.id());
         }
         long room = reader.rooms().roomOf(message);
         if (shown) {
@@ -151,7 +199,7 @@ final class LiveDelivery {
             if (error != null) {
                 // The tabs get the edit with their next replay (it re-sends the edited messages they may show).
                 log.info("Reading edited message {} failed ({})", id, error.toString());
-            } else if (message != null) {
+            } else if (message != null && !localChanges.alreadyEdited(message)) {
                 toStreams(stream -> {
                     if (stream.shows(message)) {
                         stream.update(message);
@@ -164,6 +212,9 @@ final class LiveDelivery {
     /** A delete: nothing to read; it goes to every tab, in event order. */
     void messagesDeleted(List<Long> ids) {
         source.deleted(ids);
+        if (localChanges.alreadyDeleted(ids)) {
+            return;
+        }
         serial.execute(() -> inOrder(
                 CompletableFuture.completedFuture(null), (ignored, error) -> toStreams(stream -> stream.deleted(ids))));
     }

@@ -274,7 +274,7 @@ class MessageCache implements MessageSource {
     }
 
     /** Keeps the newer of the cached copy and {@code message}; returns what the cache holds now. */
-    private ChatMessage putIfNewer(ChatMessage message) {
+    ChatMessage putIfNewer(ChatMessage message) {
         CompletableFuture<ChatMessage> kept = messages.asMap().compute(message.id(), (id, old) -> {
             ChatMessage current = old != null && old.isDone() && !old.isCompletedExceptionally() ? old.join() : null;
             return current != null && version(current).isAfter(version(message))

@@ -35,10 +35,12 @@ class MessageEditController {
 
     private final DirectusClient directus;
     private final MessageCache cache;
+    private final LocalFanOut fanOut;
 
-    MessageEditController(DirectusClient directus, MessageCache cache) {
+    MessageEditController(DirectusClient directus, MessageCache cache, LocalFanOut fanOut) {
         this.directus = directus;
         this.cache = cache;
+        this.fanOut = fanOut;
     }
 
     @PatchMapping("/messages/{id}")
@@ -64,6 +66,9 @@ class MessageEditController {
             ChatMessage edited = text.equals(current.content())
                     ? current
                     : cache.edit(id, () -> directus.updateMessage(login.tokens(), id, text));
+            if (edited != current) {
+                fanOut.updated(edited);
+            }
             ZoneId zone = ClientTimeZone.of(request);
             ModelAndView answer = new ModelAndView("chat/fragments :: message");
             answer.addObject("m", MessageFormatter.view(edited, zone));
@@ -86,6 +91,7 @@ class MessageEditController {
             own(login, id, "delete");
             directus.deleteMessage(login.tokens(), id);
             cache.deleted(List.of(id));
+            fanOut.deleted(List.of(id));
             return new ModelAndView("chat/fragments :: sent");
         } catch (Refusal refusal) {
             return refused(refusal.status, refusal.getMessage());

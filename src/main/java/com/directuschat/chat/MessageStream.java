@@ -39,6 +39,8 @@ final class MessageStream {
     private final StreamReplay replays;
     /** The Directus user id of the login this tab belongs to: its own messages get Edit and Delete. */
     private String viewerId;
+    /** The position the browser was last told (an event's id): a heartbeat tells it when it moved since. */
+    private long announced;
 
     MessageStream(
             SseEmitter emitter,
@@ -68,6 +70,7 @@ final class MessageStream {
         this.metrics = metrics;
         this.lane = new WriterLane(this, emitter, capacity, writer, closer, metrics);
         this.sent = new SentIds(since);
+        this.announced = since;
         this.hold = new ReplayHold(capacity);
         this.replays = new StreamReplay(this, lane, hold, metrics);
     }
@@ -96,9 +99,9 @@ final class MessageStream {
         return room == null || room.id() == roomId;
     }
 
-    /** The highest id sent: where a backfill for this stream starts (minus the overlap). */
+    /** The highest id Directus confirmed to this tab: where a backfill for it starts (minus the overlap). */
     synchronized long position() {
-        return sent.highest();
+        return sent.position();
     }
 
     /** Whose tab this is (a Directus user id): that user's messages are rendered with Edit and Delete. */
@@ -129,15 +132,28 @@ final class MessageStream {
         return lane.closed();
     }
 
+    /** A message from Directus's realtime event: sent unless the tab has it, and it moves the tab's position. */
     synchronized void deliver(ChatMessage message) {
+        deliver(message, true);
+    }
+
+    /**
+     * A message created through this chat (here or on another instance), before Directus's event for it: sent
+     * unless the tab has it, without moving the tab's position (a slower message below it may still come).
+     */
+    synchronized void deliverLocal(ChatMessage message) {
+        deliver(message, false);
+    }
+
+    private void deliver(ChatMessage message, boolean confirmed) {
         if (hold.holding()) {
             // Held until the replay is done, then merged in id order.
-            if (!hold.message(message)) {
+            if (!hold.message(message, confirmed)) {
                 overflow();
             }
             return;
         }
-        SseEmitter.SseEventBuilder event = claim(message);
+        SseEmitter.SseEventBuilder event = claim(message, confirmed);
         if (event != null) {
             enqueue(event);
         }
@@ -200,16 +216,24 @@ final class MessageStream {
     }
 
     /**
-     * Marks the message as sent to this tab and renders it, or returns null if the tab has it already; the caller
-     * holds this stream's lock.
+     * Marks the message as sent to this tab and renders it, or returns null if the tab has it already; a
+     * {@code confirmed} one (Directus's event, or a replay's read) moves the tab's position. The event's SSE id is the
+     * position, not the message's id. The caller holds this stream's lock.
      */
-    SseEmitter.SseEventBuilder claim(ChatMessage message) {
+    SseEmitter.SseEventBuilder claim(ChatMessage message, boolean confirmed) {
         long id = message.id();
-        if (lane.closed() || !sent.claim(id)) {
+        if (lane.closed()) {
+            return null;
+        }
+        if (confirmed) {
+            sent.confirm(id);
+        }
+        if (!sent.claim(id)) {
             return null;
         }
         metrics.relayed();
-        return StreamEvents.message(id, fragments.message(message, zone, viewerId));
+        announced = sent.position();
+        return StreamEvents.message(announced, fragments.message(message, zone, viewerId));
     }
 
     /** The connection status; replaces one still waiting to be written. */
@@ -231,7 +255,13 @@ final class MessageStream {
     }
 
     synchronized void heartbeat() {
-        enqueue(StreamEvents.heartbeat());
+        long position = sent.position();
+        if (position > announced) {
+            announced = position;
+            enqueue(StreamEvents.heartbeat(position));
+        } else {
+            enqueue(StreamEvents.heartbeat());
+        }
     }
 
     /** Tells the page its login is over, then ends the stream; the page stops reconnecting. */

@@ -106,6 +106,7 @@ class MessageStreamController {
         emitter.onCompletion(() -> session.detach(stream));
         emitter.onTimeout(() -> session.detach(stream));
         emitter.onError(error -> session.detach(stream));
+        sessions.streamOpened(session);
         session.attach(stream);
         if (!sessions.acceptsStreams()) {
             // The drain started while this stream was being set up and may have missed it.

@@ -16,6 +16,8 @@ final class ReplayHold {
 
     private final int capacity;
     private final TreeMap<Long, ChatMessage> held = new TreeMap<>();
+    /** The held ids Directus confirmed (its event came), as opposed to those delivered straight from a send. */
+    private final java.util.Set<Long> confirmed = new java.util.HashSet<>();
     /** Edits and deletes that came during a replay, in event order: they go out after the held messages. */
     private final List<SseEmitter.SseEventBuilder> heldChanges = new ArrayList<>();
 
@@ -36,11 +38,14 @@ final class ReplayHold {
     }
 
     /** Holds a live message until the replay is done; false when the hold is full. */
-    boolean message(ChatMessage message) {
-        if (held.size() >= capacity) {
+    boolean message(ChatMessage message, boolean confirmedByDirectus) {
+        if (!held.containsKey(message.id()) && held.size() >= capacity) {
             return false;
         }
         held.put(message.id(), message);
+        if (confirmedByDirectus) {
+            confirmed.add(message.id());
+        }
         return true;
     }
 
@@ -60,6 +65,7 @@ final class ReplayHold {
 
     void clear() {
         held.clear();
+        confirmed.clear();
         heldChanges.clear();
     }
 
@@ -71,14 +77,18 @@ final class ReplayHold {
         if (--backfills != 0) {
             return Released.NONE;
         }
-        Released released = new Released(new TreeMap<>(held), List.copyOf(heldChanges));
+        Released released =
+                new Released(new TreeMap<>(held), java.util.Set.copyOf(confirmed), List.copyOf(heldChanges));
         clear();
         return released;
     }
 
     /** What a finished replay lets go: messages in id order, then the changes in the order they came. */
-    record Released(SortedMap<Long, ChatMessage> messages, List<SseEmitter.SseEventBuilder> changes) {
+    record Released(
+            SortedMap<Long, ChatMessage> messages,
+            java.util.Set<Long> confirmed,
+            List<SseEmitter.SseEventBuilder> changes) {
 
-        static final Released NONE = new Released(Collections.emptySortedMap(), List.of());
+        static final Released NONE = new Released(Collections.emptySortedMap(), java.util.Set.of(), List.of());
     }
 }

@@ -2,6 +2,7 @@ package com.directuschat.chat;
 
 import com.directuschat.directus.ChatMessage;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.LongFunction;
@@ -63,7 +64,7 @@ final class StreamReplay {
         while (true) {
             TreeMap<Long, ChatMessage> page = new TreeMap<>();
             messagesAfter.apply(after).forEach(m -> page.put(m.id(), m));
-            if (!sendInOrder(page, true)) {
+            if (!sendInOrder(page, Set.copyOf(page.keySet()), true)) {
                 return false;
             }
             if (page.size() < pageSize) {
@@ -89,15 +90,18 @@ final class StreamReplay {
         lane.send(StreamEvents.named("message-window", window.json()));
     }
 
-    /** {@code replayed}: read from Directus by a replay, not held back live ones. False when the tab is gone. */
-    private boolean sendInOrder(SortedMap<Long, ChatMessage> messages, boolean replayed) {
+    /**
+     * {@code confirmed}: the ids Directus confirmed (all of a replay's page; held ones whose event came);
+     * {@code replayed}: read from Directus by a replay, not held back live ones. False when the tab is gone.
+     */
+    private boolean sendInOrder(SortedMap<Long, ChatMessage> messages, Set<Long> confirmed, boolean replayed) {
         for (ChatMessage message : messages.values()) {
             SseEmitter.SseEventBuilder event;
             synchronized (stream) {
                 if (lane.closed()) {
                     return false;
                 }
-                event = stream.claim(message);
+                event = stream.claim(message, confirmed.contains(message.id()));
             }
             if (event == null) {
                 continue;
@@ -124,7 +128,7 @@ final class StreamReplay {
         synchronized (stream) {
             released = hold.release();
         }
-        sendInOrder(released.messages(), false);
+        sendInOrder(released.messages(), released.confirmed(), false);
         for (SseEmitter.SseEventBuilder change : released.changes()) {
             if (!lane.send(change)) {
                 return;

@@ -156,10 +156,56 @@ public class DirectusClient {
     }
 
     public ChatMessage createMessage(AccessTokenSource tokens, ChatRoom room, String content) {
-        // The stand-in default room (id 0, when Directus has none) posts without a room.
-        Map<String, Object> body =
-                room.id() == 0 ? Map.of("content", content) : Map.of("content", content, "room", room.id());
-        return writeMessage(tokens, HttpMethod.POST, "/items/messages", body);
+        return writeMessage(tokens, HttpMethod.POST, "/items/messages", newMessage(room, content));
+    }
+
+    /**
+     * The same, read back without the author join: the author is the token's user (Directus's {@code user-created}
+     * special sets it, whatever a client sends), whose id and names the caller knows.
+     */
+    public ChatMessage createMessage(
+            AccessTokenSource tokens, ChatRoom room, String content, String authorId, String first, String last) {
+        Message row = asUser(
+                tokens,
+                token -> rest.send(
+                        HttpMethod.POST,
+                        token,
+                        uri -> uri.path("/items/messages")
+                                .queryParam("fields", "id,content,date_created,date_updated,room")
+                                .build(),
+                        newMessage(room, content),
+                        new ParameterizedTypeReference<Message>() {}));
+        if (row == null) {
+            throw new DirectusException(502, "INVALID_PAYLOAD", "Directus answered without the message");
+        }
+        ChatMessage read = row.toMessage();
+        return new ChatMessage(
+                read.id(), read.content(), read.createdAt(), authorId, first, last, read.room(), read.updatedAt());
+    }
+
+    /** The stand-in default room (id 0, when Directus has none) posts without a room. */
+    private static Map<String, Object> newMessage(ChatRoom room, String content) {
+        return room.id() == 0 ? Map.of("content", content) : Map.of("content", content, "room", room.id());
+    }
+
+    /**
+     * Whether this user may read every message, in every room: Directus's {@code /permissions/me} says their read
+     * access to {@code messages} is full (no item rule). Then what is created through this chat may go to their tabs
+     * before Directus's own event; otherwise only Directus decides what they get.
+     */
+    public boolean readsEveryMessage(AccessTokenSource tokens) {
+        Map<String, Map<String, Map<String, Object>>> access = asUser(
+                tokens,
+                token -> rest.get(
+                        token,
+                        uri -> uri.path("/permissions/me").build(),
+                        new ParameterizedTypeReference<Map<String, Map<String, Map<String, Object>>>>() {}));
+        if (access == null
+                || access.get("messages") == null
+                || access.get("messages").get("read") == null) {
+            return false;
+        }
+        return "full".equals(access.get("messages").get("read").get("access"));
     }
 
     /**

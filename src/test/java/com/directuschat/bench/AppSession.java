@@ -148,6 +148,7 @@ final class AppSession {
     static final class Stream implements Flow.Subscriber<String> {
 
         private static final Pattern CONTENT = Pattern.compile("<p class=\"content\">([^<]*)</p>");
+        private static final Pattern DATA_ID = Pattern.compile("data-id=\"(\\d+)\"");
 
         final CompletableFuture<Void> connected = new CompletableFuture<>();
         private final Receipts receipts;
@@ -207,8 +208,10 @@ final class AppSession {
         }
 
         private void dispatch(long now) {
-            if ("message".equals(event) && id != null) {
-                long messageId = Long.parseLong(id);
+            Matcher dataId = "message".equals(event) ? DATA_ID.matcher(data) : null;
+            if (dataId != null && dataId.find()) {
+                // The event's id: line is the tab's position; the message's own id is in its HTML.
+                long messageId = Long.parseLong(dataId.group(1));
                 receipts.arrived(messageId, now);
                 Matcher content = CONTENT.matcher(data);
                 if (content.find()) {

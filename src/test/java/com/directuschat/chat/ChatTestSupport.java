@@ -120,6 +120,7 @@ final class ChatTestSupport {
     /** An emitter that records what is sent to it, as the browser would see it. */
     static class RecordingEmitter extends SseEmitter {
         private static final Pattern ID = Pattern.compile("^id:(\\d+)$", Pattern.MULTILINE);
+        private static final Pattern MESSAGE_ID = Pattern.compile("data-id=\"(\\d+)\"");
         private final StringBuilder sent = new StringBuilder();
         volatile boolean completed;
 
@@ -146,7 +147,24 @@ final class ChatTestSupport {
             completed = true;
         }
 
+        /** The ids of the messages sent, in order (from their HTML: an event's {@code id:} is the tab's position). */
         List<Long> messageIds() {
+            List<Long> ids = new ArrayList<>();
+            synchronized (sent) {
+                for (String event : sent.toString().split("\n\n")) {
+                    if (event.contains("event:message\n")) {
+                        Matcher matcher = MESSAGE_ID.matcher(event);
+                        if (matcher.find()) {
+                            ids.add(Long.parseLong(matcher.group(1)));
+                        }
+                    }
+                }
+            }
+            return ids;
+        }
+
+        /** The positions ({@code id:} lines) the browser was told, in order. */
+        List<Long> positions() {
             List<Long> ids = new ArrayList<>();
             synchronized (sent) {
                 Matcher matcher = ID.matcher(sent);

@@ -67,6 +67,9 @@ abstract class ChatWebMvcTestSupport {
     @MockitoBean
     Fragments fragments;
 
+    @MockitoBean
+    LocalFanOut fanOut;
+
     final TokenHolder tokens = mock(TokenHolder.class);
     final DirectusAuthentication alice = login(ALICE_ID, "Alice Example", tokens);
 
