@@ -38,6 +38,21 @@ final class ChatMetrics {
                 .register(registry);
     }
 
+    /** The gauge of logins that get messages sent through this chat at once (they read every room). */
+    <T> void localReaders(T source, ToDoubleFunction<T> count) {
+        Gauge.builder("chat.sessions.local", source, count)
+                .description("Logins that may read every room, so messages sent through this chat reach them at once")
+                .register(registry);
+    }
+
+    /** A change made through this chat reached {@code sessions} logins' tabs before Directus's event. */
+    void fannedOut(int sessions) {
+        Counter.builder("chat.fanout.local")
+                .description("Logins reached by messages sent through this chat, before Directus's events")
+                .register(registry)
+                .increment(sessions);
+    }
+
     void relayed() {
         relayed.increment();
     }

@@ -88,11 +88,21 @@ final class ChatSession {
         }
     }
 
-    /** A message created through this chat (here or on another instance), before Directus's event for it. */
-    void localCreated(ChatMessage message) {
+    /** Whether this login may read every room (Directus said so), so sends on this chat reach it at once. */
+    boolean readsEveryRoom() {
+        return readsEveryRoom;
+    }
+
+    /**
+     * A message created through this chat (here or on another instance), before Directus's event for it; false
+     * when this session took no part (no tab open, or a login that waits for Directus).
+     */
+    boolean localCreated(ChatMessage message) {
         if (readsEveryRoom && !streams.isEmpty()) {
             delivery.local(message);
+            return true;
         }
+        return false;
     }
 
     /** A message edited through this chat. */

@@ -109,6 +109,9 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
         metrics.streams(
                 sessions,
                 all -> all.values().stream().mapToInt(ChatSession::streamCount).sum());
+        metrics.localReaders(
+                sessions,
+                all -> all.values().stream().filter(ChatSession::readsEveryRoom).count());
         this.source = source;
         this.properties = properties;
         this.workers = workers;

@@ -65,7 +65,13 @@ class LocalFanOut {
     }
 
     private void deliverCreated(ChatMessage message) {
-        sessions.each(session -> session.localCreated(message));
+        int[] reached = {0};
+        sessions.each(session -> {
+            if (session.localCreated(message)) {
+                reached[0]++;
+            }
+        });
+        sessions.metrics().fannedOut(reached[0]);
     }
 
     private void deliverUpdated(ChatMessage message) {

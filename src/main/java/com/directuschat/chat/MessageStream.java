@@ -156,6 +156,11 @@ final class MessageStream {
         SseEmitter.SseEventBuilder event = claim(message, confirmed);
         if (event != null) {
             enqueue(event);
+        } else if (confirmed && !lane.closed() && sent.position() > announced) {
+            // Directus confirmed a message the tab had from a send on this chat: the browser's Last-Event-ID moves
+            // on now, so that its own reconnect does not replay it.
+            announced = sent.position();
+            enqueue(StreamEvents.position(announced));
         }
     }
 

@@ -25,6 +25,11 @@ final class StreamEvents {
         return SseEmitter.event().name(name).data(data);
     }
 
+    /** Only moves the browser's Last-Event-ID: an event with an id and no data is not dispatched to the page. */
+    static SseEmitter.SseEventBuilder position(long position) {
+        return SseEmitter.event().id(Long.toString(position));
+    }
+
     static SseEmitter.SseEventBuilder heartbeat() {
         return SseEmitter.event().comment("heartbeat");
     }

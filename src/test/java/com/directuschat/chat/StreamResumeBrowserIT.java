@@ -53,14 +53,18 @@ class StreamResumeBrowserIT {
     private static final String STREAM = "**/stream*";
     private static final Page.GetByLabelOptions EXACT = new Page.GetByLabelOptions().setExact(true);
 
-    /** Records, from now on, the id of every SSE message event the page is handed (before its de-dup). */
+    /**
+     * Records, from now on, the id of every SSE message event the page is handed (before its de-dup), from its HTML:
+     * the event's own id is the tab's position.
+     */
     private static final String RECORD_EVENTS = """
             () => {
               window.__sseIds = [];
               if (!window.__sseRecorder) {
                 window.__sseRecorder = true;
                 document.addEventListener('htmx:sseBeforeMessage', e => {
-                  if (e.detail && e.detail.type === 'message') { window.__sseIds.push(Number(e.detail.lastEventId)); }
+                  const id = e.detail && e.detail.type === 'message' && /data-id="(\\d+)"/.exec(e.detail.data);
+                  if (id) { window.__sseIds.push(Number(id[1])); }
                 });
               }
             }""";
@@ -109,6 +113,7 @@ class StreamResumeBrowserIT {
         Page bob = open(bobContext, BOB_EMAIL, BOB_PASSWORD);
         chat(alice, bob, tag);
         long highest = highestId(alice);
+        awaitAlicesPosition(highest);
 
         List<Request> streamRequests = new CopyOnWriteArrayList<>();
         alice.onRequest(request -> {
@@ -180,7 +185,13 @@ class StreamResumeBrowserIT {
         Request resumed = reconnect.request();
         assertThat(resumed).isNotSameAs(refused.get(0));
         assertThat(resumed.allHeaders()).doesNotContainKey("last-event-id");
-        assertThat(resumed.url()).contains("since=" + highest);
+        // since= is the page's position: the highest id Directus confirmed to it, at most the highest it shows (a
+        // message sent through the chat shows before Directus confirms it); what it shows above is in shown=.
+        java.util.regex.Matcher since =
+                java.util.regex.Pattern.compile("[?&]since=(\\d+)").matcher(resumed.url());
+        assertThat(since.find()).isTrue();
+        assertThat(Long.parseLong(since.group(1))).isLessThanOrEqualTo(highest);
+        assertThat(resumed.url()).containsPattern("[?&]shown=([0-9]+,)*" + highest + "(,|&|$)");
         assertThat(missed).hasSize(3).isSorted();
         assertThat(missed.get(0)).isGreaterThan(highest);
         long fence = awaitMissedAndFence(alice, tag, missed);
@@ -293,17 +304,30 @@ class StreamResumeBrowserIT {
 
     /** Ends Alice's stream from the server, as a stream timeout or a proxy would. */
     private ChatSession breakAlicesStream() {
+        ChatSession session = alicesSession();
+        session.streams().forEach(MessageStream::complete);
+        return session;
+    }
+
+    private ChatSession alicesSession() {
         String sessionId = aliceContext.cookies().stream()
                 .filter(c -> c.name.equals("JSESSIONID"))
                 .map(c -> c.value)
                 .findFirst()
                 .orElseThrow();
-        ChatSession session = await().atMost(WAIT)
+        return await().atMost(WAIT)
                 .until(
                         () -> chatSessions.find(sessionId),
                         s -> s != null && !s.streams().isEmpty());
-        session.streams().forEach(MessageStream::complete);
-        return session;
+    }
+
+    /**
+     * Bob's last message reached Alice's tab straight from his send; her position (and so her browser's
+     * Last-Event-ID) moves there once Directus's event confirms it.
+     */
+    private void awaitAlicesPosition(long id) {
+        ChatSession session = alicesSession();
+        await().atMost(WAIT).until(() -> session.streams().stream().allMatch(s -> s.position() >= id));
     }
 
     /** Waits for the missed messages, then one sent after the resume, which fences any late duplicate. */
