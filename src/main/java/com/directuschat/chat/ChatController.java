@@ -240,6 +240,7 @@ class ChatController {
             ChatRoom room = rooms.bySlug(login.tokens(), slug == null ? Rooms.DEFAULT_SLUG : slug);
             String text = form.text();
             cache.create(() -> directus.createMessage(login.tokens(), room, text));
+            online.sent(login.getPrincipal().id(), room.id());
             return null;
         } catch (DirectusException e) {
             HttpStatus status = failureStatus(e);
