@@ -49,9 +49,11 @@ public record PresenceProperties(
         }
     }
 
-    /** The defaults but these four, for tests. */
-    PresenceProperties(Duration heartbeatInterval, Duration expiry, Duration pollInterval, Duration leaveGrace) {
-        this(heartbeatInterval, expiry, pollInterval, leaveGrace, Duration.ofSeconds(4), "chat:presence");
+    /** The defaults but these four, for tests (a second constructor would leave the binder without a choice). */
+    static PresenceProperties of(
+            Duration heartbeatInterval, Duration expiry, Duration pollInterval, Duration leaveGrace) {
+        return new PresenceProperties(
+                heartbeatInterval, expiry, pollInterval, leaveGrace, Duration.ofSeconds(4), "chat:presence");
     }
 
     /**

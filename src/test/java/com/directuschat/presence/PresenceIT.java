@@ -40,7 +40,7 @@ class PresenceIT {
 
     /** Heartbeat 500 ms, expiry 3 s, poll 1 s: a stopped instance's users go within 4 s. */
     static final PresenceProperties FAST =
-            new PresenceProperties(Duration.ofMillis(500), Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ZERO);
+            PresenceProperties.of(Duration.ofMillis(500), Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ZERO);
 
     static final Duration WAIT = Duration.ofSeconds(20);
     static final long ROOM = 7;
@@ -129,7 +129,7 @@ class PresenceIT {
 
     @Test
     void aUserEnteringOnOneInstanceShowsOnTheOtherAtOnceNotAtItsNextPoll() throws Exception {
-        PresenceProperties slowPoll = new PresenceProperties(
+        PresenceProperties slowPoll = PresenceProperties.of(
                 Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ZERO);
         Server a = server(slowPoll);
         Server b = server(slowPoll);

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class PresenceTest {
 
-    private static final PresenceProperties PROPERTIES = new PresenceProperties(
+    private static final PresenceProperties PROPERTIES = PresenceProperties.of(
             Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ZERO);
     private static final long ROOM = 1;
 
@@ -263,11 +263,11 @@ class PresenceTest {
 
     @Test
     void intervalsAreChecked() {
-        assertThatThrownBy(() -> new PresenceProperties(
+        assertThatThrownBy(() -> PresenceProperties.of(
                         Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ZERO))
                 .hasMessageContaining("chat.presence.expiry");
         assertThat(PROPERTIES.tick()).isEqualTo(Duration.ofMillis(250));
-        assertThat(new PresenceProperties(
+        assertThat(PresenceProperties.of(
                                 Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ZERO)
                         .tick())
                 .isEqualTo(Duration.ofMillis(40));
