@@ -67,6 +67,9 @@ class OnlineList {
 
     /** The user's message in the room was stored: their name leaves the typing line at once. */
     void sent(String userId, long room) {
+        if (room == 0) {
+            return;
+        }
         try {
             presence.stoppedTyping(userId, room);
         } catch (RuntimeException e) {

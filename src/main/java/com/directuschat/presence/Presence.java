@@ -164,6 +164,9 @@ public final class Presence {
         boolean changed;
         synchronized (this) {
             Instant now = clock.instant();
+            if (typists.quiet(key, now)) {
+                return;
+            }
             changed = typists.typing(key, name, now);
             if (typists.share(key, now)) {
                 sync.tell(PresenceShare.Signal.Kind.TYPING, key, name);

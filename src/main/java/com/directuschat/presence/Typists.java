@@ -38,10 +38,15 @@ final class Typists {
         this.expiry = expiry;
     }
 
+    /** Whether the user sent a message a moment ago: their typing signals are ignored. */
+    boolean quiet(PresenceEntry.Key key, Instant now) {
+        Instant quiet = quietUntil.get(key);
+        return quiet != null && now.isBefore(quiet);
+    }
+
     /** A typing signal; true when the room's typists changed (someone started, or changed their name). */
     boolean typing(PresenceEntry.Key key, String name, Instant now) {
-        Instant quiet = quietUntil.get(key);
-        if (quiet != null && now.isBefore(quiet)) {
+        if (quiet(key, now)) {
             return false;
         }
         Typing before = typing.put(key, new Typing(name, now.plus(expiry)));

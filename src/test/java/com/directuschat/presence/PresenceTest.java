@@ -239,10 +239,13 @@ class PresenceTest {
         a.cycle();
         assertThat(b.typing(ROOM)).extracting(Presence.Typist::name).containsExactly("Carol Example");
 
-        // A signal the browser sent before the message, arriving after it.
+        // A signal the browser sent before the message, arriving after it: ignored here, and not passed on.
+        long told = redis.published.stream().filter(p -> p.startsWith("TYPING")).count();
         clock.advance(Duration.ofMillis(500));
         a.typing("alice", "Alice Example", ROOM);
+        a.cycle();
         assertThat(a.typing(ROOM)).extracting(Presence.Typist::name).containsExactly("Carol Example");
+        assertThat(redis.published).filteredOn(p -> p.startsWith("TYPING")).hasSize((int) told);
         clock.advance(Duration.ofMillis(600));
         a.typing("alice", "Alice Example", ROOM);
         a.cycle();
