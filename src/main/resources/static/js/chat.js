@@ -684,6 +684,32 @@
     }
   });
 
+  // ---- "… is typing" ----
+
+  // While the composer has text being typed into, the server hears so at most every TYPING_EVERY_MS from this tab
+  // (it shows the others "Alice Example is typing…" until about 4 s after the last signal, or until the message
+  // is sent). Failures are not worth a word: the line is a nicety, the chat goes on without it.
+  var TYPING_EVERY_MS = 2000;
+  var typingSentAt = 0;
+
+  document.addEventListener("input", function (e) {
+    if (!e.target || e.target.id !== "content" || !e.target.value.trim()) { return; }
+    var now = Date.now();
+    if (now - typingSentAt < TYPING_EVERY_MS) { return; }
+    var form = document.getElementById("send-form");
+    var url = form && form.getAttribute("data-typing-url");
+    var token = form && form.querySelector('input[name="_csrf"]');
+    if (!url || !token || !window.fetch) { return; }
+    typingSentAt = now;
+    fetch(url, { method: "POST", credentials: "same-origin", headers: { "X-CSRF-TOKEN": token.value } })
+      .catch(function () { /* offline: the next keystroke tries again after the interval */ });
+  });
+
+  // After a send the next keystroke signals at once: the server dropped this user from the line when it arrived.
+  document.addEventListener("htmx:afterRequest", function (e) {
+    if (isSendForm(e.detail && e.detail.elt) && e.detail.successful) { typingSentAt = 0; }
+  });
+
   // On every (re)connect the server says which messages exist in the range the page may show (the newest
   // chat.history-size up to where the page resumed): those the page shows in that range and that are not listed
   // were deleted while it was not listening. Older ones loaded with "Load earlier messages" are not checked.

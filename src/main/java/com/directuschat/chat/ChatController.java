@@ -252,6 +252,8 @@ class ChatController {
                     ? directus.createMessage(
                             login.tokens(), room, text, author.id(), author.firstName(), author.lastName())
                     : directus.createMessage(login.tokens(), room, text));
+            // The author's typing line goes as their message arrives.
+            online.sent(author.id(), room.id());
             fanOut.created(created);
             return null;
         } catch (DirectusException e) {

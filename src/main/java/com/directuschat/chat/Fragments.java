@@ -106,6 +106,11 @@ class Fragments {
         return render("online", Map.of("online", names));
     }
 
+    /** The typing line ("Alice Example is typing…", or empty); never an empty event, which SSE would not deliver. */
+    String typing(String line) {
+        return render("typing", Map.of("typing", line));
+    }
+
     String sessionEnded() {
         return renderer.render(SessionEndedResponses.notice(contextPath));
     }

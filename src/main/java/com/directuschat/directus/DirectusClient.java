@@ -23,7 +23,8 @@ import org.springframework.web.util.UriBuilder;
 /**
  * The chat's Directus calls as a user (messages, rooms, read positions) or anonymously (login). Calls made with an
  * {@link AccessTokenSource} are repeated once with a refreshed token when Directus refuses the token: a refused
- * token means Directus did nothing. Presence rows are {@link DirectusPresence}'s, read positions {@link DirectusReadPositions}'.
+ * token means Directus did nothing. Read positions are
+ * {@link DirectusReadPositions}'.
  */
 @NamedInterface("rest")
 @Component

@@ -98,15 +98,6 @@ final class DirectusRows {
         }
     }
 
-    record Presence(String id, Long room, UserRef user) {
-
-        PresenceRow toRow() {
-            return user == null
-                    ? new PresenceRow(id, room, null, null, null)
-                    : new PresenceRow(id, room, user.id(), user.firstName(), user.lastName());
-        }
-    }
-
     /** A message's id and version, as an update event and the version check read them. */
     record Version(Long id, @JsonProperty("date_updated") Instant updatedAt) {}
 }

@@ -1,7 +1,5 @@
 package com.directuschat.presence;
 
-import com.directuschat.directus.AccessTokenSource;
-import com.directuschat.directus.PresenceRow;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,8 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,25 +14,23 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.LongConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
- * Who is online, per room, across every instance of the chat server. Directus holds the truth: while a user has a
- * tab open in a room, this instance keeps a row {@code <user id>:<room id>:<instance id>} in the {@code presence}
- * collection fresh, as that user, every {@code heartbeatInterval}; Directus stamps it with its own clock, and a row
- * older than {@code expiry} no longer counts. Each instance reads the live rows of the rooms it has users in once per
- * {@code pollInterval} (one request, user names joined) and merges them with what it knows itself: its own users
- * appear at once and leave at once (after {@code leaveGrace}), here and, after their next poll, on the other
- * instances. Nobody subscribes to presence changes, so Directus's cost grows with the users, not with their square.
+ * Who is online, and who is typing, per room, across every instance of the chat server, kept in the chat servers
+ * themselves: Directus is never asked. Each instance knows its own users (a tab's stream enters them); with Redis
+ * ({@link RedisPresenceShare}) it also writes them there with an expiry, refreshed every {@code heartbeatInterval},
+ * and tells the other instances of every change at once over pub/sub, so they read the room's list again. An
+ * instance that stops without leaving is dropped when its entries expire, which the others see at their next read
+ * (every {@code pollInterval}). Typing is not stored: its signals go over pub/sub and end {@code typingExpiry} after
+ * the last one, or at once when the typist's message is sent.
  * <p>
- * A user counts once per room however many tabs, logins and instances they have open. Each instance owns its rows:
- * leaving here deletes this instance's row only, so a tab of the same user on another instance keeps them listed.
+ * A user counts once per room however many tabs, logins and instances they have open. Each instance owns its
+ * entries: leaving here removes this instance's only, so a tab of the same user on another instance keeps them
+ * listed.
  * <p>
- * Failures never reach the caller: with Directus unreachable, the last known list stays and the work is retried
- * after a pause; a refused token skips that user's heartbeat (ending the login is someone else's business); rows
- * that cannot be deleted expire.
+ * Failures never reach the caller: with Redis unreachable, the lists show this instance's users only, typing stays
+ * within this instance, and the work is retried after a pause ({@link ShareSync}, which also logs it once).
  */
 public final class Presence {
 
@@ -46,54 +40,65 @@ public final class Presence {
         void leave();
     }
 
-    private static final Logger log = LoggerFactory.getLogger(Presence.class);
+    /** Someone typing in a room. */
+    public record Typist(String userId, String name) {}
+
     /** Changes to a room's list within this many ms go out as one list. */
     static final long PUBLISH_DELAY_MS = 200;
+    /** The same for the typing line: short, since typing is quick to come and go. */
+    static final long TYPING_DELAY_MS = 50;
+
+    static final String UNKNOWN_USER = "Unknown user";
 
     private static final Comparator<String> BY_NAME =
             String.CASE_INSENSITIVE_ORDER.thenComparing(Comparator.naturalOrder());
 
-    private final PresenceWriter writer;
     private final PresenceProperties properties;
     private final TaskScheduler scheduler;
-    private final PresenceLane lane;
     private final Clock clock;
     private final String instance;
+    private final ShareSync sync;
+    private final RoomChanges changes;
+    private final RoomChanges typingChanges;
     private ScheduledFuture<?> ticker;
 
     // Guarded by this.
     private final Map<PresenceEntry.Key, PresenceEntry> entries = new HashMap<>();
-    /** Rows to delete, with the tokens of their user. */
-    private final Map<String, AccessTokenSource> deletes = new LinkedHashMap<>();
-
-    private final RemotePresence remote;
-    private final RoomChanges changes;
+    private final Typists typists;
 
     /**
-     * @param scheduler runs the ticks and the leave grace; null in unit tests, which run {@link #cycle()} by hand
-     * @param io runs the Directus calls, one at a time (at most one of its threads is used)
+     * @param scheduler runs the ticks and the leave grace; null in unit tests, which run {@link #tick()} and
+     *        {@link #cycle()} by hand
+     * @param io runs the calls to the share, one at a time (at most one of its threads is used)
      */
-    Presence(PresenceStore store, PresenceProperties properties, TaskScheduler scheduler, Executor io, Clock clock) {
-        this.writer = new PresenceWriter(store, properties);
+    Presence(PresenceShare share, PresenceProperties properties, TaskScheduler scheduler, Executor io, Clock clock) {
         this.properties = properties;
         this.scheduler = scheduler;
-        this.lane = new PresenceLane(io, this::cycle);
         this.clock = clock;
         this.instance = Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36);
-        this.remote = new RemotePresence(instance, properties.pollInterval());
+        this.typists = new Typists(properties.typingExpiry());
+        this.sync = new ShareSync(this, share, properties, io);
         this.changes = new RoomChanges(this::online, scheduler, Duration.ofMillis(PUBLISH_DELAY_MS), clock);
+        this.typingChanges = new RoomChanges(
+                room -> typing(room).stream()
+                        .map(t -> t.userId() + "\n" + t.name())
+                        .toList(),
+                scheduler,
+                Duration.ofMillis(TYPING_DELAY_MS),
+                clock);
     }
 
-    /** Starts the ticks that send heartbeats and polls when they are due. */
+    /** Starts hearing the other instances, and the ticks that send heartbeats and expire typing. */
     synchronized void start() {
+        sync.subscribe();
         if (scheduler != null && ticker == null) {
-            ticker = scheduler.scheduleWithFixedDelay(this::requestCycle, properties.tick());
+            ticker = scheduler.scheduleWithFixedDelay(this::tick, properties.tick());
         }
     }
 
-    /** Stops sending. Rows are left to expire: the tabs reconnect to another instance, which lists them anyway. */
+    /** Stops. This instance's entries are left to expire: its tabs reconnect to another instance anyway. */
     public void close() {
-        lane.close();
+        sync.close();
         synchronized (this) {
             if (ticker != null) {
                 ticker.cancel(false);
@@ -103,42 +108,35 @@ public final class Presence {
 
     /**
      * The user, with a tab open in the room, counts as online until the handle leaves (and {@code leaveGrace} has
-     * passed without another tab of theirs in the room). Calls no one but the change listeners: Directus is told
-     * in the background.
-     *
-     * @param tokens the user's tokens: their row is written as them
+     * passed without another tab of theirs in the room). Calls no one but the change listeners: the other instances
+     * are told in the background.
      */
-    public Handle enter(AccessTokenSource tokens, String userId, String displayName, long roomId) {
-        Objects.requireNonNull(tokens, "tokens");
+    public Handle enter(String userId, String displayName, long roomId) {
         Objects.requireNonNull(userId, "userId");
         PresenceEntry.Member member;
         synchronized (this) {
             PresenceEntry.Key key = new PresenceEntry.Key(userId, roomId);
-            PresenceEntry entry = entries.get(key);
-            if (entry == null) {
-                entry = new PresenceEntry(key, userId + ":" + roomId + ":" + instance, clock.instant());
-                entries.put(key, entry);
-                // Its delete is still waiting: cancel it, and refresh the row instead of creating it.
-                entry.created = deletes.remove(entry.row) != null;
-                entry.attempted = entry.created;
-                remote.entered(roomId);
-            }
+            PresenceEntry entry = entries.computeIfAbsent(key, PresenceEntry::new);
             if (entry.removal != null) {
                 entry.removal.cancel(false);
                 entry.removal = null;
             }
-            entry.name = displayName == null || displayName.isBlank() ? RemotePresence.UNKNOWN_USER : displayName;
-            member = new PresenceEntry.Member(this, entry, tokens);
+            String name = displayName == null || displayName.isBlank() ? UNKNOWN_USER : displayName;
+            if (!name.equals(entry.name)) {
+                entry.name = name;
+                sync.rewrite(entry);
+            }
+            member = new PresenceEntry.Member(this, entry);
             entry.members.add(member);
         }
-        publish(roomId);
-        requestCycle();
+        changes.changed(roomId);
+        sync.request();
         return member;
     }
 
     /** The names of who is online in the room, sorted, each user once. */
     public synchronized List<String> online(long roomId) {
-        Map<String, String> users = new HashMap<>(remote.users(roomId));
+        Map<String, String> users = new HashMap<>(sync.remote(roomId));
         for (PresenceEntry entry : entries.values()) {
             if (entry.key.room() == roomId) {
                 users.put(entry.key.user(), entry.name);
@@ -150,15 +148,59 @@ public final class Presence {
     }
 
     /**
-     * Called with a room's id whenever its list changes (a user here entered or left, or a poll saw others come or
-     * go), {@value #PUBLISH_DELAY_MS} ms after the first of a burst of changes, on the scheduler's thread; read the
-     * list with {@link #online(long)}.
+     * Called with a room's id whenever its list changes (a user here entered or left, or another instance's did),
+     * {@value #PUBLISH_DELAY_MS} ms after the first of a burst of changes, on the scheduler's thread; read the list
+     * with {@link #online(long)}.
      */
     public void onChange(LongConsumer listener) {
         changes.listen(listener);
     }
 
-    /** This instance's id, the last part of its rows' keys. */
+    /** The user is typing in the room: a signal from their browser. Ignored right after they sent a message. */
+    public void typing(String userId, String displayName, long roomId) {
+        Objects.requireNonNull(userId, "userId");
+        String name = displayName == null || displayName.isBlank() ? UNKNOWN_USER : displayName;
+        PresenceEntry.Key key = new PresenceEntry.Key(userId, roomId);
+        boolean changed;
+        synchronized (this) {
+            Instant now = clock.instant();
+            if (typists.quiet(key, now)) {
+                return;
+            }
+            changed = typists.typing(key, name, now);
+            if (typists.share(key, now)) {
+                sync.tell(PresenceShare.Signal.Kind.TYPING, key, name);
+            }
+        }
+        if (changed) {
+            typingChanges.changed(roomId);
+        }
+    }
+
+    /** The user sent a message in the room: they no longer type, here and on the other instances. */
+    public void stoppedTyping(String userId, long roomId) {
+        PresenceEntry.Key key = new PresenceEntry.Key(Objects.requireNonNull(userId, "userId"), roomId);
+        boolean changed;
+        synchronized (this) {
+            changed = typists.stopped(key, clock.instant());
+            sync.tell(PresenceShare.Signal.Kind.STOPPED, key, null);
+        }
+        if (changed) {
+            typingChanges.changed(roomId);
+        }
+    }
+
+    /** Who is typing in the room (on any instance), sorted by name. */
+    public synchronized List<Typist> typing(long roomId) {
+        return typists.in(roomId);
+    }
+
+    /** Called with a room's id whenever who is typing in it changes; read them with {@link #typing(long)}. */
+    public void onTyping(LongConsumer listener) {
+        typingChanges.listen(listener);
+    }
+
+    /** This instance's id, as the share knows it. */
     String instance() {
         return instance;
     }
@@ -170,7 +212,6 @@ public final class Presence {
         PresenceEntry entry = member.entry;
         synchronized (this) {
             entry.members.remove(member);
-            entry.lastTokens = member.tokens;
             if (!entry.members.isEmpty() || entries.get(entry.key) != entry || entry.removal != null) {
                 return;
             }
@@ -190,101 +231,55 @@ public final class Presence {
             }
             entries.remove(entry.key);
             entry.removal = null;
-            if (entry.attempted) {
-                deletes.put(entry.row, entry.lastTokens);
-            }
+            sync.removed(entry, isWatched(entry.key.room()));
         }
-        publish(entry.key.room());
-        requestCycle();
+        changes.changed(entry.key.room());
+        sync.request();
     }
 
-    private void publish(long room) {
-        changes.changed(room);
+    /** Expires typists, and has the share brought up to date when something is due. */
+    void tick() {
+        Set<Long> expired;
+        synchronized (this) {
+            expired = typists.isEmpty() ? Set.of() : typists.expire(clock.instant());
+        }
+        expired.forEach(typingChanges::changed);
+        sync.requestIfDue(clock.instant());
     }
 
-    private void requestCycle() {
-        lane.request();
-    }
-
-    /**
-     * Sends what is due, one call at a time: deletes, then heartbeats, then the poll. Stops at the first sign that
-     * Directus is unreachable and pauses until the next poll would be due.
-     */
+    /** One round with the share (see {@link ShareSync#cycle}); on the io lane. */
     void cycle() {
-        try {
-            Instant now = clock.instant();
-            if (writer.paused(now)) {
-                return;
-            }
-            if (sendDeletes(now) && sendHeartbeats(now)) {
-                poll(now);
-            }
-        } catch (RuntimeException e) {
-            log.warn("Presence update failed: {}", e.toString());
-        }
+        sync.cycle(clock.instant());
     }
 
-    private boolean sendDeletes(Instant now) {
-        Map<String, AccessTokenSource> due;
-        synchronized (this) {
-            due = new LinkedHashMap<>(deletes);
-            deletes.clear();
-        }
-        return writer.delete(due, now);
-    }
+    // ---- For ShareSync, which holds this object's lock when it calls these.
 
-    private boolean sendHeartbeats(Instant now) {
-        List<PresenceEntry> due = new ArrayList<>();
-        synchronized (this) {
-            for (PresenceEntry entry : entries.values()) {
-                if (!entry.nextBeat.isAfter(now)) {
-                    due.add(entry);
-                    entry.attempted = true;
-                }
+    /** Whether a user of this instance is in the room: only then is its list worth reading. */
+    boolean isWatched(long room) {
+        for (PresenceEntry.Key key : entries.keySet()) {
+            if (key.room() == room) {
+                return true;
             }
         }
-        for (PresenceEntry entry : due) {
-            if (!writer.heartbeat(entry, logins(entry), now)) {
-                return false;
-            }
-        }
-        return true;
+        return false;
     }
 
-    private void poll(Instant now) {
-        Set<Long> rooms = new LinkedHashSet<>();
-        List<AccessTokenSource> logins = new ArrayList<>();
-        synchronized (this) {
-            if (!remote.pollDue(now)) {
-                return;
-            }
-            for (PresenceEntry entry : entries.values()) {
-                rooms.add(entry.key.room());
-                // Any user online here may read the list; a few candidates, in case a login just ended.
-                if (logins.size() < 3) {
-                    logins.addAll(logins(entry).stream()
-                            .filter(t -> !logins.contains(t))
-                            .limit(3 - logins.size())
-                            .toList());
-                }
-            }
-        }
-        List<PresenceRow> rows = rooms.isEmpty() ? List.of() : writer.live(logins, rooms, now);
-        if (rows != null) {
-            apply(rows, rooms);
-        }
+    Iterable<PresenceEntry> entries() {
+        return entries.values();
     }
 
-    /** Takes a poll's answer, and tells listeners which rooms changed. */
-    private void apply(List<PresenceRow> rows, Set<Long> rooms) {
-        Set<Long> touched;
-        synchronized (this) {
-            touched = remote.replace(rows, rooms);
-        }
-        touched.forEach(this::publish);
+    /** Another instance's typing signal. */
+    boolean heardTyping(PresenceShare.Signal signal) {
+        PresenceEntry.Key key = new PresenceEntry.Key(signal.userId(), signal.room());
+        Instant now = clock.instant();
+        return signal.kind() == PresenceShare.Signal.Kind.TYPING
+                ? typists.typing(key, signal.name() == null ? UNKNOWN_USER : signal.name(), now)
+                : typists.stopped(key, now);
     }
 
-    private synchronized List<AccessTokenSource> logins(PresenceEntry entry) {
-        return entry.logins();
+    /** Tells the listeners, without holding this object's lock. */
+    void changed(Set<Long> rooms, Set<Long> typingRooms) {
+        rooms.forEach(changes::changed);
+        typingRooms.forEach(typingChanges::changed);
     }
 }

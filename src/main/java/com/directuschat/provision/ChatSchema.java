@@ -6,10 +6,8 @@ import static com.directuschat.provision.DirectusProvisioner.READ_POSITIONS;
 import static com.directuschat.provision.DirectusProvisioner.ROOMS;
 
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +15,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The chat's collections in Directus (rooms, messages, presence, read positions), their fields and relations:
+ * The chat's collections in Directus (rooms, messages, read positions), their fields and relations:
  * the schema half of {@link DirectusProvisioner}. Only creates what is missing. Fields are written as the JSON
  * Directus's {@code /fields} API takes, so they read as its documentation does.
  */
@@ -66,20 +64,6 @@ final class ChatSchema {
                     {"field": "room", "type": "integer", "meta": {"interface": "input"}, "schema": {}}"""), json("""
                     {"field": "last_read", "type": "bigInteger",
                      "meta": {"interface": "input", "note": "Id of the newest message read"}, "schema": {}}"""));
-
-    private static final JsonNode PRESENCE_KEY = json("""
-            {"field": "id", "type": "string", "meta": {"readonly": true, "interface": "input"},
-             "schema": {"is_primary_key": true, "length": 128, "has_auto_increment": false}}""");
-
-    private static final List<JsonNode> PRESENCE_FIELDS = List.of(PRESENCE_KEY, json("""
-                    {"field": "user", "type": "uuid",
-                     "meta": {"special": ["user-created"], "interface": "select-dropdown-m2o", "readonly": true},
-                     "schema": {}}"""), json("""
-                    {"field": "room", "type": "integer", "meta": {"interface": "select-dropdown-m2o"}, "schema": {}}"""), json("""
-                    {"field": "seen", "type": "timestamp",
-                     "meta": {"special": ["date-created", "date-updated"], "interface": "datetime", "readonly": true,
-                              "note": "Last heartbeat, by Directus's clock"},
-                     "schema": {}}"""));
 
     private final DirectusAdminClient client;
 
@@ -155,31 +139,18 @@ final class ChatSchema {
     }
 
     /**
-     * Presence: a string key {@code <user id>:<room id>:<chat server instance>} (so a user can create their row
-     * without reading first, and one server's leave never removes another server's row), the user (set by Directus
-     * on create), the room, and {@code seen}, set by Directus's own clock on create and on every update (so the
-     * servers' clocks never matter). A row is live while {@code seen} is recent; users and rooms take their rows
-     * with them when deleted. Not tracked in Directus's activity and revisions: a heartbeat writes its row only.
+     * The {@code presence} collection of earlier versions, gone since the chat servers keep who is online
+     * themselves: removed with its fields, relations and rows, and the permissions on it. Does nothing where it is
+     * gone already.
      */
-    void ensurePresenceCollection() {
-        Optional<JsonNode> collection = client.find("/collections/" + PRESENCE);
-        // No activity or revision rows for heartbeats: every refresh would otherwise write two more rows.
-        Map<String, Object> untracked = new LinkedHashMap<>();
-        untracked.put("accountability", null);
-        if (collection.isEmpty()) {
-            Map<String, Object> meta = new LinkedHashMap<>(untracked);
-            meta.put("icon", "sensors");
-            meta.put(
-                    "note",
-                    "Who is online, per room; rows are refreshed while a chat tab is open (created by directus-chat)");
-            ensureCollection(PRESENCE, meta, PRESENCE_KEY);
-        } else if (!collection.get().path("meta").path("accountability").isNull()) {
-            log.info("Turning off activity tracking of {}", PRESENCE);
-            client.patch("/collections/" + PRESENCE, Map.of("meta", untracked));
+    void dropPresenceCollection() {
+        if (client.find("/collections/" + PRESENCE).isPresent()) {
+            log.info("Removing collection {}: the chat servers keep who is online themselves now", PRESENCE);
+            client.delete("/collections/" + PRESENCE);
         }
-        ensureFields(PRESENCE, PRESENCE_FIELDS);
-        ensureRelation(PRESENCE, "user", "directus_users", "CASCADE");
-        ensureRelation(PRESENCE, "room", ROOMS, "CASCADE");
+        for (JsonNode permission : client.rows("/permissions", "id", Map.of("collection", Map.of("_eq", PRESENCE)))) {
+            client.delete("/permissions/" + permission.path("id").asString());
+        }
     }
 
     private void ensureCollection(String collection, Map<String, Object> meta, JsonNode primaryKey) {

@@ -21,7 +21,10 @@ public final class DirectusProvisioner {
     public static final String READ_POSITIONS = "read_positions";
     /** The room of messages posted without one, as the seed tutorial's schema does. */
     public static final String DEFAULT_ROOM = "general";
-    /** Who is online: one row per user, room and chat server, kept fresh by that server's heartbeats. */
+    /**
+     * Where earlier versions kept who is online (one row per user, room and chat server); the chat servers keep it
+     * now (see the presence module), and provisioning removes this collection where it finds it.
+     */
     public static final String PRESENCE = "presence";
 
     /**
@@ -59,16 +62,6 @@ public final class DirectusProvisioner {
             new PermissionSpec(READ_POSITIONS, "update", List.of("last_read"), READ_POSITIONS_OWN),
             new PermissionSpec("directus_users", "read", List.of("id", "first_name", "last_name")));
 
-    /** Rows of one's own only (a licensed Directus; unlicensed, any row, see {@link #createPermission}). */
-    private static final Map<String, Object> OWN_ROWS = Map.of("user", Map.of("_eq", "$CURRENT_USER"));
-
-    /** Everyone sees who is online; each user creates, refreshes and deletes their own rows. */
-    static final List<PermissionSpec> PRESENCE_PERMISSIONS = List.of(
-            new PermissionSpec(PRESENCE, "read", List.of("*")),
-            new PermissionSpec(PRESENCE, "create", List.of("id", "room")),
-            new PermissionSpec(PRESENCE, "update", List.of("room"), OWN_ROWS),
-            new PermissionSpec(PRESENCE, "delete", List.of("*"), OWN_ROWS));
-
     private static final Logger log = LoggerFactory.getLogger(DirectusProvisioner.class);
 
     private final DirectusAdminClient client;
@@ -85,15 +78,11 @@ public final class DirectusProvisioner {
         ChatSchema schema = new ChatSchema(client);
         schema.ensureRoomsCollection();
         schema.ensureMessagesCollection();
-        schema.ensurePresenceCollection();
+        schema.dropPresenceCollection();
         ensureRoom(DEFAULT_ROOM, "General", "Everything else. Messages posted without a room land here.");
         schema.ensureReadPositionsCollection();
         PermissionRules rules = PermissionRules.of(client);
-        String policyId = new ChatPolicy(client, rules)
-                .ensure(
-                        CHAT_USERS,
-                        java.util.stream.Stream.concat(CHAT_PERMISSIONS.stream(), PRESENCE_PERMISSIONS.stream())
-                                .toList());
+        String policyId = new ChatPolicy(client, rules).ensure(CHAT_USERS, CHAT_PERMISSIONS);
         String roleId = ensureRole(CHAT_USERS, policyId);
         new GuardFlow(client).ensure();
         String enforcement = switch (rules) {

@@ -21,8 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The "directus-chat guard": a blocking event Flow that makes Directus itself refuse what is not the caller's, on any
  * licence. Directus 12's Core licence refuses permission rules ({@code RESOURCE_RESTRICTED}), so without it any chat
  * user who logs in to Directus directly could edit or delete anyone's message, rewrite its author, or write another
- * user's read position or presence row. The flow (one of the five Core allows) filters every update and delete of
- * {@code messages}, {@code read_positions} and {@code presence}, and every create of the last two, for every client:
+ * user's read position. The flow (one of the five Core allows) filters every update and delete of {@code messages}
+ * and {@code read_positions}, and every create of read positions, for every client:
  * REST, GraphQL, the realtime socket, the Data Studio. Administrators and Directus itself pass. Creating a message
  * does not run it (it would cost every send a deep copy of Directus's schema, which each flow run makes): there,
  * Directus sets the author and dates itself, and field validation keeps the id and edit time Directus's
@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <ol>
  *   <li>{@code check} (run script, {@code guard-flow-check.js}): refuses fixed fields (ids, authors, dates), a
- *       message moved to another room, and read position or presence rows keyed as someone else's; for an update or
+ *       message moved to another room, and read positions keyed as someone else's; for an update or
  *       a delete it names the rows to read.
  *   <li>{@code needs_read} (condition), {@code owners} (read, with full access) and {@code owned} (run script):
  *       refuse when any of those rows belongs to someone else, or to no one.
@@ -62,25 +62,15 @@ final class GuardFlow {
 
     /**
      * The flow's trigger: a blocking filter on updates and deletes of the chat's collections (Directus pairs each
-     * of these scopes with each collection), and on creates of read positions and presence rows (full event names,
-     * which Directus takes as they are).
+     * of these scopes with each collection), and on creates of read positions (a full event name, which Directus
+     * takes as it is).
      */
     static Map<String, Object> triggerOptions() {
         Map<String, Object> options = new LinkedHashMap<>();
         options.put("type", "filter");
         options.put(
-                "scope",
-                List.of(
-                        "items.update",
-                        "items.delete",
-                        DirectusProvisioner.READ_POSITIONS + ".items.create",
-                        DirectusProvisioner.PRESENCE + ".items.create"));
-        options.put(
-                "collections",
-                List.of(
-                        DirectusProvisioner.MESSAGES,
-                        DirectusProvisioner.READ_POSITIONS,
-                        DirectusProvisioner.PRESENCE));
+                "scope", List.of("items.update", "items.delete", DirectusProvisioner.READ_POSITIONS + ".items.create"));
+        options.put("collections", List.of(DirectusProvisioner.MESSAGES, DirectusProvisioner.READ_POSITIONS));
         return options;
     }
 
@@ -130,7 +120,7 @@ final class GuardFlow {
     }
 
     static String description() {
-        return "Refuses changes to chat messages, read positions and presence rows that are not the caller's."
+        return "Refuses changes to chat messages and read positions that are not the caller's."
                 + " Created by directus-chat's provisioning (definition " + version() + "); do not edit.";
     }
 

@@ -1,6 +1,6 @@
 // directus-chat guard flow, operation "check" (a Run Script). Runs in a blocking filter on every update and delete of
-// messages, read_positions and presence, and every create of the last two. Throwing refuses the write (the flow answers 403 FORBIDDEN with
-// this message). Returns {read: false} when the write may go ahead, or {read: true, collection, query} when the rows
+// messages and read_positions, and every create of read_positions. Throwing refuses the write (the flow answers 403
+// FORBIDDEN with this message). Returns {read: false} when the write may go ahead, or {read: true, collection, query} when the rows
 // it touches must first be read to check that they belong to the caller (the next operations do that).
 module.exports = function (data) {
   var who = data.$accountability;
@@ -12,8 +12,7 @@ module.exports = function (data) {
   var rules = {
     messages: { owner: 'user_created', fixed: ['id', 'user_created', 'date_created', 'date_updated', 'user_updated'],
                 frozen: ['room'] },
-    read_positions: { owner: 'user', fixed: ['id', 'user', 'room'], frozen: [] },
-    presence: { owner: 'user', fixed: ['id', 'user', 'seen'], frozen: [] }
+    read_positions: { owner: 'user', fixed: ['id', 'user', 'room'], frozen: [] }
   };
   var rule = rules[trigger.collection];
   if (!rule) return { read: false };
@@ -23,11 +22,6 @@ module.exports = function (data) {
     if (trigger.collection === 'read_positions') {
       if (!user || payload.user !== user || payload.id !== user + ':' + payload.room) {
         throw new Error('A read position can only be your own, keyed "<your user id>:<room id>".');
-      }
-    } else if (trigger.collection === 'presence') {
-      refuseFields(payload, ['user', 'seen'], 'set by Directus');
-      if (!user || typeof payload.id !== 'string' || payload.id.indexOf(user + ':') !== 0) {
-        throw new Error('A presence row can only be your own, keyed "<your user id>:…".');
       }
     }
     return { read: false };

@@ -101,6 +101,7 @@ class SharedSessionsIT {
                         "--spring.data.redis.host=127.0.0.1",
                         "--spring.data.redis.port=" + redis.port(),
                         "--spring.session.data.redis.namespace=" + NAMESPACE,
+                        "--chat.presence.redis-namespace=" + NAMESPACE + ":presence",
                         "--chat.login.token-key=" + TOKEN_KEY);
     }
 

@@ -55,10 +55,9 @@ import tools.jackson.databind.JsonNode;
  * second apart, so that the app sees the closed connections at once (a closed connection shows when the second
  * write after the close fails; the app's own writes to an idle stream, SSE heartbeats every 15 s, would take 15 to
  * 30 s). The app closes a login's Directus socket {@value #IDLE_TIMEOUT} after its last tab
- * ({@code chat.realtime-idle-timeout}, below), and presence follows the tabs too: a login with no open stream sends
- * no heartbeat, and its presence row is deleted after the leave grace (5 s, the default). The bench waits until each
- * app has no more connections to its Directus than with no tab open (pooled REST ones; measured after the warm-up
- * with user 1's first stream), the presence collection is empty and all five processes are quiet (under 0.1 CPU s
+ * ({@code chat.realtime-idle-timeout}, below); presence costs Directus nothing (the apps keep it). The bench waits
+ * until each app has no more connections to its Directus than with no tab open (pooled REST ones; measured after the
+ * warm-up with user 1's first stream) and all five processes are quiet (under 0.1 CPU s
  * per s together), so only the measured side's sockets are open and the idle side costs Directus nothing; the note
  * of each block says how many connections the other app had.
  *
@@ -320,8 +319,7 @@ class ScaleOutBench {
     /**
      * Waits until what the streams left behind is done: each app back to its connections to Directus with no tab
      * (sockets closed {@value #IDLE_TIMEOUT} after the last tab, pooled REST connections 3 s after their last use),
-     * the presence rows of the users deleted (after the leave grace) and all processes quiet (read positions
-     * written). Sockets left are an error, the rest is noted.
+     * and all processes quiet (read positions written). Sockets left are an error, the rest is noted.
      */
     private void settle(String label) {
         long started = System.nanoTime();
@@ -332,22 +330,16 @@ class ScaleOutBench {
             }
         }
         long deadline = started + SETTLE_TIMEOUT.toNanos();
-        int presenceRows;
-        while ((presenceRows = admin.get("/items/presence?fields=id&limit=-1").size()) > 0
-                && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
-        }
         double cpu = load.awaitQuiet(all, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         load.log(
-                "%s: settled in %d ms (presence rows %d, CPU %.2f s in the last second)",
-                label, (System.nanoTime() - started) / 1_000_000, presenceRows, cpu);
-        if (presenceRows > 0 || cpu >= ScaleLoad.QUIET_CPU) {
+                "%s: settled in %d ms (CPU %.2f s in the last second)",
+                label, (System.nanoTime() - started) / 1_000_000, cpu);
+        if (cpu >= ScaleLoad.QUIET_CPU) {
             notes.add(String.format(
                     Locale.ROOT,
-                    "%s: not settled after %d s: %d presence rows left, %.2f CPU s in the last second",
+                    "%s: not settled after %d s: %.2f CPU s in the last second",
                     label,
                     SETTLE_TIMEOUT.toSeconds(),
-                    presenceRows,
                     cpu));
         }
     }

@@ -35,7 +35,8 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
             ChatController.class,
             MessageHistoryController.class,
             MessageEditController.class,
-            MessageStreamController.class
+            MessageStreamController.class,
+            TypingController.class
         })
 @Import(Rooms.class)
 @EnableConfigurationProperties(ChatProperties.class)

@@ -64,6 +64,8 @@ public final class Cluster implements AutoCloseable {
     private final boolean withChat;
     /** More environment for both Directus processes (a benchmark's own settings). */
     private final Map<String, String> extraEnv;
+    /** More arguments for both chat processes (a scenario's own settings). */
+    private final List<String> bridgeArgs = new ArrayList<>();
 
     private Nginx nginx;
     private TcpProxy bridgesRedis;
@@ -91,6 +93,12 @@ public final class Cluster implements AutoCloseable {
     /** The same, with more environment for both Directus processes, e.g. {@code ACCESS_TOKEN_TTL}. */
     public static Cluster directusTier(Map<String, String> extraEnv) {
         return new Cluster(false, extraEnv);
+    }
+
+    /** Adds arguments for both chat processes; before {@link #start()}. */
+    Cluster withBridgeArgs(String... args) {
+        bridgeArgs.addAll(List.of(args));
+        return this;
     }
 
     public void start() {
@@ -223,7 +231,7 @@ public final class Cluster implements AutoCloseable {
 
     /** Starts chat instance {@code i} (again) on its port, as docker-compose.yml configures it. */
     void startBridge(int i) {
-        List<String> args = List.of(
+        List<String> args = new ArrayList<>(List.of(
                 "--directus.url=http://127.0.0.1:" + directusPort,
                 "--directus.local.enabled=false",
                 "--server.tomcat.remoteip.internal-proxies=127\\.0\\.0\\.1",
@@ -234,7 +242,10 @@ public final class Cluster implements AutoCloseable {
                 "--chat.rate-limit.login-per-ip=100000",
                 "--chat.rate-limit.login-per-email=100000",
                 "--chat.rate-limit.sends=100000",
-                "--chat.rate-limit.send-burst=100000");
+                "--chat.rate-limit.send-burst=100000",
+                // Presence's keys and channel, like the others, named after this run.
+                "--chat.presence.redis-namespace=" + run + ":presence"));
+        args.addAll(bridgeArgs);
         bridges[i] = new AppProcess(
                 dir.resolve("chat-" + (i + 1) + ".log"),
                 bridgePorts[i],

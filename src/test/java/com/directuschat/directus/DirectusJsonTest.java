@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.directuschat.directus.DirectusRows.Data;
 import com.directuschat.directus.DirectusRows.Message;
-import com.directuschat.directus.DirectusRows.Presence;
 import com.directuschat.directus.DirectusRows.RoomCount;
 import java.time.Instant;
 import java.util.List;
@@ -64,17 +63,5 @@ class DirectusJsonTest {
                 {"data":[{"room":1,"count":{"id":"4"}},{"room":"2","count":5},{"room":null,"count":{"id":6}}]}""", new TypeReference<>() {});
         assertThat(counts.data()).extracting(RoomCount::room).containsExactly(1L, 2L, null);
         assertThat(counts.data()).extracting(RoomCount::value).containsExactly(4, 5, 6);
-    }
-
-    @Test
-    void readsPresenceRowsWithOrWithoutTheirUser() {
-        List<Presence> rows = read("""
-                [{"id":"u1:1:a","room":"1","user":{"id":"u1","first_name":"Alice","last_name":"E"}},
-                 {"id":"u2:1:a","room":1,"user":"u2"}]""", new TypeReference<>() {});
-        assertThat(rows)
-                .extracting(Presence::toRow)
-                .containsExactly(
-                        new PresenceRow("u1:1:a", 1L, "u1", "Alice", "E"),
-                        new PresenceRow("u2:1:a", 1L, "u2", null, null));
     }
 }

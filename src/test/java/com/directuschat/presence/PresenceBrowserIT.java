@@ -32,11 +32,14 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The "Online" list in real Chromium. A Directus of its own, so that nobody else's tabs are online in it; the SSE
- * heartbeat every second, because a closed tab is noticed on the next write to its stream. Presence keeps its
- * defaults (5 s leave grace).
+ * The "Online" list and the typing line in real Chromium. A Directus of its own, so that nobody else's tabs are
+ * online in it; the SSE heartbeat every second, because a closed tab is noticed on the next write to its stream.
+ * Presence keeps its defaults (5 s leave grace) but for typing, which lasts 30 s after the last signal here: a line
+ * that goes sooner went because the message was sent.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "chat.heartbeat-interval=1s")
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"chat.heartbeat-interval=1s", "chat.presence.typing-expiry=30s"})
 class PresenceBrowserIT {
 
     private static final LocatorAssertions.HasCountOptions LEAVE =
@@ -117,6 +120,48 @@ class PresenceBrowserIT {
             Page bobBack = open(bobContext);
             assertThat(bobBack.locator("#connection-status")).containsText("Connected");
             assertThat(online(alice)).hasText(new String[] {"Alice Example", "Bob Example"});
+            assertThat(problems).isEmpty();
+        } finally {
+            aliceContext.close();
+            bobContext.close();
+        }
+    }
+
+    /** The typing line: a polite live region near the composer. */
+    private static Locator typingLine(Page page) {
+        return page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("typing"));
+    }
+
+    @Test
+    void bobTypingShowsInAlicesStatusLineAndGoesWhenHisMessageArrives() {
+        BrowserContext aliceContext = chromium.browser().newContext();
+        BrowserContext bobContext = chromium.browser().newContext();
+        try {
+            Page alice = open(aliceContext);
+            logIn(alice, ALICE_EMAIL, ALICE_PASSWORD);
+            Page bob = open(bobContext);
+            logIn(bob, BOB_EMAIL, BOB_PASSWORD);
+            assertThat(online(alice)).hasText(new String[] {"Alice Example", "Bob Example"});
+            assertThat(typingLine(alice)).hasCount(0);
+
+            String text = "typed by Bob " + java.util.UUID.randomUUID();
+            bob.getByLabel("Message", ChatPage.EXACT).pressSequentially(text.substring(0, 12));
+            assertThat(typingLine(alice)).hasText("Bob Example is typing…");
+            assertThat(alice.locator("#typing")).hasAttribute("role", "status");
+            // Bob does not see himself typing.
+            assertThat(bob.locator("#connection-status")).containsText("Connected");
+            assertThat(typingLine(bob)).hasCount(0);
+
+            bob.getByLabel("Message", ChatPage.EXACT).pressSequentially(text.substring(12));
+            bob.getByLabel("Message", ChatPage.EXACT).press("Enter");
+            assertThat(ChatPage.message(alice, text)).hasCount(1);
+            // Long before the 30 s expiry: the send ended it.
+            assertThat(typingLine(alice)).hasCount(0, new LocatorAssertions.HasCountOptions().setTimeout(5_000));
+
+            // Alice typing shows on Bob's page, not on hers.
+            alice.getByLabel("Message", ChatPage.EXACT).pressSequentially("hi");
+            assertThat(typingLine(bob)).hasText("Alice Example is typing…");
+            assertThat(typingLine(alice)).hasCount(0);
             assertThat(problems).isEmpty();
         } finally {
             aliceContext.close();

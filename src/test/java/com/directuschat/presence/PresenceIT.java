@@ -1,75 +1,61 @@
 package com.directuschat.presence;
 
-import static com.directuschat.testsupport.TestUsers.ALICE_EMAIL;
-import static com.directuschat.testsupport.TestUsers.ALICE_PASSWORD;
-import static com.directuschat.testsupport.TestUsers.BOB_EMAIL;
-import static com.directuschat.testsupport.TestUsers.BOB_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.directuschat.directus.AccessTokenSource;
-import com.directuschat.directus.AuthTokens;
-import com.directuschat.directus.DirectusClient;
-import com.directuschat.directus.DirectusPresence;
-import com.directuschat.directus.DirectusRest;
-import com.directuschat.provision.DirectusAdminClient;
-import com.directuschat.provision.DirectusProvisioner;
-import com.directuschat.testsupport.DirectusInstance;
-import com.directuschat.testsupport.TestDirectus;
-import java.net.URI;
+import com.directuschat.testsupport.Requires;
+import com.directuschat.testsupport.TcpProxy;
+import com.directuschat.testsupport.TestService;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SocketOptions;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
-import tools.jackson.databind.JsonNode;
 
 /**
- * Two {@link Presence} instances, as two chat servers, against the same real Directus, with short intervals. Each
- * test has a room of its own, so rows of other tests never show.
+ * {@link Presence} instances, as chat servers, sharing the real Redis (each through a {@link TcpProxy} of its own,
+ * so that a test can take Redis away from one), with short intervals. Each test has a namespace of its own.
  */
+@Requires(TestService.REDIS)
+@ExtendWith(OutputCaptureExtension.class)
 class PresenceIT {
 
-    /** Heartbeat 500 ms, expiry 5 s (ten heartbeats: a busy shared machine must not expire anyone), poll 250 ms. */
-    static final PresenceProperties FAST = new PresenceProperties(
-            Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMillis(250), Duration.ZERO);
+    /** Heartbeat 500 ms, expiry 3 s, poll 1 s: a stopped instance's users go within 4 s. */
+    static final PresenceProperties FAST =
+            PresenceProperties.of(Duration.ofMillis(500), Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ZERO);
 
     static final Duration WAIT = Duration.ofSeconds(20);
+    static final long ROOM = 7;
 
-    static String url;
-    static DirectusClient directus;
-    static DirectusAdminClient admin;
     static ThreadPoolTaskScheduler scheduler;
-    static Login alice;
-    static Login bob;
 
-    final List<Presence> instances = new ArrayList<>();
-    long room;
-    Presence a;
-    Presence b;
-    final List<Long> changesOnB = new CopyOnWriteArrayList<>();
+    final String namespace = "presence-it-" + UUID.randomUUID();
+    final List<AutoCloseable> closing = new ArrayList<>();
 
     @BeforeAll
-    static void logins() {
-        url = TestDirectus.shared().url();
-        directus = client(url);
-        admin = TestDirectus.adminClient(url);
+    static void startScheduler() {
         scheduler = new ThreadPoolTaskScheduler();
         scheduler.setPoolSize(4);
         scheduler.setThreadNamePrefix("presence-it-");
         scheduler.initialize();
-        alice = Login.of(directus, ALICE_EMAIL, ALICE_PASSWORD);
-        bob = Login.of(directus, BOB_EMAIL, BOB_PASSWORD);
     }
 
     @AfterAll
@@ -77,256 +63,247 @@ class PresenceIT {
         scheduler.shutdown();
     }
 
-    @BeforeEach
-    void twoInstancesAndARoom() {
-        room = new DirectusProvisioner(admin)
-                .ensureRoom("presence-it-" + UUID.randomUUID().toString().substring(0, 8), "Presence IT", "");
-        a = instance();
-        b = instance();
-        b.onChange(changesOnB::add);
-    }
-
     @AfterEach
-    void closeInstances() {
-        instances.forEach(Presence::close);
+    void close() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+        LettuceConnectionFactory cleaner = connectionTo(6379);
+        StringRedisTemplate redis = new StringRedisTemplate(cleaner);
+        redis.delete(redis.keys(namespace + ":*"));
+        cleaner.destroy();
     }
 
-    static DirectusClient client(String url) {
-        return DirectusClient.of(URI.create(url), Duration.ofSeconds(10));
+    /** One chat server: its own connection to Redis, through its own proxy. */
+    record Server(Presence presence, TcpProxy redis, StringRedisTemplate template) {}
+
+    private Server server(PresenceProperties timing) throws IOException {
+        return server(timing, false);
     }
 
-    private Presence instance() {
+    /** @param redisAway whether Redis is away (for this server) from its start */
+    private Server server(PresenceProperties timing, boolean redisAway) throws IOException {
+        TcpProxy proxy = new TcpProxy("127.0.0.1", 6379);
+        closing.add(proxy);
+        if (redisAway) {
+            proxy.down();
+        }
+        LettuceConnectionFactory connections = connectionTo(proxy.port());
+        closing.add(connections::destroy);
+        StringRedisTemplate template = new StringRedisTemplate(connections);
+        PresenceProperties properties = new PresenceProperties(
+                timing.heartbeatInterval(),
+                timing.expiry(),
+                timing.pollInterval(),
+                timing.leaveGrace(),
+                timing.typingExpiry(),
+                namespace);
         Presence presence = new Presence(
-                PresenceStore.of(new DirectusPresence(DirectusRest.create(url, Duration.ofSeconds(10)))),
-                FAST,
+                new RedisPresenceShare(template, connections, namespace),
+                properties,
                 scheduler,
                 scheduler,
                 Clock.systemUTC());
         presence.start();
-        instances.add(presence);
-        return presence;
+        closing.add(presence::close);
+        return new Server(presence, proxy, template);
     }
 
-    /** The keys of the user's rows in this test's room, read as admin, live or not. */
-    private List<String> rowsOf(Login login) {
-        List<String> keys = new ArrayList<>();
-        for (JsonNode row : admin.rows(
-                "/items/presence",
-                "id",
-                Map.of(
-                        "_and",
-                        List.of(Map.of("room", Map.of("_eq", room)), Map.of("user", Map.of("_eq", login.userId())))))) {
-            keys.add(row.path("id").asString());
-        }
-        return keys;
-    }
-
-    @Test
-    void aUserEnteringOnOneInstanceShowsOnTheOtherAfterAPoll() {
-        b.enter(bob, bob.userId(), "Bob Example", room);
-        assertThat(b.online(room)).containsExactly("Bob Example");
-
-        a.enter(alice, alice.userId(), "Alice Example", room);
-        assertThat(a.online(room)).contains("Alice Example");
-
-        await().atMost(WAIT)
-                .until(() -> b.online(room), names -> names.equals(List.of("Alice Example", "Bob Example")));
-        await().atMost(WAIT)
-                .until(() -> a.online(room), names -> names.equals(List.of("Alice Example", "Bob Example")));
-        // Bob entered, then the poll found Alice: two changes, told as one when the poll came within the publish
-        // delay of Bob's entering; no more.
-        await().atMost(WAIT)
-                .untilAsserted(() -> assertThat(changesOnB).hasSizeBetween(1, 2).containsOnly(room));
-        assertThat(rowsOf(alice)).containsExactly(alice.userId() + ":" + room + ":" + a.instance());
+    /** As Boot's factory with the app's settings: 2 s timeouts, commands refused at once while disconnected. */
+    static LettuceConnectionFactory connectionTo(int port) {
+        LettuceConnectionFactory redis = new LettuceConnectionFactory(
+                new RedisStandaloneConfiguration("127.0.0.1", port),
+                LettuceClientConfiguration.builder()
+                        .commandTimeout(Duration.ofSeconds(2))
+                        .clientOptions(ClientOptions.builder()
+                                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                                .socketOptions(SocketOptions.builder()
+                                        .connectTimeout(Duration.ofSeconds(2))
+                                        .build())
+                                .build())
+                        .build());
+        redis.afterPropertiesSet();
+        redis.start();
+        return redis;
     }
 
     @Test
-    void twoTabsAndTwoLoginsOfOneUserCountOnce() {
-        b.enter(bob, bob.userId(), "Bob Example", room);
-        Login aliceAgain = Login.of(directus, ALICE_EMAIL, ALICE_PASSWORD);
-        a.enter(alice, alice.userId(), "Alice Example", room);
-        a.enter(alice, alice.userId(), "Alice Example", room);
-        a.enter(aliceAgain, alice.userId(), "Alice Example", room);
-        b.enter(aliceAgain, alice.userId(), "Alice Example", room);
+    void aUserEnteringOnOneInstanceShowsOnTheOtherAtOnceNotAtItsNextPoll() throws Exception {
+        PresenceProperties slowPoll = PresenceProperties.of(
+                Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ZERO);
+        Server a = server(slowPoll);
+        Server b = server(slowPoll);
+        b.presence().enter("bob", "Bob Example", ROOM);
+        // B has read the room once (when Bob entered) and is subscribed: from now on only a signal tells it more.
+        await().atMost(WAIT).until(() -> b.template().hasKey(namespace + ":room:" + ROOM));
+        awaitSubscribed(b);
 
-        await().atMost(WAIT).until(() -> rowsOf(alice).size() == 2);
-        await().atMost(WAIT)
-                .until(() -> a.online(room), names -> names.equals(List.of("Alice Example", "Bob Example")));
-        assertThat(b.online(room)).containsExactly("Alice Example", "Bob Example");
-        assertThat(new TreeSet<>(rowsOf(alice)))
-                .containsExactlyElementsOf(new TreeSet<>(List.of(
-                        alice.userId() + ":" + room + ":" + a.instance(),
-                        alice.userId() + ":" + room + ":" + b.instance())));
+        a.presence().enter("alice", "Alice Example", ROOM);
+
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> b.presence().online(ROOM), names -> names.equals(List.of("Alice Example", "Bob Example")));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> a.presence().online(ROOM), names -> names.equals(List.of("Alice Example", "Bob Example")));
     }
 
     @Test
-    void theLastTabLeavingRemovesTheUserHereAtOnceAndThereAfterAPoll() {
-        b.enter(bob, bob.userId(), "Bob Example", room);
-        Presence.Handle first = a.enter(alice, alice.userId(), "Alice Example", room);
-        Presence.Handle second = a.enter(alice, alice.userId(), "Alice Example", room);
-        await().atMost(WAIT).until(() -> b.online(room).contains("Alice Example"));
+    void aUserWithTabsOnTwoInstancesCountsOnceAndGoesWhenTheLastTabLeaves() throws Exception {
+        Server a = server(FAST);
+        Server b = server(FAST);
+        b.presence().enter("bob", "Bob Example", ROOM);
+        a.presence().enter("dan", "Dan Example", ROOM);
+        Presence.Handle first = a.presence().enter("alice", "Alice Example", ROOM);
+        Presence.Handle second = a.presence().enter("alice", "Alice Example", ROOM);
+        Presence.Handle onB = b.presence().enter("alice", "Alice Example", ROOM);
+        List<String> everyone = List.of("Alice Example", "Bob Example", "Dan Example");
+        await().atMost(WAIT).until(() -> a.presence().online(ROOM), everyone::equals);
+        await().atMost(WAIT).until(() -> b.presence().online(ROOM), everyone::equals);
+        await().atMost(WAIT).until(() -> members(a).size() == 4);
 
         first.leave();
-        first.leave();
-        assertThat(a.online(room)).contains("Alice Example");
         second.leave();
-        assertThat(a.online(room)).doesNotContain("Alice Example");
-
-        // Deleted, not left to expire: the row is gone from the table.
-        await().atMost(WAIT).until(() -> rowsOf(alice).isEmpty());
-        await().atMost(WAIT).until(() -> b.online(room), names -> names.equals(List.of("Bob Example")));
-    }
-
-    @Test
-    void aUserWithTabsOnTwoInstancesStaysWhenOneInstancesTabLeaves() {
-        a.enter(bob, bob.userId(), "Bob Example", room);
-        b.enter(alice, alice.userId(), "Alice Example", room);
-        // A has polled B's row for Alice before Alice opens a tab on A too.
-        await().atMost(WAIT).until(() -> a.online(room).contains("Alice Example"));
-        Presence.Handle onA = a.enter(alice, alice.userId(), "Alice Example", room);
-        await().atMost(WAIT).until(() -> rowsOf(alice).size() == 2);
-
-        onA.leave();
-
-        await().atMost(WAIT)
-                .until(
-                        () -> rowsOf(alice),
-                        rows -> rows.equals(List.of(alice.userId() + ":" + room + ":" + b.instance())));
-        // Longer than the expiry: B keeps its row fresh, and A lists Alice from it all along.
+        await().atMost(WAIT).until(() -> members(a).size() == 3);
+        // Longer than the expiry: B keeps its entry fresh, and A lists Alice from it all along.
         await().during(FAST.expiry().plusSeconds(1))
                 .atMost(FAST.expiry().plusSeconds(10))
-                .until(() -> a.online(room).contains("Alice Example")
-                        && b.online(room).contains("Alice Example"));
+                .until(() -> a.presence().online(ROOM), everyone::equals);
+
+        onB.leave();
+        List<String> left = List.of("Bob Example", "Dan Example");
+        await().atMost(WAIT).until(() -> a.presence().online(ROOM), left::equals);
+        await().atMost(WAIT).until(() -> b.presence().online(ROOM), left::equals);
+        assertThat(members(a)).hasSize(2).anySatisfy(m -> assertThat(m).endsWith("\nbob\nBob Example"));
     }
 
     @Test
-    void anInstanceThatStopsWithoutLeavingDropsOutAfterTheExpiry() {
-        b.enter(bob, bob.userId(), "Bob Example", room);
-        a.enter(alice, alice.userId(), "Alice Example", room);
-        await().atMost(WAIT).until(() -> b.online(room).contains("Alice Example"));
+    void anInstanceThatStopsWithoutLeavingLosesItsUsersAndItsTypistsAfterTheExpiry() throws Exception {
+        Server a = server(FAST);
+        Server b = server(FAST);
+        b.presence().enter("bob", "Bob Example", ROOM);
+        a.presence().enter("alice", "Alice Example", ROOM);
+        await().atMost(WAIT).until(() -> b.presence().online(ROOM).contains("Alice Example"));
+        awaitSubscribed(b);
+        a.presence().typing("alice", "Alice Example", ROOM);
+        await().atMost(WAIT).until(() -> !b.presence().typing(ROOM).isEmpty());
 
         Instant stopped = Instant.now();
-        a.close(); // as if it crashed: no leave, no delete
+        a.presence().close(); // as if it crashed: no leave, no more heartbeats
 
-        await().atMost(WAIT).until(() -> b.online(room), names -> names.equals(List.of("Bob Example")));
+        await().atMost(WAIT).until(() -> b.presence().typing(ROOM).isEmpty());
+        await().atMost(WAIT).until(() -> b.presence().online(ROOM), names -> names.equals(List.of("Bob Example")));
         // Not before its last heartbeat expired.
         assertThat(Duration.between(stopped, Instant.now()))
                 .isGreaterThan(FAST.expiry().minus(FAST.heartbeatInterval()));
-        assertThat(rowsOf(alice)).hasSize(1);
-
-        // Alice's next start removes what the stopped instance left behind.
-        Presence c = instance();
-        c.enter(alice, alice.userId(), "Alice Example", room);
-        await().atMost(WAIT)
-                .until(
-                        () -> rowsOf(alice),
-                        rows -> rows.equals(List.of(alice.userId() + ":" + room + ":" + c.instance())));
     }
 
     @Test
-    void provisioningAddsPresenceToAnOlderDirectusInPlaceAndOnlyOnce() {
-        try (DirectusInstance older = TestDirectus.dedicated(Map.of())) {
-            DirectusAdminClient olderAdmin = TestDirectus.adminClient(older.url());
-            olderAdmin.delete("/collections/" + DirectusProvisioner.PRESENCE);
-            for (JsonNode permission : olderAdmin.rows(
-                    "/permissions", "id", Map.of("collection", Map.of("_eq", DirectusProvisioner.PRESENCE)))) {
-                olderAdmin.delete("/permissions/" + permission.path("id").asString());
-            }
-            assertThat(olderAdmin.find("/collections/" + DirectusProvisioner.PRESENCE))
-                    .isEmpty();
+    void typingCrossesInstancesAndEndsAtOnceWhenTheMessageIsSent() throws Exception {
+        Server a = server(FAST);
+        Server b = server(FAST);
+        b.presence().enter("bob", "Bob Example", ROOM);
+        a.presence().enter("alice", "Alice Example", ROOM);
+        awaitSubscribed(b);
+        List<Long> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        b.presence().onTyping(heard::add);
 
-            DirectusProvisioner provisioner = new DirectusProvisioner(olderAdmin);
-            provisioner.provision();
-            String once = presenceSchema(olderAdmin);
-            // A collection someone turned tracking on for is put back to untracked.
-            olderAdmin.patch(
-                    "/collections/" + DirectusProvisioner.PRESENCE, Map.of("meta", Map.of("accountability", "all")));
-            provisioner.provision();
+        a.presence().typing("alice", "Alice Example", ROOM);
+        await().atMost(Duration.ofSeconds(5))
+                .until(
+                        () -> b.presence().typing(ROOM),
+                        t -> t.equals(List.of(new Presence.Typist("alice", "Alice Example"))));
+        assertThat(heard).containsExactly(ROOM);
 
-            assertThat(presenceSchema(olderAdmin)).isEqualTo(once);
-            // (SQLite reports the uuid as a string.)
-            assertThat(once)
-                    .containsPattern("field user (uuid|string) \\[\"user-created\"\\]")
-                    .contains(
-                            "field id string",
-                            "field room integer",
-                            "field seen timestamp [\"date-created\",\"date-updated\"",
-                            "relation user->directus_users CASCADE",
-                            "relation room->rooms CASCADE",
-                            "accountability null",
-                            "Chat users read",
-                            "Chat users create",
-                            "Chat users update",
-                            "Chat users delete");
-
-            // What the chat does, as a chat user, works on the upgraded Directus.
-            DirectusClient client = client(older.url());
-            DirectusPresence presenceRows =
-                    new DirectusPresence(DirectusRest.create(older.url(), Duration.ofSeconds(30)));
-            Login carol = Login.of(
-                    client,
-                    com.directuschat.testsupport.TestUsers.userEmail(3),
-                    com.directuschat.testsupport.TestUsers.USER_PASSWORD);
-            long general = client.roomId(carol, DirectusProvisioner.DEFAULT_ROOM);
-            String key = carol.userId() + ":" + general + ":it";
-            presenceRows.createPresence(carol, key, general);
-            presenceRows.touchPresence(carol, key);
-            assertThat(presenceRows.presence(carol, List.of(general), Duration.ofMinutes(1)))
-                    .anySatisfy(row -> assertThat(row.firstName()).isEqualTo("User"));
-            presenceRows.deletePresence(carol, key);
-            assertThat(olderAdmin.rows(
-                            "/activity", "id", Map.of("collection", Map.of("_eq", DirectusProvisioner.PRESENCE))))
-                    .isEmpty();
-        }
+        a.presence().stoppedTyping("alice", ROOM);
+        // Well before the typing expiry (4 s): the stop is a signal of its own.
+        await().atMost(Duration.ofSeconds(2))
+                .until(() -> b.presence().typing(ROOM).isEmpty());
     }
 
-    private static String presenceSchema(DirectusAdminClient admin) {
-        TreeSet<String> lines = new TreeSet<>();
-        for (JsonNode f : admin.get("/fields/" + DirectusProvisioner.PRESENCE)) {
-            lines.add("field " + f.path("field").asString() + " "
-                    + f.path("type").asString() + " " + f.path("meta").path("special"));
-        }
-        for (JsonNode r : admin.get("/relations/" + DirectusProvisioner.PRESENCE)) {
-            lines.add("relation " + r.path("field").asString() + "->"
-                    + r.path("related_collection").asString() + " "
-                    + r.path("schema").path("on_delete").asString());
-        }
-        lines.add("accountability "
-                + admin.get("/collections/" + DirectusProvisioner.PRESENCE)
-                        .path("meta")
-                        .path("accountability"));
-        for (JsonNode p : admin.rows(
-                "/permissions",
-                "policy.name,action,fields,permissions",
-                Map.of("collection", Map.of("_eq", DirectusProvisioner.PRESENCE)))) {
-            lines.add(p.path("policy").path("name").asString() + " "
-                    + p.path("action").asString() + " " + p.path("fields") + " " + p.path("permissions"));
-        }
-        return String.join("\n", lines);
+    @Test
+    void withRedisGoneAnInstanceListsItsOwnUsersSaysSoOnceAndCatchesUpWhenItReturns(CapturedOutput output)
+            throws Exception {
+        Server a = server(FAST);
+        Server b = server(FAST);
+        a.presence().enter("alice", "Alice Example", ROOM);
+        b.presence().enter("bob", "Bob Example", ROOM);
+        await().atMost(WAIT).until(() -> b.presence().online(ROOM).size() == 2);
+        awaitSubscribed(b);
+
+        b.redis().down();
+        await().atMost(WAIT).until(() -> b.presence().online(ROOM), names -> names.equals(List.of("Bob Example")));
+        Presence.Handle carol = b.presence().enter("carol", "Carol Example", ROOM);
+        assertThat(b.presence().online(ROOM)).containsExactly("Bob Example", "Carol Example");
+        a.presence().typing("alice", "Alice Example", ROOM);
+        b.presence().typing("carol", "Carol Example", ROOM);
+        // Many heartbeats and polls fail meanwhile; the outage is one line. Typing stays on each instance.
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> b.presence().typing(ROOM).equals(List.of(new Presence.Typist("carol", "Carol Example")))
+                        || b.presence().typing(ROOM).isEmpty());
+        assertThat(a.presence().typing(ROOM)).extracting(Presence.Typist::name).doesNotContain("Carol Example");
+        assertThat(count(output.getAll(), "Redis is unreachable")).isEqualTo(1);
+
+        b.redis().restore();
+        await().atMost(WAIT)
+                .until(
+                        () -> a.presence().online(ROOM),
+                        names -> names.equals(List.of("Alice Example", "Bob Example", "Carol Example")));
+        await().atMost(WAIT)
+                .until(
+                        () -> b.presence().online(ROOM),
+                        names -> names.equals(List.of("Alice Example", "Bob Example", "Carol Example")));
+        assertThat(count(output.getAll(), "Redis is reachable again")).isEqualTo(1);
+        // The subscription is back too: typing crosses again.
+        await().atMost(WAIT).until(() -> {
+            a.presence().typing("alice", "Alice Example", ROOM);
+            return b.presence().typing(ROOM).contains(new Presence.Typist("alice", "Alice Example"));
+        });
+        carol.leave();
+        await().atMost(WAIT).until(() -> !a.presence().online(ROOM).contains("Carol Example"));
     }
 
-    /** A user's login; what the chat's TokenHolder is, minus the refresh bookkeeping. */
-    record Login(DirectusClient client, AuthTokens tokens, String userId) implements AccessTokenSource {
+    @Test
+    void anInstanceStartingWhileRedisIsAwayWorksForItsOwnUsersAndJoinsInWhenItComes() throws Exception {
+        Server a = server(FAST);
+        a.presence().enter("alice", "Alice Example", ROOM);
+        Server away = server(FAST, true);
+        Presence b = away.presence();
+        b.enter("bob", "Bob Example", ROOM);
+        b.typing("bob", "Bob Example", ROOM);
+        assertThat(b.online(ROOM)).containsExactly("Bob Example");
+        assertThat(b.typing(ROOM)).hasSize(1);
 
-        static Login of(DirectusClient client, String email, String password) {
-            AuthTokens tokens = client.login(email, password);
-            Login partial = new Login(client, tokens, null);
-            return new Login(client, tokens, client.currentUser(partial).id());
-        }
+        away.redis().restore();
+        await().atMost(WAIT)
+                .until(() -> b.online(ROOM), names -> names.equals(List.of("Alice Example", "Bob Example")));
+        await().atMost(WAIT)
+                .until(() -> a.presence().online(ROOM), names -> names.equals(List.of("Alice Example", "Bob Example")));
+        await().atMost(WAIT).until(() -> {
+            a.presence().typing("alice", "Alice Example", ROOM);
+            return b.typing(ROOM).contains(new Presence.Typist("alice", "Alice Example"));
+        });
+    }
 
-        @Override
-        public String accessToken() {
-            return tokens.accessToken();
-        }
+    /** The members of the room's sorted set, as A's connection reads them. */
+    private List<String> members(Server server) {
+        var found = server.template().opsForZSet().range(namespace + ":room:" + ROOM, 0, -1);
+        return found == null ? List.of() : List.copyOf(found);
+    }
 
-        @Override
-        public String refreshAfterRejection(String rejected) {
-            throw new IllegalStateException("the test's token was refused");
-        }
+    /** Until the server's subscription is in place: a signal sent to its channel reaches a subscriber. */
+    private void awaitSubscribed(Server server) {
+        await().atMost(WAIT).until(() -> {
+            Long receivers = server.template().convertAndSend(namespace + ":signals", "hello");
+            return receivers != null && receivers > 0;
+        });
+    }
 
-        @Override
-        public Instant renewAt() {
-            return tokens.expiresAt();
+    private static int count(String text, String phrase) {
+        Matcher m = Pattern.compile(Pattern.quote(phrase)).matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
         }
+        return n;
     }
 }

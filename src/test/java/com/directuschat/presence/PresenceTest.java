@@ -1,10 +1,8 @@
 package com.directuschat.presence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.directuschat.directus.AccessTokenSource;
-import com.directuschat.directus.DirectusException;
-import com.directuschat.directus.PresenceRow;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,178 +14,263 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Presence against a fake Directus, on a fake clock, one cycle at a time (no scheduler: the test runs each cycle).
- * The real Directus is in {@code PresenceIT}.
+ * Presence on a fake clock, two instances sharing a fake Redis (sorted sets with expiry scores, pub/sub delivered at
+ * once), one round at a time: no scheduler, so the test runs each {@link Presence#cycle()} and {@link Presence#tick()}.
+ * The real Redis is in {@code PresenceIT}.
  */
 class PresenceTest {
 
-    private static final PresenceProperties PROPERTIES = new PresenceProperties(
+    private static final PresenceProperties PROPERTIES = PresenceProperties.of(
             Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ZERO);
     private static final long ROOM = 1;
 
     private final FakeClock clock = new FakeClock();
-    private final FakeStore store = new FakeStore();
-    private final Presence presence = new Presence(store, PROPERTIES, null, null, clock);
-    private final List<Long> changes = new CopyOnWriteArrayList<>();
-    private final Tokens alice = new Tokens("alice");
-    private final Tokens bob = new Tokens("bob");
+    private final FakeRedis redis = new FakeRedis();
+    private final Presence a = instance();
+    private final Presence b = instance();
+    private final List<Long> changesOnB = new CopyOnWriteArrayList<>();
+    private final List<Long> typingOnB = new CopyOnWriteArrayList<>();
 
     PresenceTest() {
-        presence.onChange(changes::add);
+        b.onChange(changesOnB::add);
+        b.onTyping(typingOnB::add);
     }
 
-    private String row(String user) {
-        return user + ":" + ROOM + ":" + presence.instance();
+    private Presence instance() {
+        Presence presence = new Presence(new FakeShare(redis), PROPERTIES, null, null, clock);
+        presence.start();
+        return presence;
+    }
+
+    private void rounds() {
+        a.cycle();
+        b.cycle();
+        a.cycle();
+        b.cycle();
     }
 
     @Test
     void aUserIsOnlineHereAtOnceAndOnceHoweverManyTabs() {
-        Presence.Handle first = presence.enter(alice, "alice", "Alice Example", ROOM);
-        Presence.Handle second = presence.enter(alice, "alice", "Alice Example", ROOM);
-        Presence.Handle otherLogin = presence.enter(new Tokens("alice-2"), "alice", "Alice Example", ROOM);
+        Presence alone = new Presence(PresenceShare.NONE, PROPERTIES, null, null, clock);
+        List<Long> changes = new ArrayList<>();
+        alone.onChange(changes::add);
+        Presence.Handle first = alone.enter("alice", "Alice Example", ROOM);
+        Presence.Handle second = alone.enter("alice", "Alice Example", ROOM);
 
-        assertThat(presence.online(ROOM)).containsExactly("Alice Example");
-        assertThat(presence.online(2)).isEmpty();
+        assertThat(alone.online(ROOM)).containsExactly("Alice Example");
+        assertThat(alone.online(2)).isEmpty();
         assertThat(changes).containsExactly(ROOM);
 
         first.leave();
         first.leave();
+        assertThat(alone.online(ROOM)).containsExactly("Alice Example");
         second.leave();
-        assertThat(presence.online(ROOM)).containsExactly("Alice Example");
-        otherLogin.leave();
-        assertThat(presence.online(ROOM)).isEmpty();
+        assertThat(alone.online(ROOM)).isEmpty();
         assertThat(changes).containsExactly(ROOM, ROOM);
+        alone.cycle(); // nothing to share with: nothing happens
     }
 
     @Test
-    void theRowIsCreatedThenRefreshedEveryHeartbeatAndDeletedOnLeave() {
-        Presence.Handle tab = presence.enter(alice, "alice", "Alice Example", ROOM);
-        presence.cycle();
-        assertThat(store.calls)
-                .containsExactly("deleteStale alice 60000", "create alice " + row("alice"), "live alice [1]");
+    void anotherInstancesUsersShowAfterItsSignalEachOnceSortedByName() {
+        b.enter("bob", "Bob Example", ROOM);
+        b.cycle();
+        a.enter("alice", "alice lowercase", ROOM);
+        a.enter("carol", " ", ROOM);
+        a.enter("dan", "Dan Elsewhere", 2);
+        assertThat(b.online(ROOM)).containsExactly("Bob Example");
 
-        clock.advance(Duration.ofSeconds(10));
-        presence.cycle();
-        assertThat(store.calls).hasSize(4).last().isEqualTo("live alice [1]");
+        a.cycle(); // writes and tells: B reads at its next round
+        b.cycle();
 
-        clock.advance(Duration.ofSeconds(10));
-        presence.cycle();
-        assertThat(store.calls.subList(4, store.calls.size()))
-                .containsExactly("touch alice " + row("alice"), "live alice [1]");
+        assertThat(b.online(ROOM)).containsExactly("alice lowercase", "Bob Example", "Unknown user");
+        assertThat(a.online(ROOM)).containsExactly("alice lowercase", "Bob Example", "Unknown user");
+        assertThat(b.online(2)).isEmpty(); // nobody on B is in room 2: B does not read it
+        assertThat(changesOnB).containsOnly(ROOM).hasSize(2);
+        assertThat(redis.reads).doesNotContain("b reads [2]");
+    }
+
+    @Test
+    void aUserWithTabsOnTwoInstancesStaysUntilTheLastOneLeaves() {
+        b.enter("bob", "Bob Example", ROOM);
+        a.enter("dan", "Dan Example", ROOM);
+        Presence.Handle onA = a.enter("alice", "Alice Example", ROOM);
+        Presence.Handle onB = b.enter("alice", "Alice Example", ROOM);
+        rounds();
+        assertThat(redis.members(ROOM)).hasSize(4);
+        assertThat(a.online(ROOM)).containsExactly("Alice Example", "Bob Example", "Dan Example");
+
+        onA.leave();
+        rounds();
+        assertThat(a.online(ROOM)).containsExactly("Alice Example", "Bob Example", "Dan Example");
+        assertThat(redis.members(ROOM)).hasSize(3);
+
+        onB.leave();
+        rounds();
+        assertThat(a.online(ROOM)).containsExactly("Bob Example", "Dan Example");
+        assertThat(b.online(ROOM)).containsExactly("Bob Example", "Dan Example");
+        assertThat(redis.members(ROOM)).hasSize(2);
+    }
+
+    @Test
+    void anInstanceWithNobodyInARoomForgetsItsList() {
+        b.enter("bob", "Bob Example", ROOM);
+        Presence.Handle tab = a.enter("alice", "Alice Example", ROOM);
+        rounds();
+        tab.leave();
+        rounds();
+        assertThat(a.online(ROOM)).isEmpty();
+        assertThat(b.online(ROOM)).containsExactly("Bob Example");
+    }
+
+    @Test
+    void theLastTabLeavingRemovesTheEntryAndTheOthersHearOfItAtOnce() {
+        b.enter("bob", "Bob Example", ROOM);
+        Presence.Handle tab = a.enter("alice", "Alice Example", ROOM);
+        rounds();
+        assertThat(b.online(ROOM)).containsExactly("Alice Example", "Bob Example");
 
         tab.leave();
-        presence.cycle();
-        assertThat(store.calls).last().isEqualTo("delete alice " + row("alice"));
-        assertThat(store.rows).isEmpty();
+        assertThat(a.online(ROOM)).isEmpty();
+        a.cycle();
+        b.cycle();
+        assertThat(b.online(ROOM)).containsExactly("Bob Example");
+        assertThat(redis.members(ROOM)).containsExactly(b.instance() + " bob");
     }
 
     @Test
-    void aRowThatIsGoneIsCreatedAgainAndAnExistingOneIsRefreshed() {
-        store.rows.put(row("alice"), "alice"); // left by this instance before a quick re-enter, say
-        presence.enter(alice, "alice", "Alice Example", ROOM);
-        presence.cycle();
-        assertThat(store.calls).contains("create alice " + row("alice"), "touch alice " + row("alice"));
+    void entriesAreRefreshedEveryHeartbeatAndThoseOfAStoppedInstanceExpire() {
+        b.enter("bob", "Bob Example", ROOM);
+        a.enter("alice", "Alice Example", ROOM);
+        rounds();
+        for (int i = 0; i < 6; i++) {
+            clock.advance(Duration.ofSeconds(10));
+            a.cycle();
+            b.cycle();
+        }
+        assertThat(b.online(ROOM)).containsExactly("Alice Example", "Bob Example");
 
-        store.rows.clear(); // expired and cleaned up by the user's next start elsewhere
-        store.calls.clear();
+        a.close(); // as if it crashed: no leave, no more heartbeats; the poll sees its entries expire
+        clock.advance(Duration.ofSeconds(50));
+        b.cycle();
+        assertThat(b.online(ROOM)).containsExactly("Alice Example", "Bob Example");
+        clock.advance(Duration.ofSeconds(11));
+        b.cycle();
+        assertThat(b.online(ROOM)).containsExactly("Bob Example");
+    }
+
+    @Test
+    void withRedisDownTheListsShowThisInstancesUsersOnlyAndRecoverWhenItReturns() {
+        b.enter("bob", "Bob Example", ROOM);
+        a.enter("alice", "Alice Example", ROOM);
+        rounds();
+        changesOnB.clear();
+
+        redis.down = true;
         clock.advance(Duration.ofSeconds(20));
-        presence.cycle();
-        assertThat(store.calls).startsWith("touch alice " + row("alice"), "create alice " + row("alice"));
-        assertThat(store.rows).containsKey(row("alice"));
-    }
-
-    @Test
-    void otherInstancesUsersComeFromThePollEachOnceSortedByName() {
-        presence.enter(alice, "alice", "alice lowercase", ROOM);
-        store.others.add(new PresenceRow("bob:1:other", ROOM, "bob", "Bob", "Example"));
-        store.others.add(new PresenceRow("bob:1:third", ROOM, "bob", "Bob", "Example"));
-        store.others.add(new PresenceRow("carol:1:other", ROOM, "carol", "Carol", null));
-        store.others.add(new PresenceRow("dan:2:other", 2L, "dan", "Dan", "Elsewhere"));
-        store.others.add(new PresenceRow("nameless:1:other", ROOM, "nameless", null, " "));
-        store.others.add(new PresenceRow("alice:1:other", ROOM, "alice", "Alice", "Remote"));
-        presence.cycle();
-
-        assertThat(presence.online(ROOM)).containsExactly("alice lowercase", "Bob Example", "Carol", "Unknown user");
-        assertThat(changes).containsExactly(ROOM, ROOM);
-    }
-
-    @Test
-    void ourOwnRowsInThePollNeverOutliveALeaveHere() {
-        Presence.Handle tab = presence.enter(alice, "alice", "Alice Example", ROOM);
-        presence.enter(bob, "bob", "Bob Example", ROOM);
-        presence.cycle();
-        store.failDeletes = true; // the delete does not reach Directus: the row lives on until it expires
-        tab.leave();
-        presence.cycle();
-        clock.advance(Duration.ofSeconds(10));
-        presence.cycle();
-
-        assertThat(store.rows).containsKey(row("alice"));
-        assertThat(presence.online(ROOM)).containsExactly("Bob Example");
-    }
-
-    @Test
-    void withDirectusDownTheLastKnownListStaysAndTheWorkIsRetriedAfterAPause() {
-        presence.enter(alice, "alice", "Alice Example", ROOM);
-        store.others.add(new PresenceRow("bob:1:other", ROOM, "bob", "Bob", "Example"));
-        presence.cycle();
-        assertThat(presence.online(ROOM)).containsExactly("Alice Example", "Bob Example");
-
-        store.down = true;
-        store.calls.clear();
-        clock.advance(Duration.ofSeconds(20));
-        presence.cycle();
-        assertThat(store.calls).containsExactly("touch alice " + row("alice"));
+        b.cycle();
+        assertThat(b.online(ROOM)).containsExactly("Bob Example");
+        assertThat(changesOnB).containsExactly(ROOM);
+        b.enter("carol", "Carol Example", ROOM);
+        b.typing("carol", "Carol Example", ROOM); // stays on this instance
+        assertThat(b.online(ROOM)).containsExactly("Bob Example", "Carol Example");
+        int calls = redis.calls;
         clock.advance(Duration.ofSeconds(5));
-        presence.cycle(); // paused: nothing is sent
-        assertThat(store.calls).hasSize(1);
-        assertThat(presence.online(ROOM)).containsExactly("Alice Example", "Bob Example");
+        b.cycle(); // paused: nothing is tried
+        assertThat(redis.calls).isEqualTo(calls);
 
-        store.down = false;
+        redis.down = false;
         clock.advance(Duration.ofSeconds(5));
-        presence.cycle();
-        assertThat(store.calls)
-                .containsExactly("touch alice " + row("alice"), "touch alice " + row("alice"), "live alice [1]");
+        b.cycle(); // everything written again, every room read again
+        assertThat(b.online(ROOM)).containsExactly("Alice Example", "Bob Example", "Carol Example");
+        assertThat(redis.members(ROOM)).contains(b.instance() + " bob", b.instance() + " carol");
     }
 
     @Test
-    void aRefusedTokenSkipsThatLoginsHeartbeatAndAnotherLoginOfTheUserStandsIn() {
-        Tokens ended = new Tokens("ended");
-        presence.enter(ended, "alice", "Alice Example", ROOM);
-        store.refused.add(ended);
-        presence.cycle();
-        assertThat(store.calls).containsExactly("deleteStale ended 60000", "live ended [1]");
-        assertThat(presence.online(ROOM)).containsExactly("Alice Example");
+    void typingShowsEverywhereUntilItExpires() {
+        b.enter("bob", "Bob Example", ROOM);
+        a.enter("alice", "Alice Example", ROOM);
+        rounds();
 
-        presence.enter(alice, "alice", "Alice Example", ROOM);
-        clock.advance(Duration.ofSeconds(20));
-        presence.cycle();
-        assertThat(store.rows).containsKey(row("alice"));
+        a.typing("alice", "Alice Example", ROOM);
+        assertThat(a.typing(ROOM)).containsExactly(new Presence.Typist("alice", "Alice Example"));
+        a.cycle();
+        assertThat(b.typing(ROOM)).containsExactly(new Presence.Typist("alice", "Alice Example"));
+        assertThat(typingOnB).containsExactly(ROOM);
+
+        // Signals every 2 s keep it; the others hear at most one a second.
+        for (int i = 0; i < 3; i++) {
+            clock.advance(Duration.ofSeconds(2));
+            a.typing("alice", "Alice Example", ROOM);
+            a.typing("alice", "Alice Example", ROOM);
+            a.cycle();
+            a.tick();
+            b.tick();
+        }
+        assertThat(redis.published).filteredOn(s -> s.startsWith("TYPING")).hasSize(4);
+        assertThat(b.typing(ROOM)).hasSize(1);
+
+        clock.advance(Duration.ofMillis(3900));
+        a.tick();
+        b.tick();
+        assertThat(b.typing(ROOM)).hasSize(1);
+        clock.advance(Duration.ofMillis(100));
+        a.tick();
+        b.tick();
+        assertThat(a.typing(ROOM)).isEmpty();
+        assertThat(b.typing(ROOM)).isEmpty();
+        assertThat(typingOnB).containsExactly(ROOM, ROOM);
     }
 
     @Test
-    void aDeleteStillWaitingIsCancelledByAComingBack() {
-        Presence.Handle tab = presence.enter(alice, "alice", "Alice Example", ROOM);
-        presence.cycle();
-        tab.leave();
-        presence.enter(alice, "alice", "Alice Example", ROOM);
-        store.calls.clear();
-        clock.advance(Duration.ofSeconds(20));
-        presence.cycle();
-        assertThat(store.calls).doesNotContain("delete alice " + row("alice")).contains("touch alice " + row("alice"));
-        assertThat(store.rows).containsKey(row("alice"));
+    void sendingEndsTypingAtOnceAndASignalRightAfterIsIgnored() {
+        b.enter("bob", "Bob Example", ROOM);
+        a.enter("alice", "Alice Example", ROOM);
+        a.typing("alice", "Alice Example", ROOM);
+        a.typing("carol", "Carol Example", ROOM);
+        rounds();
+        assertThat(b.typing(ROOM)).extracting(Presence.Typist::name).containsExactly("Alice Example", "Carol Example");
+
+        a.stoppedTyping("alice", ROOM);
+        assertThat(a.typing(ROOM)).extracting(Presence.Typist::name).containsExactly("Carol Example");
+        a.cycle();
+        assertThat(b.typing(ROOM)).extracting(Presence.Typist::name).containsExactly("Carol Example");
+
+        // A signal the browser sent before the message, arriving after it: ignored here, and not passed on.
+        long told = redis.published.stream().filter(p -> p.startsWith("TYPING")).count();
+        clock.advance(Duration.ofMillis(500));
+        a.typing("alice", "Alice Example", ROOM);
+        a.cycle();
+        assertThat(a.typing(ROOM)).extracting(Presence.Typist::name).containsExactly("Carol Example");
+        assertThat(redis.published).filteredOn(p -> p.startsWith("TYPING")).hasSize((int) told);
+        clock.advance(Duration.ofMillis(600));
+        a.typing("alice", "Alice Example", ROOM);
+        a.cycle();
+        assertThat(b.typing(ROOM)).extracting(Presence.Typist::name).containsExactly("Alice Example", "Carol Example");
+    }
+
+    @Test
+    void signalsOnTheChannelThatAreNotSignalsAreDropped() {
+        assertThat(RedisPresenceShare.decode("hello")).isNull();
+        assertThat(RedisPresenceShare.decode("TYPING\na\nnot-a-room\nu\nn")).isNull();
+        assertThat(RedisPresenceShare.decode("SHOUTING\na\n1\nu\nn")).isNull();
+        assertThat(RedisPresenceShare.decode("TYPING\na\n1\nu\nName\nwith a line"))
+                .isEqualTo(
+                        new PresenceShare.Signal(PresenceShare.Signal.Kind.TYPING, "a", 1, "u", "Name\nwith a line"));
+        assertThat(RedisPresenceShare.decode("CHANGED\na\n1\n\n"))
+                .isEqualTo(new PresenceShare.Signal(PresenceShare.Signal.Kind.CHANGED, "a", 1, null, null));
     }
 
     @Test
     void intervalsAreChecked() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PresenceProperties(
+        assertThatThrownBy(() -> PresenceProperties.of(
                         Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ZERO))
                 .hasMessageContaining("chat.presence.expiry");
-        assertThat(PROPERTIES.tick()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(new PresenceProperties(
+        assertThat(PROPERTIES.tick()).isEqualTo(Duration.ofMillis(250));
+        assertThat(PresenceProperties.of(
                                 Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ZERO)
                         .tick())
                 .isEqualTo(Duration.ofMillis(40));
@@ -217,92 +300,93 @@ class PresenceTest {
         }
     }
 
-    private record Tokens(String name) implements AccessTokenSource {
+    /** Per room: "instance user" → the entry and when it expires; signals go to every subscriber at once. */
+    private static final class FakeRedis {
 
-        @Override
-        public String accessToken() {
-            return name;
+        final Map<Long, Map<String, PresenceShare.Shared>> rooms = new HashMap<>();
+        final Map<String, Instant> expiries = new HashMap<>();
+        final List<Consumer<PresenceShare.Signal>> subscribers = new CopyOnWriteArrayList<>();
+        final List<String> published = new ArrayList<>();
+        final List<String> reads = new ArrayList<>();
+        boolean down;
+        int calls;
+
+        void call() {
+            calls++;
+            if (down) {
+                throw new IllegalStateException("Redis is down");
+            }
         }
 
-        @Override
-        public String refreshAfterRejection(String rejected) {
-            return name;
-        }
-
-        @Override
-        public Instant renewAt() {
-            return Instant.MAX;
+        List<String> members(long room) {
+            return rooms.getOrDefault(room, Map.of()).keySet().stream().sorted().toList();
         }
     }
 
-    /** Rows by key → user; answers like Directus 12 does to a non-admin. */
-    private static final class FakeStore implements PresenceStore {
+    private static final class FakeShare implements PresenceShare {
 
-        final List<String> calls = new CopyOnWriteArrayList<>();
-        final Map<String, String> rows = new HashMap<>();
-        final List<PresenceRow> others = new ArrayList<>();
-        final List<AccessTokenSource> refused = new ArrayList<>();
-        boolean down;
-        boolean failDeletes;
+        private final FakeRedis redis;
 
-        private void check(AccessTokenSource tokens) {
-            if (down) {
-                throw new DirectusException("Directus is unreachable", new java.net.ConnectException());
-            }
-            if (refused.contains(tokens)) {
-                throw new DirectusException(401, "TOKEN_EXPIRED", "expired");
-            }
-        }
-
-        private static String name(AccessTokenSource tokens) {
-            return ((Tokens) tokens).name();
+        FakeShare(FakeRedis redis) {
+            this.redis = redis;
         }
 
         @Override
-        public void create(AccessTokenSource tokens, String key, long room) {
-            calls.add("create " + name(tokens) + " " + key);
-            check(tokens);
-            if (rows.containsKey(key)) {
-                throw new DirectusException(400, "RECORD_NOT_UNIQUE", "has to be unique");
-            }
-            rows.put(key, name(tokens));
+        public boolean shared() {
+            return true;
         }
 
         @Override
-        public void touch(AccessTokenSource tokens, String key) {
-            calls.add("touch " + name(tokens) + " " + key);
-            check(tokens);
-            if (!rows.containsKey(key)) {
-                throw new DirectusException(403, "FORBIDDEN", "no permission or it does not exist");
+        public void put(String instance, Collection<Member> members, Instant expires) {
+            redis.call();
+            for (Member m : members) {
+                String key = instance + " " + m.userId();
+                redis.rooms
+                        .computeIfAbsent(m.room(), room -> new HashMap<>())
+                        .put(key, new Shared(instance, m.room(), m.userId(), m.name()));
+                redis.expiries.put(m.room() + " " + key, expires);
             }
         }
 
         @Override
-        public void delete(AccessTokenSource tokens, String key) {
-            calls.add("delete " + name(tokens) + " " + key);
-            check(tokens);
-            if (failDeletes) {
-                throw new DirectusException("Directus is unreachable", new java.net.ConnectException());
-            }
-            if (rows.remove(key) == null) {
-                throw new DirectusException(403, "FORBIDDEN", "no permission or it does not exist");
+        public void remove(String instance, Collection<Member> members) {
+            redis.call();
+            for (Member m : members) {
+                redis.rooms.getOrDefault(m.room(), new HashMap<>()).remove(instance + " " + m.userId());
             }
         }
 
         @Override
-        public void deleteStale(AccessTokenSource tokens, Duration age) {
-            calls.add("deleteStale " + name(tokens) + " " + age.toMillis());
-            check(tokens);
+        public List<Shared> read(Collection<Long> rooms, Instant now) {
+            redis.call();
+            redis.reads.add(rooms.toString());
+            List<Shared> found = new ArrayList<>();
+            for (long room : rooms) {
+                redis.rooms.getOrDefault(room, Map.of()).forEach((key, shared) -> {
+                    if (redis.expiries.get(room + " " + key).isAfter(now)) {
+                        found.add(shared);
+                    }
+                });
+            }
+            return found;
         }
 
         @Override
-        public List<PresenceRow> live(AccessTokenSource tokens, Collection<Long> rooms, Duration age) {
-            calls.add("live " + name(tokens) + " " + rooms);
-            check(tokens);
-            List<PresenceRow> live = new ArrayList<>(others);
-            rows.forEach((key, user) ->
-                    live.add(new PresenceRow(key, Long.parseLong(key.split(":")[1]), user, user, "(own row)")));
-            return live.stream().filter(r -> rooms.contains(r.room())).toList();
+        public void publish(Signal signal) {
+            redis.call();
+            redis.published.add(signal.kind() + " " + signal.room() + " " + signal.userId());
+            redis.subscribers.forEach(s -> s.accept(signal));
         }
+
+        @Override
+        public void subscribe(Consumer<Signal> listener) {
+            redis.subscribers.add(listener);
+        }
+
+        @Override
+        public void connect() {}
+
+        @Override
+        public void close() {}
     }
 }

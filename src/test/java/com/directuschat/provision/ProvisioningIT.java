@@ -64,6 +64,57 @@ class ProvisioningIT {
                 .isEmpty();
     }
 
+    /**
+     * An install provisioned by a version that kept presence in Directus: its {@code presence} collection (with rows
+     * and the Chat users' permissions on it) and its guard flow, which filtered presence writes, are gone after
+     * provisioning; a second run finds nothing left to do.
+     */
+    @Test
+    void anInstallThatHadPresenceLosesItWhenProvisioned() {
+        DirectusAdminClient admin =
+                TestDirectus.adminClient(TestDirectus.shared().url());
+        String presence = DirectusProvisioner.PRESENCE;
+        admin.post(
+                "/collections",
+                java.util.Map.of(
+                        "collection", presence,
+                        "meta", java.util.Map.of("note", "Who is online (an older directus-chat)"),
+                        "schema", java.util.Map.of(),
+                        "fields",
+                                List.of(java.util.Map.of(
+                                        "field", "id",
+                                        "type", "string",
+                                        "schema", java.util.Map.of("is_primary_key", true, "length", 128)))));
+        admin.post("/fields/" + presence, java.util.Map.of("field", "room", "type", "integer"));
+        admin.post("/items/" + presence, java.util.Map.of("id", "someone:1:old", "room", 1));
+        String policy = admin.rows(
+                        "/policies",
+                        "id",
+                        java.util.Map.of("name", java.util.Map.of("_eq", DirectusProvisioner.CHAT_USERS)))
+                .get(0)
+                .path("id")
+                .asString();
+        admin.post(
+                "/permissions",
+                java.util.Map.of("policy", policy, "collection", presence, "action", "read", "fields", List.of("*")));
+        java.util.Map<String, ?> named = java.util.Map.of("name", java.util.Map.of("_eq", GuardFlow.NAME));
+        admin.patch(
+                "/flows/" + admin.rows("/flows", "id", named).get(0).path("id").asString(),
+                java.util.Map.of("description", "an older definition, with presence"));
+
+        new DirectusProvisioner(admin).provision();
+
+        assertThat(admin.find("/collections/" + presence)).isEmpty();
+        assertThat(admin.rows("/permissions", "id", java.util.Map.of("collection", java.util.Map.of("_eq", presence))))
+                .isEmpty();
+        JsonNode flow = admin.rows("/flows", "description,options", named).get(0);
+        assertThat(flow.path("description").asString()).isEqualTo(GuardFlow.description());
+        assertThat(flow.path("options").toString()).doesNotContain(presence);
+        String after = snapshot(admin);
+        new DirectusProvisioner(admin).provision();
+        assertThat(snapshot(admin)).isEqualTo(after);
+    }
+
     @Test
     void staticAdminTokenWorksToo() {
         String url = TestDirectus.shared().url();

@@ -201,6 +201,11 @@ class ParameterFuzzIT {
             plainPost("/rooms/" + slug + "/messages", valid);
             write("POST", "/rooms/" + slug + "/messages", "content=");
             plainPost("/rooms/" + slug + "/messages", "content=");
+            write("POST", "/rooms/" + slug + "/typing", null);
+        }
+        for (String text : TEXTS) {
+            write("POST", "/typing", text);
+            write("POST", "/rooms/general/typing", text);
         }
 
         for (String position : POSITIONS) {
