@@ -64,7 +64,7 @@ import tools.jackson.databind.JsonNode;
  * <p>Run: {@code ./mvnw -Pbench verify -Dit.test=ScaleOutBench -Dbench.scaleout.n=200,1000
  * -Dbench.scaleout.rounds=200:100,1000:40}; also {@code -Dbench.scaleout.blocks=2}, {@code
  * -Dbench.scaleout.warmup=5}, {@code -Dbench.scaleout.pace-ms=200:500,1000:3000} (fixed paces instead of
- * calibrated ones), {@code -Dbench.scaleout.app-args="--chat.presence.heartbeat-interval=60s …"} (more settings for
+ * calibrated ones), {@code -Dbench.scaleout.app-args="--chat.heartbeat-interval=30s …"} (more settings for
  * both apps, listed in the report). Writes target/bench-scaleout.md and target/bench-scaleout.svg; needs nginx
  * ({@code NGINX_PATH}, default /usr/sbin/nginx), PostgreSQL on 127.0.0.1:5432 (user postgres, no password) and Redis
  * on 127.0.0.1:6379.
@@ -77,8 +77,8 @@ import tools.jackson.databind.JsonNode;
  *       (the bench's own logins and sends), {@code --chat.realtime-idle-timeout=2s} (default 60 s: the sessions
  *       stay logged in between blocks, and the idle side's sockets must be gone before the other side is measured;
  *       while a tab is open it changes nothing) and {@code --directus.url} as above; no JVM options unless
- *       {@code -Dbench.app.jvm-args}; no Redis (HTTP sessions in memory); everything else default, e.g. a presence
- *       heartbeat per user every 20 s and a ping per socket every 5 s;
+ *       {@code -Dbench.app.jvm-args}; no Redis (HTTP sessions in memory); everything else default, e.g. a ping per
+ *       socket every 5 s (presence stays in each app: no Redis);
  *   <li>both Directus processes: what {@code LocalDirectus} gives every instance ({@code HOST=127.0.0.1},
  *       {@code WEBSOCKETS_ENABLED=true}, {@code WEBSOCKETS_HEARTBEAT_ENABLED=true}, {@code TELEMETRY=false},
  *       {@code PRESSURE_LIMITER_ENABLED=false}, {@code LOG_STYLE=raw}, admin user), {@code DB_CLIENT=pg}, one
@@ -97,7 +97,7 @@ class ScaleOutBench {
 
     private static final ScaleSettings RUN =
             ScaleSettings.fromProperties("bench.scaleout", "200,1000", "200:100,1000:40");
-    /** More arguments for both apps, e.g. {@code --chat.presence.heartbeat-interval=60s}; none by default. */
+    /** More arguments for both apps, e.g. {@code --chat.heartbeat-interval=30s}; none by default. */
     private static final List<String> EXTRA_APP_ARGS = Arrays.stream(
                     System.getProperty("bench.scaleout.app-args", "").split("\\s+"))
             .filter(a -> !a.isBlank())
