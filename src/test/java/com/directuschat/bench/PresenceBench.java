@@ -174,6 +174,7 @@ class PresenceBench {
             double pollsPerMinute = 60.0 / POLL.toSeconds();
 
             out.append(String.format("## Presence: what it costs Directus (%s)%n%n", Instant.now()));
+            out.append(BenchRun.header("PresenceBench", List.of("Directus: PRESSURE_LIMITER_ENABLED=false")));
             out.append(String.format(
                     "Directus %s on Node 22, SQLite, its own instance (nothing else running on it); Java %s, %d cores. "
                             + "CPU of the Directus process tree from /proc (user + system) around each series; one request in flight, "
