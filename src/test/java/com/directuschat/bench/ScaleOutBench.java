@@ -62,6 +62,12 @@ import tools.jackson.databind.JsonNode;
  * per s together), so only the measured side's sockets are open and the idle side costs Directus nothing; the note
  * of each block says how many connections the other app had.
  *
+ * <p>After the blocks at each N, one more block, the row "delivery to another instance": the N streams are the
+ * two-Directus app's, and the sender is user 1's session on the one-Directus app, so each message goes app A → REST
+ * create on Directus 1 → Directus's Redis bus → app B's sockets (on both Directus) → app B → its tabs; latency from
+ * the send on A to the arrival on the last of B's streams ("CPU s ours" is app B's). Both apps run with Redis as
+ * docker-compose.yml runs them (HTTP sessions, login tokens and rate limits there).
+ *
  * <p>Run: {@code ./mvnw -Pbench verify -Dit.test=ScaleOutBench -Dbench.scaleout.n=200,1000
  * -Dbench.scaleout.rounds=200:100,1000:40}; also {@code -Dbench.scaleout.blocks=2}, {@code
  * -Dbench.scaleout.warmup=5}, {@code -Dbench.scaleout.pace-ms=200:500,1000:3000} (fixed paces instead of
