@@ -9,8 +9,11 @@ import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -37,26 +40,44 @@ public final class ThreadPools {
     static final int HTTP_CLIENT_THREADS = 8;
 
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(60);
+    /** Threads a pool makes at once for tasks that find none idle; past them a task waits until the queue stalls. */
+    static final int EAGER_THREADS = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+    /** How long the queue may go without a thread taking a task from it before the pool adds a thread. */
+    static final Duration PATIENCE = Duration.ofMillis(10);
+    /** Adds a thread to a pool whose queue stalled while no task arrived to do it; one daemon thread, made on use. */
+    private static final ScheduledThreadPoolExecutor GROWER = grower();
 
     private ThreadPools() {}
 
     /**
      * A pool for tasks that may block (Directus calls, socket connects, writes to a tab that stopped reading). A task
-     * goes to an idle thread if there is one, else to a new thread up to {@code maxThreads}; past that it waits in a
-     * queue, never refused. The idle thread chosen is the one that became idle last (LIFO), so under a steady load
-     * the same few threads take the work and the others stay idle and end after 60 s: the pool keeps as many threads
-     * as the tasks in flight need, not as many as its largest burst ever made. Why the cap cannot deadlock: below it
-     * no task waits behind another (no queue, unlike Boot's 8 threads over an unbounded queue, where 8 blocked tasks
-     * stall the rest), and no task on these pools waits for another task of its pool (lanes hand on, they never
-     * join), so a full pool only delays: each blocked call has its own timeout, and the queue moves as they return.
+     * goes to an idle thread if there is one; else to a new thread while the pool has fewer than
+     * {@link #EAGER_THREADS}; else it waits in the queue, and the pool adds a thread, up to {@code maxThreads}, as
+     * soon as the queue has not moved for {@link #PATIENCE} (its threads are blocked, not just busy). So a burst of
+     * short tasks (1,000 tabs' deliveries, heartbeats) is worked off by the few threads there are instead of making a
+     * thread per task, while tasks behind blocked ones wait at most about {@link #PATIENCE} per thread added. The idle
+     * thread chosen is the one that became idle last (LIFO), so under a steady load the same few threads take the
+     * work and the others end after 60 s idle. Past the cap tasks wait in the queue, never refused. Why the cap cannot
+     * deadlock: no task on these pools waits for another task of its pool (lanes hand on, they never join), so a
+     * full pool only delays: each blocked call has its own timeout, and the queue moves as they return (unlike Boot's
+     * 8 threads over an unbounded queue, where 8 blocked tasks stall the rest for good).
      *
      * @param shutdownWait how long closing the context waits for the tasks under way (zero: interrupt them)
      */
     public static ThreadPoolTaskExecutor workers(String threadNamePrefix, int maxThreads, Duration shutdownWait) {
         ThreadPoolTaskExecutor pool = new ThreadPoolTaskExecutor() {
+            private final HandOff queue = new HandOff(EAGER_THREADS, PATIENCE);
+
             @Override
             protected BlockingQueue<Runnable> createQueue(int queueCapacity) {
-                return new HandOff();
+                return queue;
+            }
+
+            @Override
+            protected ExecutorService initializeExecutor(ThreadFactory factory, RejectedExecutionHandler rejected) {
+                ExecutorService executor = super.initializeExecutor(factory, rejected);
+                queue.attach((ThreadPoolExecutor) executor);
+                return executor;
             }
         };
         pool.setThreadNamePrefix(threadNamePrefix);
@@ -75,21 +96,30 @@ public final class ThreadPools {
      * The same pool outside Spring's lifecycle: daemon threads {@code threadNamePrefix1, 2, …}, at most
      * {@code maxThreads}, ending after {@code keepAlive} idle.
      */
-    static ThreadPoolExecutor bounded(String threadNamePrefix, int maxThreads, Duration keepAlive) {
+    static ThreadPoolExecutor bounded(
+            String threadNamePrefix, int eagerThreads, int maxThreads, Duration keepAlive, Duration patience) {
         AtomicInteger count = new AtomicInteger();
         ThreadFactory threads = task -> {
             Thread thread = new Thread(task, threadNamePrefix + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };
-        return new ThreadPoolExecutor(
-                0,
-                maxThreads,
-                keepAlive.toMillis(),
-                TimeUnit.MILLISECONDS,
-                new HandOff(),
-                threads,
-                ThreadPools::queueWhenFull);
+        HandOff queue = new HandOff(eagerThreads, patience);
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                0, maxThreads, keepAlive.toMillis(), TimeUnit.MILLISECONDS, queue, threads, ThreadPools::queueWhenFull);
+        queue.attach(pool);
+        return pool;
+    }
+
+    private static ScheduledThreadPoolExecutor grower() {
+        ScheduledThreadPoolExecutor grower = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "thread-pools-grower");
+            thread.setDaemon(true);
+            return thread;
+        });
+        grower.setKeepAliveTime(KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
+        grower.allowCoreThreadTimeOut(true);
+        return grower;
     }
 
     /**
@@ -103,7 +133,8 @@ public final class ThreadPools {
     }
 
     private static final class HttpClientThreads {
-        static final ThreadPoolExecutor POOL = bounded("directus-http-", HTTP_CLIENT_THREADS, KEEP_ALIVE);
+        static final ThreadPoolExecutor POOL =
+                bounded("directus-http-", HTTP_CLIENT_THREADS, HTTP_CLIENT_THREADS, KEEP_ALIVE, PATIENCE);
     }
 
     /** One timer thread, which only hands due tasks to a worker pool ({@link #later}) and so never blocks. */
@@ -137,17 +168,73 @@ public final class ThreadPools {
     }
 
     /**
-     * The pool's queue. {@code offer} (how the pool hands a new task on) takes a task only when a thread is idle, and
-     * gives it to the thread that became idle last, so the pool makes a new thread (up to its cap) instead of
-     * queueing, and threads idle at the bottom of the stack time out. Tasks wait here only past the cap
-     * ({@link #enqueue}), and a thread takes them, oldest first, before it goes idle.
+     * The pool's queue. {@code offer} (how the pool hands a new task on) gives a task to the thread that became idle
+     * last if one is idle (so threads idle at the bottom of the stack time out); else it refuses the task, so that
+     * the pool makes a thread for it, while the pool has fewer than {@code eager} threads or the queue has stalled;
+     * else it queues it. Threads take queued tasks, oldest first, before they go idle. A task that waits in a queue
+     * that then stalls with no new task coming gets a thread from {@link #GROWER}.
      */
     static final class HandOff extends AbstractQueue<Runnable> implements BlockingQueue<Runnable> {
+
+        private static final Runnable NOTHING = () -> {};
 
         private final ReentrantLock lock = new ReentrantLock();
         private final ArrayDeque<Runnable> queued = new ArrayDeque<>();
         /** Idle threads, the last one to become idle first. */
         private final ArrayDeque<Idle> idle = new ArrayDeque<>();
+
+        private final int eager;
+        private final long patienceNanos;
+        private volatile ThreadPoolExecutor pool;
+        /** When a thread last took a task from {@code queued}, or when it last became non-empty. */
+        private long movedAt;
+
+        private boolean checkPending;
+
+        HandOff(int eager, Duration patience) {
+            this.eager = eager;
+            this.patienceNanos = patience.toNanos();
+        }
+
+        void attach(ThreadPoolExecutor pool) {
+            this.pool = pool;
+        }
+
+        /** Queued tasks, and none taken for longer than the patience; the caller holds the lock. */
+        private boolean stalled(long now) {
+            return !queued.isEmpty() && now - movedAt >= patienceNanos;
+        }
+
+        /** Queues {@code task}; the caller holds the lock. */
+        private boolean add(Runnable task, long now) {
+            if (queued.isEmpty()) {
+                movedAt = now;
+            }
+            queued.add(task);
+            if (!checkPending && pool != null) {
+                checkPending = true;
+                GROWER.schedule(this::check, patienceNanos, TimeUnit.NANOSECONDS);
+            }
+            return true;
+        }
+
+        /** On the grower: a queue that stalled gets one more thread (through {@link #offer}); then checks again. */
+        private void check() {
+            ThreadPoolExecutor owner = pool;
+            lock.lock();
+            try {
+                if (queued.isEmpty() || owner.isShutdown()) {
+                    checkPending = false;
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (owner.getPoolSize() < owner.getMaximumPoolSize()) {
+                owner.execute(NOTHING);
+            }
+            GROWER.schedule(this::check, patienceNanos, TimeUnit.NANOSECONDS);
+        }
 
         private static final class Idle {
             final Thread thread = Thread.currentThread();
@@ -168,7 +255,19 @@ public final class ThreadPools {
         @Override
         public boolean offer(Runnable task) {
             Objects.requireNonNull(task);
-            return locked(tasks -> handToIdle(task));
+            ThreadPoolExecutor owner = pool;
+            // Read before taking the lock: the pool takes its own lock for it, and holds that one while it drains us.
+            int threads = owner == null ? 0 : owner.getPoolSize();
+            return locked(tasks -> {
+                if (handToIdle(task)) {
+                    return true;
+                }
+                long now = System.nanoTime();
+                if (owner == null || threads < eager || (stalled(now) && threads < owner.getMaximumPoolSize())) {
+                    return false; // the pool makes a thread for it
+                }
+                return add(task, now);
+            });
         }
 
         @Override
@@ -179,7 +278,7 @@ public final class ThreadPools {
         /** To an idle thread, else to the end of the queue. */
         void enqueue(Runnable task) {
             Objects.requireNonNull(task);
-            locked(tasks -> handToIdle(task) || tasks.add(task));
+            locked(tasks -> handToIdle(task) || add(task, System.nanoTime()));
         }
 
         @Override
@@ -203,6 +302,7 @@ public final class ThreadPools {
             try {
                 Runnable next = queued.poll();
                 if (next != null) {
+                    movedAt = System.nanoTime();
                     return next;
                 }
                 self = new Idle();
@@ -258,7 +358,13 @@ public final class ThreadPools {
 
         @Override
         public Runnable poll() {
-            return locked(ArrayDeque::poll);
+            return locked(tasks -> {
+                Runnable next = tasks.poll();
+                if (next != null) {
+                    movedAt = System.nanoTime();
+                }
+                return next;
+            });
         }
 
         @Override

@@ -95,7 +95,8 @@ class ThreadPoolsTest {
      */
     @Test
     void afterABurstTheThreadsTheLoadNoLongerNeedsEndWhileTasksKeepComing() throws Exception {
-        ThreadPoolExecutor pool = ThreadPools.bounded("test-burst-", 8, Duration.ofMillis(500));
+        ThreadPoolExecutor pool =
+                ThreadPools.bounded("test-burst-", 8, 8, Duration.ofMillis(500), ThreadPools.PATIENCE);
         try {
             CountDownLatch release = fill(pool, 20);
             assertThat(pool.getPoolSize()).isEqualTo(8);
@@ -116,9 +117,52 @@ class ThreadPoolsTest {
         }
     }
 
+    /**
+     * Past its eager threads a pool queues a task instead of making a thread, as long as its queue moves: a burst of
+     * short tasks is worked off by the threads there are. (The patience here is far longer than the test.)
+     */
+    @Test
+    void aBurstOfShortTasksIsWorkedOffByTheEagerThreads() throws Exception {
+        ThreadPoolExecutor pool =
+                ThreadPools.bounded("test-short-", 2, 100, Duration.ofSeconds(60), Duration.ofHours(1));
+        try {
+            AtomicInteger ran = new AtomicInteger();
+            for (int i = 0; i < 2000; i++) {
+                pool.execute(ran::incrementAndGet);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> ran.get() == 2000);
+            assertThat(pool.getLargestPoolSize()).isLessThanOrEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Tasks queued behind blocked threads get threads of their own once the queue stalls, with no new task coming. */
+    @Test
+    void aQueueStalledBehindBlockedThreadsGetsMoreThreads() {
+        ThreadPoolExecutor pool =
+                ThreadPools.bounded("test-stalled-", 2, 100, Duration.ofSeconds(60), ThreadPools.PATIENCE);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            CountDownLatch started = new CountDownLatch(20);
+            for (int i = 0; i < 20; i++) {
+                pool.execute(() -> {
+                    started.countDown();
+                    waiting(release, Duration.ofSeconds(10), () -> {}).run();
+                });
+            }
+            // Each blocked task has a thread (the grower and a stalled offer may both add one for the same task).
+            await().atMost(Duration.ofSeconds(10)).until(() -> started.getCount() == 0);
+            assertThat(pool.getPoolSize()).isGreaterThanOrEqualTo(20);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void anIdlePoolEndsAllItsThreadsAndStartsAgainOnTheNextTask() throws Exception {
-        ThreadPoolExecutor pool = ThreadPools.bounded("test-idle-", 4, Duration.ofMillis(100));
+        ThreadPoolExecutor pool = ThreadPools.bounded("test-idle-", 4, 4, Duration.ofMillis(100), ThreadPools.PATIENCE);
         try {
             fill(pool, 4).countDown();
             await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPoolSize() == 0);
