@@ -221,16 +221,18 @@ public final class ThreadPools {
         /** On the grower: a queue that stalled gets one more thread (through {@link #offer}); then checks again. */
         private void check() {
             ThreadPoolExecutor owner = pool;
+            boolean stalled;
             lock.lock();
             try {
                 if (queued.isEmpty() || owner.isShutdown()) {
                     checkPending = false;
                     return;
                 }
+                stalled = stalled(System.nanoTime());
             } finally {
                 lock.unlock();
             }
-            if (owner.getPoolSize() < owner.getMaximumPoolSize()) {
+            if (stalled && owner.getPoolSize() < owner.getMaximumPoolSize()) {
                 owner.execute(NOTHING);
             }
             GROWER.schedule(this::check, patienceNanos, TimeUnit.NANOSECONDS);
