@@ -1,5 +1,6 @@
 // A plain-JS client of Directus realtime, after the seed tutorial: WebSocket auth with email and password,
-// a subscription to messages created (with the author's name), and items create from the form.
+// a subscription to messages created with the tutorial's fields (id, content, the author's first name), and items
+// create from the form.
 // Settings come in the URL hash: #ws=<ws url of Directus>&email=…&password=…
 (function () {
   "use strict";
@@ -14,8 +15,7 @@
     var li = document.createElement("li");
     li.className = "message";
     li.id = "m-" + message.id;
-    var author = message.user_created ? message.user_created.first_name + " " + message.user_created.last_name
-        : "Anonymous";
+    var author = message.user_created ? message.user_created.first_name : "Anonymous";
     var who = document.createElement("span");
     who.className = "author";
     who.textContent = author;
@@ -34,7 +34,7 @@
       if (message.status === "ok") {
         socket.send(JSON.stringify({
           type: "subscribe", collection: "messages", event: "create", uid: SUBSCRIPTION,
-          query: { fields: ["*", "user_created.first_name", "user_created.last_name"] }
+          query: { fields: ["id", "content", "user_created.first_name"] }
         }));
       } else {
         setStatus("Login failed: " + JSON.stringify(message.error));

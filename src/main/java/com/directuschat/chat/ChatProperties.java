@@ -23,8 +23,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        the first move (coalescing a busy room's messages into one write; every write costs Directus ~20 ms of
  *        CPU, so at 5 s 100 readers slowed every delivery); at once when a room is opened or a tab's stream ends
  * @param sessionThreads most threads of the chat sessions' worker pool ({@code chat-session-*}: the sessions' and
- *        tabs' lanes, read-position writes), made on demand; a tab that stopped reading holds one until its write
- *        times out, and past the cap the others' tasks wait
+ *        tabs' lanes, read-position writes), made on demand and ended after 60 s idle; a tab that stopped reading
+ *        holds one while its write is blocked (at most Tomcat's write timeout), and past the cap the others' tasks
+ *        wait
  */
 @ConfigurationProperties("chat")
 public record ChatProperties(
@@ -38,4 +39,4 @@ public record ChatProperties(
         @DefaultValue("60s") Duration realtimeIdleTimeout,
         @DefaultValue("50") int historyPageSize,
         @DefaultValue("60s") Duration readPositionSaveDelay,
-        @DefaultValue("1024") int sessionThreads) {}
+        @DefaultValue("64") int sessionThreads) {}

@@ -30,6 +30,7 @@ class DirectusHealthIndicator implements HealthIndicator {
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
+                .executor(ThreadPools.httpClients())
                 .build();
         String base = properties.url().toString();
         this.ping = URI.create((base.endsWith("/") ? base : base + "/") + "server/ping");

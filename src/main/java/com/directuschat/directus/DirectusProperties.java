@@ -18,7 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * @param refreshSkew how long before the access token's expiry we refresh it
  * @param reconnectMaxDelay cap of the realtime reconnect backoff
  * @param realtimeThreads most threads of the realtime sessions' worker pool ({@code realtime-worker-*}: connects,
- *        re-authentications, watchdogs), made on demand; past it their tasks wait
+ *        re-authentications, watchdogs), made on demand and ended after 60 s idle; past it their tasks wait
  */
 @NamedInterface("rest")
 @Validated
@@ -31,7 +31,7 @@ public record DirectusProperties(
         @DefaultValue("5s") Duration pingInterval,
         @DefaultValue("30s") Duration refreshSkew,
         @DefaultValue("30s") Duration reconnectMaxDelay,
-        @DefaultValue("256") @Min(1) int realtimeThreads) {
+        @DefaultValue("32") @Min(1) int realtimeThreads) {
 
     public URI websocketUrl() {
         String base = url.toString().replaceFirst("^http", "ws");

@@ -34,6 +34,7 @@ public class RealtimeSessionFactory {
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.requestTimeout())
+                .executor(ThreadPools.httpClients())
                 .build();
         this.opener = JdkRealtimeConnection.opener(http, properties.websocketUrl(), properties.requestTimeout());
     }

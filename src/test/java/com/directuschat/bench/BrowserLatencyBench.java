@@ -43,15 +43,17 @@ import org.junit.jupiter.api.Test;
 /**
  * Message latency as users see it, timed inside real Chromium pages: from Alice's form {@code submit} event to
  * the moment a MutationObserver in Bob's page sees the text. Two sides against the same Directus, alternated
- * by block: <b>directus-chat</b> (the packaged jar as its own process; htmx post, SSE, htmx swap) and
+ * ABBA by block: <b>directus-chat</b> (the packaged jar as its own process; htmx post, SSE, htmx swap) and
  * <b>direct</b> (src/test/resources/bench/direct.html: plain JS on one Directus WebSocket, as the seed tutorial
- * does, opened under the Directus origin: see {@link #openDirect}). The timing script (bench/timing.js) is injected by Playwright, not served by the app.
+ * does, subscribed with the tutorial's fields {@code id, content, user_created.first_name}, opened under the Directus origin: see {@link #openDirect}). The timing script (bench/timing.js) is injected by Playwright, not served by the app.
  * Run: {@code ./mvnw -Pbench verify -Dit.test=BrowserLatencyBench [-Dbench.browser.blocks=3 -Dbench.browser.sends=50]}.
  * Prints a markdown table and appends it to target/bench-browser.md.
  */
 class BrowserLatencyBench {
 
     private static final int BLOCKS = Integer.getInteger("bench.browser.blocks", 3);
+    /** A p99 is reported only from this many samples on. */
+    private static final int MIN_P99_SAMPLES = ScaleReport.MIN_P99_SAMPLES;
     /** Sends not counted after each side's pages are opened anew (fresh pages, fresh sockets). */
     private static final int BLOCK_WARMUP = Integer.getInteger("bench.browser.block-warmup", 5);
 
@@ -215,7 +217,8 @@ class BrowserLatencyBench {
                 side.closePages();
             }
             for (int block = 0; block < BLOCKS; block++) {
-                for (Side side : List.of(chat, direct)) {
+                // ABBA: chat, direct, direct, chat, …
+                for (Side side : block % 2 == 0 ? List.of(chat, direct) : List.of(direct, chat)) {
                     side.openPages();
                     run(side, BLOCK_WARMUP, null, appProcess, directusProcess);
                     run(side, SENDS, side.samples(), appProcess, directusProcess);
@@ -431,9 +434,11 @@ class BrowserLatencyBench {
     private void report(Side chat, Side direct, List<String> appArgs) throws IOException {
         StringBuilder out = new StringBuilder();
         out.append(String.format("## Browser latency: directus-chat vs direct to Directus (%s)%n%n", Instant.now()));
+        out.append(BenchRun.header("BrowserLatencyBench", appArgs));
         out.append(String.format(
                 "Java %s, %d cores, Chromium %s (headless, Playwright). %d blocks × %d sends per side, "
-                        + "alternated by block, after %d warm-up sends per side; one send every %d ms, one in flight. "
+                        + "alternated ABBA by block, after %d warm-up sends per side; one send every %d ms, one in flight;"
+                        + " p99 only from " + MIN_P99_SAMPLES + " samples on. "
                         + "Timed in the pages on performance.timeOrigin + performance.now(): from Alice's form submit "
                         + "event to a MutationObserver in Bob's page seeing the text.%n%n",
                 System.getProperty("java.version"),
@@ -448,6 +453,10 @@ class BrowserLatencyBench {
         Stats d = stats("direct", direct.samples().stream().map(Sample::total).toList());
         Stats c = stats("chat", chat.samples().stream().map(Sample::total).toList());
         for (double p : new double[] {50, 95, 99}) {
+            if (p == 99 && Math.min(d.millis().size(), c.millis().size()) < MIN_P99_SAMPLES) {
+                out.append("| p99 | — (< " + MIN_P99_SAMPLES + " samples) | — | — |\n");
+                continue;
+            }
             out.append(String.format(
                     "| p%.0f | %.1f ms | %.1f ms | %.2f× |%n",
                     p, d.percentile(p), c.percentile(p), c.percentile(p) / d.percentile(p)));
@@ -474,8 +483,11 @@ class BrowserLatencyBench {
             for (int i = 0; i < parts.size(); i++) {
                 Stats s = stats(names[i], parts.get(i));
                 out.append(String.format(
-                        "| %s | %.1f ms | %.1f ms | %.1f ms |%n",
-                        names[i], s.percentile(50), s.percentile(95), s.percentile(99)));
+                        "| %s | %.1f ms | %.1f ms | %s |%n",
+                        names[i],
+                        s.percentile(50),
+                        s.percentile(95),
+                        s.millis().size() >= MIN_P99_SAMPLES ? String.format("%.1f ms", s.percentile(99)) : "—"));
             }
             out.append('\n');
         }

@@ -124,6 +124,12 @@ class ChatBench {
                 ROUNDS,
                 WARMUP,
                 FANOUT_ROUNDS);
+        header = BenchRun.header(
+                        "ChatBench",
+                        List.of(
+                                "in-process app: --directus.local.enabled=false --logging.level.root=WARN",
+                                "Directus: the tests' shared instance"))
+                + header;
         System.out.println("\n" + header + table);
         Files.writeString(Path.of("target", "benchmarks.md"), header + table);
     }

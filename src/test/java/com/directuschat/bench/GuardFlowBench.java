@@ -100,6 +100,8 @@ class GuardFlowBench {
 
         StringBuilder out = new StringBuilder();
         out.append(String.format("## Guard flow: writes with and without it (%s)%n%n", Instant.now()));
+        out.append(BenchRun.header(
+                "GuardFlowBench", List.of("chat.rate-limit.send-burst=100000", "chat.rate-limit.sends=100000")));
         out.append(String.format(
                 "Java %s, %d cores; %d blocks alternated ABBA, %d rounds each (+%d warm-up after each switch), one"
                         + " request in flight; chat.rate-limit.send-burst and sends = 100000.%n%n",

@@ -61,11 +61,12 @@ class HeapBench {
             for (int from = 0; from < users.size(); from += 50) {
                 provisioner.ensureUsers(users.subList(from, Math.min(from + 50, users.size())), roleId);
             }
-            try (AppProcess app = new AppProcess(List.of(
+            List<String> appSettings = List.of(
                     "--directus.local.enabled=false",
                     "--directus.url=" + directus.url(),
                     "--chat.rate-limit.login-per-ip=1000000",
-                    "--chat.rate-limit.login-per-email=1000"))) {
+                    "--chat.rate-limit.login-per-email=1000");
+            try (AppProcess app = new AppProcess(appSettings)) {
                 // Warm-up: one session through login, stream and logout, so that lazy singletons are not counted.
                 List<AppSession> one = login(app, 1);
                 openStreams(one).forEach(AppSession.Stream::close);
@@ -74,7 +75,7 @@ class HeapBench {
                 long heap0 = ProcStats.heapAfterFullGcKb(app.pid());
                 Map<String, long[]> histogram0 = histogram(app.pid());
                 long rss0 = ProcStats.status(app.pid(), "VmRSS");
-                Map<String, Integer> threads0 = threads(app.pid());
+                Map<String, Integer> threads0 = ProcStats.threadsByName(app.pid());
 
                 List<AppSession> sessions = login(app, N);
                 List<AppSession.Stream> streams = openStreams(sessions);
@@ -82,7 +83,7 @@ class HeapBench {
                 long heapN = ProcStats.heapAfterFullGcKb(app.pid());
                 Map<String, long[]> histogramN = histogram(app.pid());
                 long rssN = ProcStats.status(app.pid(), "VmRSS");
-                Map<String, Integer> threadsN = threads(app.pid());
+                Map<String, Integer> threadsN = ProcStats.threadsByName(app.pid());
                 if (Boolean.getBoolean("bench.heap.dump")) { // for a heap analyser: who owns the bytes
                     java.nio.file.Path dump = TestDirectus.TARGET.resolve("bench-heap.hprof");
                     Files.deleteIfExists(dump); // jcmd does not overwrite
@@ -94,10 +95,21 @@ class HeapBench {
                 assertThat(streams)
                         .allSatisfy(s -> assertThat(s.endedUnexpectedly()).isFalse());
 
-                String report = report(heap0, heapN, rss0, rssN, histogram0, histogramN)
+                String report = "# HeapBench\n\n"
+                        + BenchRun.header("HeapBench", appSettings)
+                        + "Our app as `" + app.launchedAs + "`.\n\n"
+                        + report(heap0, heapN, rss0, rssN, histogram0, histogramN)
                         + String.format(
-                                "%nThreads by name (digits removed): %s with no sessions, %s with N.%n",
-                                threads0, threadsN);
+                                "%nThreads: %d with no sessions, %d with N; by name (digits as #): %s with no"
+                                        + " sessions, %s with N.%n",
+                                threads0.values().stream()
+                                        .mapToInt(Integer::intValue)
+                                        .sum(),
+                                threadsN.values().stream()
+                                        .mapToInt(Integer::intValue)
+                                        .sum(),
+                                threads0,
+                                threadsN);
                 System.out.println(report);
                 Files.writeString(TestDirectus.TARGET.resolve("bench-heap.md"), report);
                 streams.forEach(AppSession.Stream::close);
@@ -112,9 +124,10 @@ class HeapBench {
     private static String report(
             long heap0, long heapN, long rss0, long rssN, Map<String, long[]> before, Map<String, long[]> after) {
         StringBuilder out = new StringBuilder(String.format(
-                "# HeapBench%n%nRun at %s, Java %s; N = %d idle sessions"
+                "Run at %s, Java %s; N = %d idle sessions"
                         + " (logged in, one SSE stream, Directus socket open).%n%n"
-                        + "Heap after full GC: %d KiB with no sessions, %d KiB with N: **%.1f KiB per session**.%n"
+                        + "Heap after full GC: %d KiB with no sessions, %d KiB with N: **%.1f KiB per session**"
+                        + " (target ≤ 150 KB = 146.5 KiB: %s).%n"
                         + "RSS: %d MiB → %d MiB (%.1f KiB per session).%n%n"
                         + "| class | Δ instances / session | Δ bytes / session |%n|---|---:|---:|%n",
                 Instant.now(),
@@ -123,6 +136,7 @@ class HeapBench {
                 heap0,
                 heapN,
                 (heapN - heap0) / (double) N,
+                (heapN - heap0) / (double) N <= 150_000 / 1024.0 ? "met" : "not met",
                 rss0 / 1024,
                 rssN / 1024,
                 (rssN - rss0) / (double) N));
@@ -172,23 +186,6 @@ class HeapBench {
             }
         }
         return classes;
-    }
-
-    /** Live threads of the process by name with digits removed, from /proc (names cut at 15 characters). */
-    private static Map<String, Integer> threads(long pid) throws java.io.IOException {
-        Map<String, Integer> byName = new java.util.TreeMap<>();
-        try (java.util.stream.Stream<java.nio.file.Path> tasks =
-                Files.list(java.nio.file.Path.of("/proc", Long.toString(pid), "task"))) {
-            for (java.nio.file.Path task : tasks.toList()) {
-                try {
-                    byName.merge(
-                            Files.readString(task.resolve("comm")).strip().replaceAll("\\d+", "#"), 1, Integer::sum);
-                } catch (java.io.IOException e) {
-                    // ended meanwhile
-                }
-            }
-        }
-        return byName;
     }
 
     private List<AppSession> login(AppProcess app, int n) throws Exception {

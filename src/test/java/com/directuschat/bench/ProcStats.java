@@ -5,9 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** Resource figures of another process, from Linux /proc and jcmd. */
 final class ProcStats {
@@ -79,6 +82,81 @@ final class ProcStats {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Live threads of the process by name with digits replaced by #, from /proc (names cut at 15 characters). */
+    static Map<String, Integer> threadsByName(long pid) {
+        Map<String, Integer> byName = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    byName.merge(
+                            Files.readString(task.resolve("comm")).strip().replaceAll("\\d+", "#"), 1, Integer::sum);
+                } catch (IOException e) {
+                    // ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+        return byName;
+    }
+
+    /**
+     * Samples the thread count of a process (/proc/PID/status, {@code Threads}) every {@code every} on a daemon
+     * thread of its own, until closed: the peak and the last sample.
+     */
+    static final class ThreadSampler implements AutoCloseable {
+        private final long pid;
+        private final Thread thread;
+        private volatile long peak;
+        private volatile long last;
+        private volatile boolean stopped;
+
+        ThreadSampler(long pid, java.time.Duration every) {
+            this.pid = pid;
+            sample();
+            this.thread = new Thread(
+                    () -> {
+                        while (!stopped) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(every.toNanos());
+                            sample();
+                        }
+                    },
+                    "thread-sampler-" + pid);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void sample() {
+            try {
+                long now = status(pid, "Threads");
+                last = now;
+                peak = Math.max(peak, now);
+            } catch (RuntimeException ended) {
+                stopped = true;
+            }
+        }
+
+        /** The most threads seen since the start or the last {@link #resetPeak}. */
+        long peak() {
+            return peak;
+        }
+
+        /** Threads now. */
+        long now() {
+            sample();
+            return last;
+        }
+
+        void resetPeak() {
+            peak = last;
+        }
+
+        @Override
+        public void close() {
+            stopped = true;
         }
     }
 

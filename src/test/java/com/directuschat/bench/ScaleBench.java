@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -73,6 +72,10 @@ class ScaleBench {
                     for (Map.Entry<String, ScaleLoad.Totals> side : totals.entrySet()) {
                         rows.add(side.getValue().row(n, side.getKey(), pace));
                     }
+                    ScaleLoad.Totals oursAtN = totals.get(SIDES.get(0));
+                    notes.add(String.format(
+                            "N=%d, directus-chat: our JVM's threads peak %d, at the end of the window %d, by name then: %s",
+                            n, oursAtN.threadsPeak, oursAtN.threadsEnd, oursAtN.threadsByName));
                     System.out.println(ScaleReport.table(rows, CPU_COLUMNS));
                 }
                 ScaleLoad.addWarnings(app, "our", notes);
@@ -153,23 +156,11 @@ class ScaleBench {
         log("N=%d: direct %s, connecting", n, fields);
         ensureRefreshTokens(n);
         List<Receipts> receipts = new ArrayList<>();
-        List<DirectReader> readers = new ArrayList<>();
-        Semaphore inFlight = new Semaphore(WS_CONNECTS_IN_FLIGHT);
         for (int i = 1; i <= n; i++) {
-            Receipts r = new Receipts();
-            DirectReader reader = new DirectReader(r, fields, refreshTokens.get(i));
-            receipts.add(r);
-            readers.add(reader);
-            inFlight.acquire();
-            reader.connect(load.wsHttp, directus.url());
-            reader.subscribed.whenComplete((ok, e) -> inFlight.release());
+            receipts.add(new Receipts());
         }
-        load.awaitAll(
-                "direct socket not subscribed",
-                readers.stream().map(r -> r.subscribed).toList());
-        for (int i = 1; i <= n; i++) {
-            refreshTokens.put(i, readers.get(i - 1).refreshToken());
-        }
+        List<DirectReader> readers =
+                load.connectDirect(directus.url(), fields, refreshTokens, receipts, WS_CONNECTS_IN_FLIGHT);
         String senderToken = TestDirectus.loginToken(directus.url(), ScaleLoad.email(1), ScaleLoad.PASSWORD);
         Function<String, Long> send = content -> {
             try {
@@ -193,19 +184,7 @@ class ScaleBench {
             int user = i;
             if (!refreshTokens.containsKey(user)) {
                 missing.add(() -> {
-                    refreshTokens.put(
-                            user,
-                            DirectusRest.call(
-                                            directus.url(),
-                                            "POST",
-                                            "/auth/login",
-                                            null,
-                                            String.format(
-                                                    "{\"email\":\"%s\",\"password\":\"%s\",\"mode\":\"json\"}",
-                                                    ScaleLoad.email(user), ScaleLoad.PASSWORD))
-                                    .path("data")
-                                    .path("refresh_token")
-                                    .asString());
+                    refreshTokens.put(user, ScaleLoad.refreshToken(directus.url(), user));
                     return null;
                 });
             }
@@ -217,6 +196,7 @@ class ScaleBench {
 
     private String header(Map<Integer, Long> paces) {
         return "# ScaleBench\n\n"
+                + BenchRun.header("ScaleBench", ScaleLoad.APP_SETTINGS)
                 + RUN.method(
                         "sides alternate: directus-chat, direct tutorial query, direct lean query",
                         "directus-chat at that N",

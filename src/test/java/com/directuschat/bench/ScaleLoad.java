@@ -112,7 +112,19 @@ final class ScaleLoad implements AutoCloseable {
     }
 
     /** What one paced window measured; {@code cpu} in the order of the processes given, ours first. */
-    record Window(List<Long> latencies, long lost, List<Double> cpu, long rssKb, long threads) {}
+    /**
+     * What one paced window measured; {@code cpu} in the order of the processes given, ours first. Threads of our
+     * JVM: {@code threadsPeak} the most sampled (every 100 ms) during the window, {@code threadsEnd} at its end, and
+     * {@code threadsByName} then (names with digits as #).
+     */
+    record Window(
+            List<Long> latencies,
+            long lost,
+            List<Double> cpu,
+            long rssKb,
+            long threadsPeak,
+            long threadsEnd,
+            Map<String, Integer> threadsByName) {}
 
     private record Sent(String content, long startNanos, Long id) {}
 
@@ -237,7 +249,11 @@ final class ScaleLoad implements AutoCloseable {
         double warmupMs = warmUp(readers, send, ids);
         long used = pace > 0 ? pace : calibratedPace(warmupMs);
         log("%s: warm-up median %.1f ms, pace %d ms, %d rounds", label, warmupMs, used, rounds);
-        totals.add(paced(readers, send, ids, used, rounds, measured), readers);
+        Window window = paced(readers, send, ids, used, rounds, measured);
+        totals.add(window, readers);
+        log(
+                "%s: our JVM's threads, peak %d, at the end %d: %s",
+                label, window.threadsPeak(), window.threadsEnd(), window.threadsByName());
         return used;
     }
 
@@ -278,6 +294,8 @@ final class ScaleLoad implements AutoCloseable {
             long paceMs,
             int rounds,
             List<ProcessHandle> measured) {
+        long ours = measured.get(0).pid();
+        ProcStats.ThreadSampler threads = new ProcStats.ThreadSampler(ours, Duration.ofMillis(100));
         double[] cpu = measured.stream().mapToDouble(ProcStats::cpuSeconds).toArray();
         List<Sent> sent = new ArrayList<>();
         long t0 = System.nanoTime();
@@ -300,6 +318,9 @@ final class ScaleLoad implements AutoCloseable {
         List<Double> used = IntStream.range(0, cpu.length)
                 .mapToObj(i -> ProcStats.cpuSeconds(measured.get(i)) - cpu[i])
                 .toList();
+        long threadsEnd = threads.now();
+        threads.close();
+        Map<String, Integer> threadsByName = ProcStats.threadsByName(ours);
         List<Long> latencies = new ArrayList<>();
         long lost = 0;
         for (Sent s : sent) {
@@ -312,8 +333,8 @@ final class ScaleLoad implements AutoCloseable {
                 latencies.add(lastArrival(readers, s, ids) - s.startNanos());
             }
         }
-        long ours = measured.get(0).pid();
-        return new Window(latencies, lost, used, ProcStats.status(ours, "VmRSS"), ProcStats.status(ours, "Threads"));
+        return new Window(
+                latencies, lost, used, ProcStats.status(ours, "VmRSS"), threads.peak(), threadsEnd, threadsByName);
     }
 
     private static Sent send(Function<String, Long> send) {
@@ -348,7 +369,9 @@ final class ScaleLoad implements AutoCloseable {
         List<Double> cpu = List.of();
         Double heapKbPerSession;
         long rssKb;
-        long threads;
+        long threadsPeak;
+        long threadsEnd;
+        Map<String, Integer> threadsByName = Map.of();
 
         void add(Window w, List<Receipts> readers) {
             latencies.addAll(w.latencies());
@@ -359,7 +382,11 @@ final class ScaleLoad implements AutoCloseable {
                     .mapToObj(i -> w.cpu().get(i) + (i < before.size() ? before.get(i) : 0))
                     .toList();
             rssKb = Math.max(rssKb, w.rssKb());
-            threads = Math.max(threads, w.threads());
+            threadsPeak = Math.max(threadsPeak, w.threadsPeak());
+            if (w.threadsEnd() >= threadsEnd) {
+                threadsEnd = w.threadsEnd();
+                threadsByName = w.threadsByName();
+            }
         }
 
         ScaleReport.Row row(int n, String side, long pace) {
@@ -374,7 +401,8 @@ final class ScaleLoad implements AutoCloseable {
                     cpu.isEmpty() ? List.of() : cpu.subList(1, cpu.size()),
                     heapKbPerSession,
                     rssKb,
-                    threads);
+                    threadsPeak,
+                    threadsEnd);
         }
     }
 
@@ -472,6 +500,60 @@ final class ScaleLoad implements AutoCloseable {
         if (awaitConnectionsAtMost(app, port, max) > max) {
             error("Directus sockets still open after logout");
         }
+    }
+
+    /**
+     * One {@link DirectReader} with {@code fields} per receipt, reader i as user i with {@code refreshTokens.get(i)}
+     * ({@code inFlight} connecting at a time); waits until all are subscribed and puts the rotated refresh tokens
+     * back.
+     */
+    List<DirectReader> connectDirect(
+            String directusUrl,
+            List<String> fields,
+            Map<Integer, String> refreshTokens,
+            List<Receipts> receipts,
+            int inFlight)
+            throws InterruptedException {
+        List<DirectReader> readers = new ArrayList<>();
+        Semaphore connecting = new Semaphore(inFlight);
+        for (int i = 1; i <= receipts.size(); i++) {
+            DirectReader reader = new DirectReader(receipts.get(i - 1), fields, refreshTokens.get(i));
+            readers.add(reader);
+            connecting.acquire();
+            reader.connect(wsHttp, directusUrl);
+            reader.subscribed.whenComplete((ok, e) -> connecting.release());
+        }
+        awaitAll(
+                "direct socket not subscribed",
+                readers.stream().map(r -> r.subscribed).toList());
+        for (int i = 1; i <= readers.size(); i++) {
+            refreshTokens.put(i, readers.get(i - 1).refreshToken());
+        }
+        return readers;
+    }
+
+    /** A refresh token of user {@code user} from a JSON-mode login on Directus. */
+    static String refreshToken(String directusUrl, int user) {
+        return com.directuschat.testsupport.DirectusRest.call(
+                        directusUrl,
+                        "POST",
+                        "/auth/login",
+                        null,
+                        String.format(
+                                "{\"email\":\"%s\",\"password\":\"%s\",\"mode\":\"json\"}", email(user), PASSWORD))
+                .path("data")
+                .path("refresh_token")
+                .asString();
+    }
+
+    /** Waits (up to 60 s) until the app has at least {@code min} connections to {@code port}; returns the count. */
+    int awaitConnectionsAtLeast(AppProcess app, int port, int min) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        int count;
+        while ((count = ProcStats.establishedTo(app.pid(), port)) < min && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(50_000_000);
+        }
+        return count;
     }
 
     /** Waits (up to 60 s) until the app has at most {@code max} connections to {@code port}; returns the count. */

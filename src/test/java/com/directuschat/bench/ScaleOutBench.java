@@ -61,6 +61,12 @@ import tools.jackson.databind.JsonNode;
  * per s together), so only the measured side's sockets are open and the idle side costs Directus nothing; the note
  * of each block says how many connections the other app had.
  *
+ * <p>After the blocks at each N, one more block, the row "delivery to another instance": the N streams are the
+ * two-Directus app's, and the sender is user 1's session on the one-Directus app, so each message goes app A → REST
+ * create on Directus 1 → Directus's Redis bus → app B's sockets (on both Directus) → app B → its tabs; latency from
+ * the send on A to the arrival on the last of B's streams ("CPU s ours" is app B's). Both apps run with Redis as
+ * docker-compose.yml runs them (HTTP sessions, login tokens and rate limits there).
+ *
  * <p>Run: {@code ./mvnw -Pbench verify -Dit.test=ScaleOutBench -Dbench.scaleout.n=200,1000
  * -Dbench.scaleout.rounds=200:100,1000:40}; also {@code -Dbench.scaleout.blocks=2}, {@code
  * -Dbench.scaleout.warmup=5}, {@code -Dbench.scaleout.pace-ms=200:500,1000:3000} (fixed paces instead of
@@ -76,9 +82,11 @@ import tools.jackson.databind.JsonNode;
  *       --chat.rate-limit.login-per-email=1000 --chat.rate-limit.sends=1000 --chat.rate-limit.send-burst=1000}
  *       (the bench's own logins and sends), {@code --chat.realtime-idle-timeout=2s} (default 60 s: the sessions
  *       stay logged in between blocks, and the idle side's sockets must be gone before the other side is measured;
- *       while a tab is open it changes nothing) and {@code --directus.url} as above; no JVM options unless
- *       {@code -Dbench.app.jvm-args}; no Redis (HTTP sessions in memory); everything else default, e.g. a ping per
- *       socket every 5 s (presence stays in each app: no Redis);
+ *       while a tab is open it changes nothing) and {@code --directus.url} as above; Redis as docker-compose.yml
+ *       gives the apps ({@code --spring.data.redis.host=127.0.0.1}, database {@value #APP_REDIS_DB}, a session
+ *       namespace of the run, one {@code --chat.login.token-key} for both); no JVM options unless
+ *       {@code -Dbench.app.jvm-args}; everything else default, e.g. presence
+ *       in the apps, shared through Redis, and a ping per socket every 5 s;
  *   <li>both Directus processes: what {@code LocalDirectus} gives every instance ({@code HOST=127.0.0.1},
  *       {@code WEBSOCKETS_ENABLED=true}, {@code WEBSOCKETS_HEARTBEAT_ENABLED=true}, {@code TELEMETRY=false},
  *       {@code PRESSURE_LIMITER_ENABLED=false}, {@code LOG_STYLE=raw}, admin user), {@code DB_CLIENT=pg}, one
@@ -120,6 +128,16 @@ class ScaleOutBench {
 
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(120);
     private static final List<String> SIDES = List.of("one Directus", "two Directus (nginx)");
+    /** The row of messages sent through the one-Directus app and read on the other app's tabs. */
+    static final String CROSS = "delivery to another instance (sent via one, read on two)";
+    /** Both apps keep HTTP sessions, login tokens and rate limits in this Redis database, as docker-compose.yml. */
+    static final int APP_REDIS_DB = 12;
+    /** Keys of this run's HTTP sessions, so runs never mix. */
+    private static final String SESSION_NAMESPACE =
+            "bench-scaleout-" + ProcessHandle.current().pid() + ":session";
+    /** The key both apps seal the login tokens in Redis with (compose gives both one key; any 32 bytes do). */
+    private static final String TOKEN_KEY = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+
     private static final List<String> CPU_COLUMNS = List.of("Directus 1", "Directus 2", "nginx");
 
     private final ScaleLoad load = new ScaleLoad("ScaleOutBench", RUN.warmup());
@@ -186,6 +204,9 @@ class ScaleOutBench {
                     for (Side side : sides) {
                         rows.add(totals.get(side).row(n, side.name(), pace));
                     }
+                    ScaleLoad.Totals cross = new ScaleLoad.Totals();
+                    crossBlock(sides.get(0), sides.get(1), n, RUN.rounds(n, 0), pace, cross);
+                    rows.add(cross.row(n, CROSS, pace));
                     System.out.println(ScaleReport.table(rows, CPU_COLUMNS));
                 }
                 ScaleLoad.addWarnings(one, "one-Directus app", notes);
@@ -200,7 +221,7 @@ class ScaleOutBench {
                 TestDirectus.TARGET.resolve("bench-scaleout.md"),
                 TestDirectus.TARGET.resolve("bench-scaleout.svg"),
                 rows,
-                SIDES,
+                List.of(SIDES.get(0), SIDES.get(1), CROSS),
                 "Directus 12.4.0 ×1 / ×2 (PostgreSQL, Redis)",
                 RUN.rounds(),
                 paces);
@@ -246,6 +267,11 @@ class ScaleOutBench {
     private static List<String> appSettings() {
         List<String> args = new ArrayList<>(ScaleLoad.APP_SETTINGS);
         args.add("--chat.realtime-idle-timeout=" + IDLE_TIMEOUT);
+        // As docker-compose.yml runs them: HTTP sessions, login tokens and rate limits in one Redis, one token key.
+        args.add("--spring.data.redis.host=127.0.0.1");
+        args.add("--spring.data.redis.database=" + APP_REDIS_DB);
+        args.add("--spring.session.data.redis.namespace=" + SESSION_NAMESPACE);
+        args.add("--chat.login.token-key=" + TOKEN_KEY);
         args.addAll(EXTRA_APP_ARGS);
         return args;
     }
@@ -310,6 +336,26 @@ class ScaleOutBench {
         return used;
     }
 
+    /**
+     * Delivery to another instance: the N streams are the two-Directus app's, the sender is user 1's session on the
+     * one-Directus app. A message goes our app A → REST create on Directus 1 → Directus's Redis bus → the sockets of
+     * app B on Directus 1 and 2 → app B → its tabs. Latency: send start on A → arrival on the last of B's N streams.
+     */
+    private void crossBlock(Side sender, Side readers, int n, int rounds, long pace, ScaleLoad.Totals totals) {
+        String label = String.format("N=%d, %s", n, CROSS);
+        load.log("%s: opening streams", label);
+        List<AppSession> sessions =
+                readers.sessions().subList(0, Math.min(n, readers.sessions().size()));
+        ScaleLoad.Connected c = load.open(sessions, newestMessageId());
+        List<ProcessHandle> measured = new ArrayList<>(List.of(readers.app().handle()));
+        measured.addAll(others);
+        AppSession from = sender.sessions().get(0);
+        load.measure(label, c.receipts(), load.sendAs(from), c.ids(), pace, rounds, measured, totals);
+        load.closeStreams(c);
+        nudge(c.sender());
+        settle(label);
+    }
+
     /** The newest message's id: a block's streams start there, with nothing to replay. */
     private long newestMessageId() {
         JsonNode newest = admin.get("/items/messages?fields=id&sort=-id&limit=1");
@@ -348,7 +394,9 @@ class ScaleOutBench {
     private static String ratios(List<ScaleReport.Row> rows) {
         StringBuilder out = new StringBuilder();
         for (int n : RUN.ns()) {
-            List<ScaleReport.Row> atN = rows.stream().filter(r -> r.n() == n).toList();
+            List<ScaleReport.Row> atN = rows.stream()
+                    .filter(r -> r.n() == n && SIDES.contains(r.side()))
+                    .toList();
             if (atN.size() != 2
                     || atN.stream().anyMatch(r -> r.latency().millis().isEmpty())) {
                 continue;
@@ -369,6 +417,7 @@ class ScaleOutBench {
 
     private String header(Map<Integer, Long> paces, String launchedAs) {
         return "# ScaleOutBench\n\n"
+                + BenchRun.header("ScaleOutBench", appSettings())
                 + RUN.method(
                         "alternating: one, two, two, one, …",
                         "the one-Directus side in its first block at that N",

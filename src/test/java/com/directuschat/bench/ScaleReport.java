@@ -29,7 +29,11 @@ final class ScaleReport {
             List<Double> cpuOthers,
             Double heapKbPerSession,
             long rssKb,
-            long threads) {}
+            long threadsPeak,
+            long threadsEnd) {}
+
+    /** The table shows a p99 only from this many samples on. */
+    static final int MIN_P99_SAMPLES = 100;
 
     private static final List<String> COLOURS = List.of("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e");
 
@@ -41,7 +45,7 @@ final class ScaleReport {
         StringBuilder out = new StringBuilder(
                 "| N | side | pace | samples | last-stream p50 | last-stream p99 | lost | duplicated | CPU s ours");
         otherCpu.forEach(name -> out.append(" | CPU s ").append(name));
-        out.append(heap ? " | heap/session" : "").append(" | RSS ours | threads ours |\n");
+        out.append(heap ? " | heap/session" : "").append(" | RSS ours | threads ours, peak / end of window |\n");
         out.append("|---".repeat(11 + otherCpu.size() + (heap ? 1 : 0))).append("|\n");
         for (Row r : rows) {
             boolean any = !r.latency().millis().isEmpty();
@@ -53,7 +57,10 @@ final class ScaleReport {
                     r.paceMillis(),
                     r.latency().millis().size(),
                     any ? String.format(Locale.ROOT, "%.1f ms", r.latency().percentile(50)) : "—",
-                    any ? String.format(Locale.ROOT, "%.1f ms", r.latency().percentile(99)) : "—",
+                    // p99 only from 100 samples on: below that it is the maximum or close to it.
+                    r.latency().millis().size() >= MIN_P99_SAMPLES
+                            ? String.format(Locale.ROOT, "%.1f ms", r.latency().percentile(99))
+                            : "— (< " + MIN_P99_SAMPLES + " samples)",
                     r.lost(),
                     r.duplicated(),
                     r.cpuOurs()));
@@ -64,7 +71,8 @@ final class ScaleReport {
                                 ? " | —"
                                 : String.format(Locale.ROOT, " | %.1f KiB", r.heapKbPerSession()));
             }
-            out.append(String.format(Locale.ROOT, " | %d MiB | %d |%n", r.rssKb() / 1024, r.threads()));
+            out.append(String.format(
+                    Locale.ROOT, " | %d MiB | %d / %d |%n", r.rssKb() / 1024, r.threadsPeak(), r.threadsEnd()));
         }
         return out.toString();
     }

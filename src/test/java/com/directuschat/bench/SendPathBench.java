@@ -99,6 +99,7 @@ class SendPathBench {
             Stats restStats = Stats.of("REST", rest);
             Stats wsStats = Stats.of("WS", socket);
             out.append(String.format("## Send path: REST create vs WebSocket create (%s)%n%n", Instant.now()));
+            out.append(BenchRun.header("SendPathBench", List.of()));
             out.append(String.format(
                     "Java %s, %d cores, %d rounds (+%d warm-up) per path, alternated, one in flight; "
                             + "jdk.httpclient.keepalive.timeout=%s (the JDK reads it once per JVM: it applies when this bench runs alone "

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,120 @@ class ThreadPoolsTest {
         } finally {
             pool.shutdown();
         }
+    }
+
+    /** Gives {@code pool} {@code tasks} tasks that wait for the latch returned. */
+    private static CountDownLatch fill(ThreadPoolExecutor pool, int tasks) {
+        CountDownLatch release = new CountDownLatch(1);
+        for (int i = 0; i < tasks; i++) {
+            pool.execute(waiting(release, Duration.ofSeconds(10), () -> {}));
+        }
+        return release;
+    }
+
+    /** Runs one quick task on {@code pool} and waits for it. */
+    private static void runOne(ThreadPoolExecutor pool) throws Exception {
+        pool.submit(() -> {}).get(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A burst makes threads up to the cap; under a steady trickle afterwards the same thread takes every task (the
+     * last one to become idle), so the others idle past their keep-alive and end. Handing tasks out in turn (first
+     * idle, first served) would keep all of them busy enough never to end.
+     */
+    @Test
+    void afterABurstTheThreadsTheLoadNoLongerNeedsEndWhileTasksKeepComing() throws Exception {
+        ThreadPoolExecutor pool =
+                ThreadPools.bounded("test-burst-", 8, 8, Duration.ofMillis(500), ThreadPools.PATIENCE);
+        try {
+            CountDownLatch release = fill(pool, 20);
+            assertThat(pool.getPoolSize()).isEqualTo(8);
+            assertThat(pool.getQueue()).hasSize(12);
+            release.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> pool.getCompletedTaskCount() == 20);
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(
+                            () -> {
+                                runOne(pool);
+                                return pool.getPoolSize();
+                            },
+                            size -> size <= 2);
+            assertThat(pool.getLargestPoolSize()).isEqualTo(8);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Past its eager threads a pool queues a task instead of making a thread, as long as its queue moves: a burst of
+     * short tasks is worked off by the threads there are. (The patience here is far longer than the test.)
+     */
+    @Test
+    void aBurstOfShortTasksIsWorkedOffByTheEagerThreads() throws Exception {
+        ThreadPoolExecutor pool =
+                ThreadPools.bounded("test-short-", 2, 100, Duration.ofSeconds(60), Duration.ofHours(1));
+        try {
+            AtomicInteger ran = new AtomicInteger();
+            for (int i = 0; i < 2000; i++) {
+                pool.execute(ran::incrementAndGet);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> ran.get() == 2000);
+            assertThat(pool.getLargestPoolSize()).isLessThanOrEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Tasks queued behind blocked threads get threads of their own once the queue stalls, with no new task coming. */
+    @Test
+    void aQueueStalledBehindBlockedThreadsGetsMoreThreads() {
+        ThreadPoolExecutor pool =
+                ThreadPools.bounded("test-stalled-", 2, 100, Duration.ofSeconds(60), ThreadPools.PATIENCE);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            CountDownLatch started = new CountDownLatch(20);
+            for (int i = 0; i < 20; i++) {
+                pool.execute(() -> {
+                    started.countDown();
+                    waiting(release, Duration.ofSeconds(10), () -> {}).run();
+                });
+            }
+            // Each blocked task has a thread (the grower and a stalled offer may both add one for the same task).
+            await().atMost(Duration.ofSeconds(10)).until(() -> started.getCount() == 0);
+            assertThat(pool.getPoolSize()).isGreaterThanOrEqualTo(20);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void anIdlePoolEndsAllItsThreadsAndStartsAgainOnTheNextTask() throws Exception {
+        ThreadPoolExecutor pool = ThreadPools.bounded("test-idle-", 4, 4, Duration.ofMillis(100), ThreadPools.PATIENCE);
+        try {
+            fill(pool, 4).countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPoolSize() == 0);
+            runOne(pool);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The HTTP clients' executor stays at its few threads however many callbacks arrive at once. */
+    @Test
+    void theHttpClientsExecutorIsBounded() {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger ran = new AtomicInteger();
+        for (int i = 0; i < 100; i++) {
+            ThreadPools.httpClients().execute(waiting(release, Duration.ofSeconds(10), ran::incrementAndGet));
+        }
+        long httpThreads = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("directus-http-"))
+                .count();
+        assertThat(httpThreads).isBetween(1L, (long) ThreadPools.HTTP_CLIENT_THREADS);
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ran.get() == 100);
     }
 
     /**
