@@ -14,7 +14,9 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param url base URL of Directus ({@code DIRECTUS_URL}); set by the local runtime when it runs
  * @param requestTimeout timeout of one REST call
- * @param pingInterval how often the realtime socket pings Directus; two missed pongs mean a dead socket
+ * @param pingInterval after how long a silence the realtime socket pings Directus (any frame, Directus's own
+ *     heartbeat every 30 s too, puts it off: an idle socket sends no pings of its own); two missed pongs mean a dead
+ *     socket
  * @param refreshSkew how long before the access token's expiry we refresh it
  * @param reconnectMaxDelay cap of the realtime reconnect backoff
  * @param realtimeThreads most threads of the realtime sessions' worker pool ({@code realtime-worker-*}: connects,
@@ -28,7 +30,7 @@ public record DirectusProperties(
         URI url,
 
         @DefaultValue("10s") Duration requestTimeout,
-        @DefaultValue("5s") Duration pingInterval,
+        @DefaultValue("35s") Duration pingInterval,
         @DefaultValue("30s") Duration refreshSkew,
         @DefaultValue("30s") Duration reconnectMaxDelay,
         @DefaultValue("32") @Min(1) int realtimeThreads) {

@@ -85,7 +85,7 @@ final class RealtimeLink {
     void onText(String text) {
         if (liveness != null) {
             // Any frame proves the link, not just a pong.
-            liveness.heard();
+            liveness.heard(timers.nanoTime());
         }
         Inbound frame = RealtimeProtocol.parse(text);
         if (frame instanceof Ping) {

@@ -202,7 +202,26 @@ class RealtimeSessionTest {
         untilNotLive(session, Duration.ofMinutes(10));
         assertThat(session.state()).isEqualTo(State.LIVE);
         assertThat(directus.connections).hasSize(1);
-        assertThat(directus.last().sent("ping")).hasSizeGreaterThanOrEqualTo(115);
+        // A ping after each 5 s of silence, whose pong takes 1.9 s: one every 6.9 s, about 87 in 10 minutes.
+        assertThat(directus.last().sent("ping")).hasSizeBetween(80, 90);
+        session.close();
+    }
+
+    /** Directus's own heartbeat (a ping every 30 s, which we answer) keeps an idle link quiet: no ping of ours. */
+    @Test
+    void anIdleLinkThatHearsDirectusSendsNoPingsOfItsOwn() {
+        directus.answersPings = false;
+        RealtimeSession session = open(Duration.ofSeconds(35));
+        timers.advance(Duration.ofMillis(100));
+        assertThat(session.state()).isEqualTo(State.LIVE);
+        FakeDirectus.Connection connection = directus.last();
+        for (int i = 0; i < 20; i++) {
+            timers.advance(Duration.ofSeconds(30));
+            connection.receive("{\"type\":\"ping\"}");
+        }
+        assertThat(session.state()).isEqualTo(State.LIVE);
+        assertThat(connection.sent("ping")).isEmpty();
+        assertThat(connection.sent("pong")).hasSize(20);
         session.close();
     }
 
