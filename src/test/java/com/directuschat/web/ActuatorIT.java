@@ -131,9 +131,9 @@ class ActuatorIT {
         String body = client().get("/actuator/prometheus", basic("scraper", "scrape-secret"))
                 .body();
         assertThat(value(body, "executor_pool_max_threads{name=\"chatWorkers\"}"))
-                .isEqualTo(1024);
+                .isEqualTo(64);
         assertThat(value(body, "executor_pool_max_threads{name=\"realtimeWorkers\"}"))
-                .isEqualTo(256);
+                .isEqualTo(32);
         assertThat(value(body, "executor_pool_core_threads{name=\"chatTimer\"}"))
                 .isEqualTo(1);
         assertThat(value(body, "executor_pool_core_threads{name=\"realtimeTimer\"}"))
