@@ -701,7 +701,10 @@
     var token = form && form.querySelector('input[name="_csrf"]');
     if (!url || !token || !window.fetch) { return; }
     typingSentAt = now;
-    fetch(url, { method: "POST", credentials: "same-origin", headers: { "X-CSRF-TOKEN": token.value } })
+    // HX-Request like the page's other posts: after a restart or logout it gets the short "session ended" answer,
+    // not the error page (which would start a new session and so turn the next send's answer into a bare 403).
+    fetch(url, { method: "POST", credentials: "same-origin",
+      headers: { "X-CSRF-TOKEN": token.value, "HX-Request": "true" } })
       .catch(function () { /* offline: the next keystroke tries again after the interval */ });
   });
 
