@@ -37,6 +37,11 @@ class LocalFanOutOrderTest {
     }
 
     private ChatSession session() {
+        return session(true);
+    }
+
+    /** A session whose login reads every room ({@code everyRoom}) or not, as Directus would say. */
+    private ChatSession session(boolean everyRoom) {
         ChatSession session = new ChatSession(
                 null,
                 (tokens, listener) -> {
@@ -49,7 +54,7 @@ class LocalFanOutOrderTest {
                 Runnable::run,
                 new ConcurrentTaskScheduler(timerThread),
                 () -> {});
-        session.checkAccess(tokens -> true);
+        session.checkAccess(tokens -> everyRoom);
         return session;
     }
 
@@ -149,19 +154,7 @@ class LocalFanOutOrderTest {
     /** A login that may not read every room gets nothing straight from sends: Directus decides what it reads. */
     @Test
     void aLoginWithPartialReadAccessWaitsForDirectus() {
-        ChatSession session = new ChatSession(
-                null,
-                (tokens, listener) -> {
-                    listeners.add(listener);
-                    return () -> {};
-                },
-                directus,
-                properties(Duration.ofMinutes(1)),
-                lanes,
-                Runnable::run,
-                new ConcurrentTaskScheduler(timerThread),
-                () -> {});
-        session.checkAccess(tokens -> false);
+        ChatSession session = session(false);
         RecordingEmitter tab = new RecordingEmitter();
         session.attach(stream(tab, 100));
         lanes.runAll();
