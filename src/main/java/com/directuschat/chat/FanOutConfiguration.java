@@ -34,11 +34,20 @@ class FanOutConfiguration {
         if (factory == null || !(relay instanceof RedisFanOutRelay redis)) {
             return null;
         }
+        return listener(factory, redis, workers);
+    }
+
+    /**
+     * A container that hands {@code relay} the channel's messages one after another, in the order Redis delivered
+     * them (the container's own default executor runs each on a new thread, which reorders a create and its edit).
+     */
+    static RedisMessageListenerContainer listener(
+            RedisConnectionFactory factory, RedisFanOutRelay relay, Executor workers) {
         RedisMessageListenerContainer container = new RedisMessageListenerContainer();
         container.setConnectionFactory(factory);
         SerialExecutor serial = new SerialExecutor(workers);
         container.setTaskExecutor(serial::execute);
-        container.addMessageListener(redis, new ChannelTopic(redis.channel()));
+        container.addMessageListener(relay, new ChannelTopic(relay.channel()));
         return container;
     }
 }

@@ -10,13 +10,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
@@ -28,6 +29,8 @@ class RedisFanOutRelayIT {
     private final String channel = "test-changes-" + UUID.randomUUID();
     private LettuceConnectionFactory connections;
     private final List<RedisMessageListenerContainer> containers = new CopyOnWriteArrayList<>();
+    /** Many threads, as in production: the listener's order must not depend on there being one. */
+    private final ExecutorService workers = Executors.newCachedThreadPool();
 
     @BeforeEach
     void connect() {
@@ -40,14 +43,13 @@ class RedisFanOutRelayIT {
     void disconnect() {
         containers.forEach(RedisMessageListenerContainer::stop);
         connections.destroy();
+        workers.shutdownNow();
     }
 
     private RedisFanOutRelay instance(Received received) {
         RedisFanOutRelay relay = new RedisFanOutRelay(new StringRedisTemplate(connections), channel, Runnable::run);
         relay.onRemote(received);
-        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
-        container.setConnectionFactory(connections);
-        container.addMessageListener(relay, new ChannelTopic(channel));
+        RedisMessageListenerContainer container = FanOutConfiguration.listener(connections, relay, workers);
         container.afterPropertiesSet();
         container.start();
         containers.add(container);
@@ -80,6 +82,23 @@ class RedisFanOutRelayIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> onB.events.size() == 3);
         assertThat(onB.events).containsExactly("created " + message, "updated " + edited, "deleted [41]");
         assertThat(onA.events).as("an instance drops its own").isEmpty();
+    }
+
+    @Test
+    void theOtherGetsChangesInTheOrderTheyWerePublished() {
+        Received onB = new Received();
+        RedisFanOutRelay a = instance(new Received());
+        instance(onB);
+        await().atMost(Duration.ofSeconds(10)).until(() -> containers.stream().allMatch(c -> c.isListening()));
+
+        List<String> published = new java.util.ArrayList<>();
+        for (long id = 1; id <= 100; id++) {
+            a.deleted(List.of(id));
+            published.add("deleted [" + id + "]");
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> onB.events.size() == published.size());
+        assertThat(onB.events).containsExactlyElementsOf(published);
     }
 
     @Test
