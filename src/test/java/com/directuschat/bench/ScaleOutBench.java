@@ -63,8 +63,9 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>After the blocks at each N, one more block, the row "delivery to another instance": the N streams are the
  * two-Directus app's, and the sender is user 1's session on the one-Directus app, so each message goes app A → REST
- * create on Directus 1 → Directus's Redis bus → app B's sockets (on both Directus) → app B → its tabs; latency from
- * the send on A to the arrival on the last of B's streams ("CPU s ours" is app B's). Both apps run with Redis as
+ * create on Directus 1 → app A publishes the created message on Redis (its fan-out relay) → app B → its tabs, while
+ * Directus's own events (its Redis bus → app B's sockets on both Directus) only confirm it; latency from the send
+ * on A to the arrival on the last of B's streams ("CPU s ours" is app B's). Both apps run with Redis as
  * docker-compose.yml runs them (HTTP sessions, login tokens and rate limits there).
  *
  * <p>Run: {@code ./mvnw -Pbench verify -Dit.test=ScaleOutBench -Dbench.scaleout.n=200,1000
@@ -85,8 +86,8 @@ import tools.jackson.databind.JsonNode;
  *       while a tab is open it changes nothing) and {@code --directus.url} as above; Redis as docker-compose.yml
  *       gives the apps ({@code --spring.data.redis.host=127.0.0.1}, database {@value #APP_REDIS_DB}, a session
  *       namespace of the run, one {@code --chat.login.token-key} for both); no JVM options unless
- *       {@code -Dbench.app.jvm-args}; everything else default, e.g. presence
- *       in the apps, shared through Redis, and a ping per socket every 5 s;
+ *       {@code -Dbench.app.jvm-args}; everything else default, e.g. presence in the apps, shared through Redis,
+ *       and {@code directus.ping-interval} 35 s (put off by Directus's 30 s heartbeat);
  *   <li>both Directus processes: what {@code LocalDirectus} gives every instance ({@code HOST=127.0.0.1},
  *       {@code WEBSOCKETS_ENABLED=true}, {@code WEBSOCKETS_HEARTBEAT_ENABLED=true}, {@code TELEMETRY=false},
  *       {@code PRESSURE_LIMITER_ENABLED=false}, {@code LOG_STYLE=raw}, admin user), {@code DB_CLIENT=pg}, one

@@ -148,6 +148,17 @@ class ReadableFlowBrowserIT {
                 + "}");
     }
 
+    /** Each message's text, and the initials of its avatar where the avatar can be seen. */
+    @SuppressWarnings("unchecked")
+    private static List<String> avatars(Page page) {
+        return (List<String>) page.evaluate("() => Array.from(document.querySelectorAll('#messages li.message'))"
+                + ".map(li => {"
+                + "  const avatar = li.querySelector('.avatar'), b = avatar.getBoundingClientRect();"
+                + "  const content = li.querySelector('.content').textContent;"
+                + "  return b.width > 1 && b.height > 1 ? content + ' | ' + avatar.textContent : content;"
+                + "})");
+    }
+
     private static void remove(Page page, long id) {
         page.evaluate("id => document.getElementById('m-' + id).remove()", String.valueOf(id));
     }
@@ -226,6 +237,30 @@ class ReadableFlowBrowserIT {
             }
             assertThat(message(page, "a5").ariaSnapshot()).contains(ALICE);
             assertThat(message(page, "live a2").ariaSnapshot()).contains(ALICE);
+            // The avatar goes with the author line (seen where the name is), decorative, one colour per author.
+            assertThat(avatars(page))
+                    .containsExactly(
+                            "b1 | BE",
+                            "a1 | AE",
+                            "a2",
+                            "a3",
+                            "b2 | BE",
+                            "a4 | AE",
+                            "a5",
+                            "a6 | AE",
+                            "a7",
+                            "live b | BE",
+                            "live a1 | AE",
+                            "live a2");
+            assertThat(page.locator("#messages .avatar:not([aria-hidden=true])"))
+                    .hasCount(0);
+            for (String author : List.of(ALICE, BOB)) {
+                Object classes = messages.filter(new Locator.FilterOptions()
+                                .setHas(page.locator(".author", new Page.LocatorOptions().setHasText(author))))
+                        .locator(".avatar")
+                        .evaluateAll("els => [...new Set(els.map(e => e.className))]");
+                assertThat((List<?>) classes).as("%s's avatar classes", author).hasSize(1);
+            }
 
             // Removed messages (later: deleted live) regroup the rest: without b2, a4 continues a3; without today's
             // messages, there is no "Today".
