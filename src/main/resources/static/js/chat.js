@@ -224,7 +224,7 @@
     return date.getFullYear() === now.getFullYear() ? label : label + " " + date.getFullYear();
   }
 
-  // An li (the log's children stay list items) with a heading, so screen-reader users can jump between days.
+  // An li (the list's children stay list items) with a heading, so screen-reader users can jump between days.
   function newSeparator() {
     var li = document.createElement("li");
     li.className = "day-separator";
