@@ -164,6 +164,44 @@ class SearchBrowserIT {
         }
     }
 
+    @Test
+    void moreResultsLoadsInPlaceWithTheKeyboardAndTheFocusGoesToTheFirstNewResult() {
+        String tag = "zq" + Long.toString(System.nanoTime(), 36).replaceAll("[0-9]", "y");
+        List<Map<String, Object>> contents = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            contents.add(Map.of("content", "result " + i + " " + tag));
+        }
+        List<Long> ids =
+                DirectusRest.createMessages(directus, TestDirectus.loginToken(BOB_EMAIL, BOB_PASSWORD), contents);
+        List<String> problems = new CopyOnWriteArrayList<>();
+        BrowserContext context = chromium.browser().newContext();
+        try {
+            Page alice = ChatPage.watched(context.newPage(), problems);
+            alice.setDefaultTimeout(20_000);
+            alice.navigate("http://localhost:" + port + "/search?q=" + tag);
+            ChatPage.submitLogin(alice, ALICE_EMAIL, ALICE_PASSWORD);
+            alice.navigate("http://localhost:" + port + "/search?q=" + tag);
+            Locator items = alice.getByRole(AriaRole.LIST, new Page.GetByRoleOptions().setName("Search results"))
+                    .getByRole(AriaRole.LISTITEM);
+            assertThat(items).hasCount(20);
+            assertThat(items.first()).containsText("result 24 " + tag);
+            Locator more = alice.getByRole(
+                    AriaRole.LINK,
+                    new Page.GetByRoleOptions().setName("More results").setExact(true));
+            more.focus();
+            alice.keyboard().press("Enter");
+            assertThat(items).hasCount(25);
+            assertThat(items.last()).containsText("result 0 " + tag);
+            assertThat(more).hasCount(0);
+            assertThat(items.nth(20).getByRole(AriaRole.LINK)).isFocused();
+            assertThat(alice).hasURL(Pattern.compile("/search\\?q=" + tag + "$"));
+            assertThat(alice.locator("#result-" + ids.get(4))).isVisible();
+            assertThat(problems).isEmpty();
+        } finally {
+            context.close();
+        }
+    }
+
     private long post(String token, long room, String content) {
         return DirectusRest.createMessages(directus, token, List.of(Map.of("room", room, "content", content)))
                 .get(0);
