@@ -530,6 +530,8 @@
     var root = app();
     if (!root || root.getAttribute("data-ready")) { return; }
     root.setAttribute("data-ready", "true");
+    // Live messages held back by a page opened around a message belong to that page, not to the one swapped in.
+    heldLive = {};
     var since = /[?&]since=(\d+)/.exec(root.getAttribute("sse-connect"));
     highestId = since ? Number(since[1]) : 0;
     if (root.getAttribute("data-title")) { document.title = root.getAttribute("data-title"); }

@@ -50,9 +50,4 @@ record MessageWindow(List<ChatMessage> messages, Long historyBefore, Long newerA
         return new MessageWindow(
                 List.copyOf(messages), older ? messages.get(0).id() : null, newer ? lastId : null, position);
     }
-
-    /** The id of the last message shown (0: none). */
-    long lastShown() {
-        return messages.isEmpty() ? 0 : messages.get(messages.size() - 1).id();
-    }
 }
