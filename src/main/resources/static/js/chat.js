@@ -224,7 +224,7 @@
     return date.getFullYear() === now.getFullYear() ? label : label + " " + date.getFullYear();
   }
 
-  // An li (the log's children stay list items) with a heading, so screen-reader users can jump between days.
+  // An li (the list's children stay list items) with a heading, so screen-reader users can jump between days.
   function newSeparator() {
     var li = document.createElement("li");
     li.className = "day-separator";
@@ -440,6 +440,71 @@
     }
   });
 
+  // ---- A page opened around one message (?around=, from search) ----
+
+  // Until "Load newer messages" has reached the newest message, the list has a gap below it, so live messages are
+  // held back (by id) instead of shown after the gap; edits and deletes of held ones apply to them. The stream
+  // started at the newest message when the page was made, and the newer pages read everything up to their own
+  // moment: together they miss nothing, and a message both brought is shown once.
+  var heldLive = {};
+
+  function holdsLive() { return !!document.getElementById("load-newer"); }
+
+  document.addEventListener("htmx:sseBeforeMessage", function (e) {
+    if (!e.detail || !holdsLive()) { return; }
+    if (e.detail.type === "message") {
+      var id = messageIdOf(e.detail.data);
+      if (id !== null) { heldLive[id] = e.detail.data; }
+      e.preventDefault();
+    } else if (e.detail.type === "message-change") {
+      var parsed = document.createElement("template");
+      parsed.innerHTML = e.detail.data;
+      var items = parsed.content.children;
+      for (var i = 0; i < items.length; i++) {
+        var match = /^m-(\d+)$/.exec(items[i].id || "");
+        if (!match || !heldLive[match[1]]) { continue; }
+        if (items[i].getAttribute("hx-swap-oob") === "delete") {
+          delete heldLive[match[1]];
+        } else {
+          items[i].removeAttribute("hx-swap-oob");
+          heldLive[match[1]] = items[i].outerHTML;
+        }
+      }
+    }
+  });
+
+  // The last newer page is in: what was held goes into the list (in id order), minus what the pages brought.
+  function releaseHeldLive() {
+    var list = messageList();
+    if (holdsLive() || !list) { return; }
+    var held = heldLive;
+    heldLive = {};
+    var ids = Object.keys(held).map(Number).sort(function (a, b) { return a - b; });
+    for (var i = 0; i < ids.length; i++) {
+      if (document.getElementById("m-" + ids[i])) { continue; }
+      var parsed = document.createElement("template");
+      parsed.innerHTML = held[ids[i]].trim();
+      var li = parsed.content.firstElementChild;
+      if (!li) { continue; }
+      list.appendChild(li);
+      htmx.process(li);
+      keepInOrder(li);
+    }
+  }
+
+  function isNewerRequest(e) {
+    var elt = e.detail && e.detail.requestConfig && e.detail.requestConfig.elt;
+    return elt && elt.id === "load-newer";
+  }
+
+  // After the settle, when the newer messages (out of band) and the new line are both in.
+  document.addEventListener("htmx:afterSettle", function (e) {
+    if (!isNewerRequest(e)) { return; }
+    removeDuplicateMessages();
+    releaseHeldLive();
+    if (focusLost() && composer()) { composer().focus(); }
+  });
+
   document.addEventListener("htmx:sseError", function (e) {
     if (document.querySelector("#session-ended .notice")) { return; }
     var source = e.detail && e.detail.source;
@@ -465,6 +530,8 @@
     var root = app();
     if (!root || root.getAttribute("data-ready")) { return; }
     root.setAttribute("data-ready", "true");
+    // Live messages held back by a page opened around a message belong to that page, not to the one swapped in.
+    heldLive = {};
     var since = /[?&]since=(\d+)/.exec(root.getAttribute("sse-connect"));
     highestId = since ? Number(since[1]) : 0;
     if (root.getAttribute("data-title")) { document.title = root.getAttribute("data-title"); }
@@ -472,8 +539,16 @@
     updateFlow();
     watchFlow();
     if (!midnightScheduled) { midnightScheduled = true; updateFlowAtMidnight(); }
-    // The newest messages, as everywhere else; the "Unread" line above them marks where the reader left off.
-    scrollToBottom();
+    // The newest messages, as everywhere else; the "Unread" line above them marks where the reader left off. A
+    // page opened at one message (a search result: ?around=) shows that one instead, highlighted and focused.
+    var found = document.querySelector("#messages li.message.found");
+    if (found) {
+      found.setAttribute("tabindex", "-1");
+      found.scrollIntoView({ block: "center" });
+      found.focus({ preventScroll: true });
+    } else {
+      scrollToBottom();
+    }
     var c = conversation();
     if (c) {
       c.addEventListener("scroll", function () {

@@ -56,6 +56,7 @@ class ModularityTest {
                         "\"Presence\"",
                         "\"Provision\"",
                         "\"Rate limits\"",
+                        "\"Search\"",
                         "\"Web\"");
         // The nested module has a diagram of its own: it uses provision, which the directus module never does.
         assertThat(Files.readString(Path.of(OUTPUT, "module-directus.local.puml")))

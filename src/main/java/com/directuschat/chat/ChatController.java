@@ -9,6 +9,7 @@ import com.directuschat.directus.DirectusException;
 import com.directuschat.directus.DirectusReadPositions;
 import com.directuschat.ratelimit.RateLimitExceeded;
 import com.directuschat.ratelimit.RateLimited;
+import com.directuschat.web.ClientTimeZone;
 import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
@@ -99,16 +100,20 @@ class ChatController {
         page.addObject("user", login.getPrincipal());
         ChatSession session =
                 sessions.of(httpSession, login.tokens(), login.getPrincipal().id());
+        // ?around=<id> (a search result's link): the room opened at that message.
+        String[] aroundValues = request.getParameterValues("around");
+        Long around = aroundValues == null ? null : MessageHistoryController.messageId(aroundValues, "around");
         ChatRoom room;
-        List<ChatMessage> history;
+        MessageWindow window;
         List<ChatRoom> all;
         Map<Long, Long> positions;
         Map<Long, Integer> unread;
         try {
             room = rooms.bySlug(login.tokens(), slug == null ? Rooms.DEFAULT_SLUG : slug);
             all = rooms.all(login.tokens());
-            // One more than shown: whether there is anything older decides between the button and "the beginning".
-            history = directus.latestMessages(login.tokens(), room, properties.historySize() + 1);
+            window = around == null
+                    ? MessageWindow.latest(directus, login.tokens(), room, properties.historySize())
+                    : MessageWindow.around(directus, login.tokens(), room, around, properties.historyPageSize() / 2);
             positions = new java.util.HashMap<>(readPositions.readPositions(
                     login.tokens(), login.getPrincipal().id()));
             // This login may be ahead of Directus by a position it has not written yet.
@@ -117,11 +122,8 @@ class ChatController {
         } catch (DirectusException e) {
             return unavailable(e, request);
         }
-        boolean older = history.size() > properties.historySize();
-        if (older) {
-            history = history.subList(1, history.size());
-        }
-        long lastId = history.isEmpty() ? 0 : history.get(history.size() - 1).id();
+        List<ChatMessage> history = window.messages();
+        long lastId = window.position();
         // A room never opened before has no line: everything in it is new, and the newest is what to show.
         Long readUpTo = positions.get(room.id());
         session.unreadFromDirectus(unread, positions, room, lastId);
@@ -139,7 +141,10 @@ class ChatController {
         page.addObject("lastId", lastId);
         // How far below since= the page lists what it shows when it opens its stream (chat.js).
         page.addObject("overlap", properties.backfillOverlap());
-        page.addObject("historyBefore", older ? history.get(0).id() : null);
+        page.addObject("historyBefore", window.historyBefore());
+        page.addObject("newerAfter", window.newerAfter());
+        page.addObject("aroundId", around);
+        page.addObject("aroundMissing", around != null && history.stream().noneMatch(m -> m.id() == around));
         // The stand-in default room (id 0: Directus has none) has no presence.
         page.addObject("online", online.names(room.id() == 0 ? null : room.id()));
         return page;

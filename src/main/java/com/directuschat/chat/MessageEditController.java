@@ -6,6 +6,7 @@ import com.directuschat.directus.DirectusClient;
 import com.directuschat.directus.DirectusException;
 import com.directuschat.ratelimit.RateLimitExceeded;
 import com.directuschat.ratelimit.RateLimited;
+import com.directuschat.web.ClientTimeZone;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import java.time.ZoneId;

@@ -1,28 +1,21 @@
 package com.directuschat.chat;
 
 import com.directuschat.directus.ChatMessage;
+import com.directuschat.web.MessageTimes;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 /** Turns messages into views in the reader's time zone. */
 final class MessageFormatter {
 
     static final String UNKNOWN_AUTHOR = "Unknown user";
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
-    private static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("d MMM, HH:mm", Locale.ENGLISH);
-    private static final DateTimeFormatter FULL =
-            DateTimeFormatter.ofPattern("EEEE d MMMM yyyy, HH:mm:ss zzz", Locale.ENGLISH);
 
     private MessageFormatter() {}
 
     static MessageView view(ChatMessage message, ZoneId zone) {
         Instant created = message.createdAt();
         Instant updated = message.edited() ? message.updatedAt() : null;
-        String edited = updated == null ? null : "Edited " + FULL.format(updated.atZone(zone));
+        String edited = updated == null ? null : "Edited " + MessageTimes.fullTime(updated, zone);
         long version = updated == null ? 0 : Math.max(1, updated.toEpochMilli());
         if (created == null) {
             return new MessageView(
@@ -37,14 +30,12 @@ final class MessageFormatter {
                     edited,
                     version);
         }
-        ZonedDateTime local = created.atZone(zone);
-        boolean today = local.toLocalDate().equals(LocalDate.now(zone));
         return new MessageView(
                 message.id(),
                 author(message),
                 created.toString(),
-                (today ? TIME : DAY_TIME).format(local),
-                FULL.format(local),
+                MessageTimes.shortTime(created, zone),
+                MessageTimes.fullTime(created, zone),
                 message.content(),
                 MessageText.segments(message.content()),
                 message.authorId(),

@@ -5,6 +5,7 @@ import com.directuschat.directus.ChatMessage;
 import com.directuschat.directus.ChatRoom;
 import com.directuschat.directus.DirectusClient;
 import com.directuschat.directus.DirectusException;
+import com.directuschat.web.ClientTimeZone;
 import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.ZoneId;
@@ -41,44 +42,85 @@ class MessageHistoryController {
     @GetMapping({"/messages", "/rooms/{slug}/messages"})
     ModelAndView earlier(
             @PathVariable(required = false) String slug, DirectusAuthentication login, HttpServletRequest request) {
-        long before = before(request.getParameterValues("before"));
+        return page(slug, login, request, before(request.getParameterValues("before")), false);
+    }
+
+    /**
+     * "Load newer messages", below a page opened around one message: the {@code chat.history-page-size} messages
+     * after {@code after}, oldest first, appended to the list out of band, and the line again: a button further on,
+     * or nothing once this reaches the newest message (the page's live stream, which held its messages back until
+     * then, takes over: chat.js).
+     */
+    @HxRequest
+    @GetMapping(
+            path = {"/messages", "/rooms/{slug}/messages"},
+            params = "after")
+    ModelAndView later(
+            @PathVariable(required = false) String slug, DirectusAuthentication login, HttpServletRequest request) {
+        return page(slug, login, request, messageId(request.getParameterValues("after"), "after"), true);
+    }
+
+    /**
+     * One page from {@code from} on, backwards ("earlier": the line is {@code history}, its key {@code historyBefore})
+     * or forwards ({@code newer}, {@code newerAfter}): one more message is read than shown, to know whether there
+     * are more.
+     */
+    private ModelAndView page(
+            String slug, DirectusAuthentication login, HttpServletRequest request, long from, boolean forward) {
         String roomSlug = slug == null ? Rooms.DEFAULT_SLUG : slug;
+        String next = forward ? "newerAfter" : "historyBefore";
         int pageSize = properties.historyPageSize();
         List<ChatMessage> found;
         ChatRoom room;
         try {
             room = rooms.bySlug(login.tokens(), roomSlug);
-            found = directus.messagesBefore(login.tokens(), room, before, pageSize + 1);
+            found = forward
+                    ? directus.messagesAfter(login.tokens(), room, from, pageSize + 1)
+                    : directus.messagesBefore(login.tokens(), room, from, pageSize + 1);
         } catch (DirectusException e) {
-            ModelAndView failed = new ModelAndView("chat/fragments :: history", ChatController.failureStatus(e));
+            ModelAndView failed = new ModelAndView(
+                    forward ? "chat/fragments :: newer" : "chat/fragments :: history", ChatController.failureStatus(e));
             failed.addObject("room", new ChatRoom(0, roomSlug, roomSlug, null, false));
-            failed.addObject("historyBefore", before);
-            failed.addObject("historyError", failureMessage(e));
+            failed.addObject(next, from);
+            failed.addObject("historyError", failureMessage(e, forward ? "newer" : "older"));
             return failed;
         }
-        boolean older = found.size() > pageSize;
-        List<ChatMessage> page = older ? found.subList(found.size() - pageSize, found.size()) : found;
+        boolean more = found.size() > pageSize;
+        List<ChatMessage> page = !more ? found : forward ? found.subList(0, pageSize) : found.subList(1, found.size());
         ZoneId zone = ClientTimeZone.of(request);
-        ModelAndView answer = new ModelAndView("chat/fragments :: earlier");
+        ModelAndView answer = new ModelAndView(forward ? "chat/fragments :: later" : "chat/fragments :: earlier");
         answer.addObject("room", room);
         answer.addObject(
                 "messages",
                 page.stream().map(m -> MessageFormatter.view(m, zone)).toList());
-        answer.addObject("historyBefore", older ? page.get(0).id() : null);
+        answer.addObject(
+                next,
+                !more
+                        ? null
+                        : forward ? page.get(page.size() - 1).id() : page.get(0).id());
         return answer;
     }
 
     /** A plain browser GET (no htmx) goes to the room's page. */
     @GetMapping({"/messages", "/rooms/{slug}/messages"})
     ModelAndView earlierWithoutHtmx(@PathVariable(required = false) String slug, HttpServletRequest request) {
-        before(request.getParameterValues("before"));
+        if (request.getParameter("after") != null) {
+            messageId(request.getParameterValues("after"), "after");
+        } else {
+            before(request.getParameterValues("before"));
+        }
         return new ModelAndView(ChatController.toRoom(slug));
     }
 
     /** The {@code before} parameter: exactly one, a whole number from 1 to {@link ChatController#MAX_MESSAGE_ID}. */
     static long before(String[] values) {
+        return messageId(values, "before");
+    }
+
+    /** A message id parameter ({@code name}): exactly one, a whole number from 1 to the largest id; else a 400. */
+    static long messageId(String[] values, String name) {
         if (values != null && values.length > 1) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "before must be given once.");
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, name + " must be given once.");
         }
         String value = values == null ? null : values[0];
         if (value != null && value.matches("[0-9]{1,16}")) {
@@ -89,16 +131,16 @@ class MessageHistoryController {
         }
         throw new ResponseStatusException(
                 HttpStatus.BAD_REQUEST,
-                "before must be a message id: a whole number from 1 to " + ChatController.MAX_MESSAGE_ID + ".");
+                name + " must be a message id: a whole number from 1 to " + ChatController.MAX_MESSAGE_ID + ".");
     }
 
-    private static String failureMessage(DirectusException e) {
+    private static String failureMessage(DirectusException e, String which) {
         if (e.isUnreachable() || e.status() >= 500) {
-            return "Directus is unreachable, so older messages could not be loaded. Try again in a moment.";
+            return "Directus is unreachable, so " + which + " messages could not be loaded. Try again in a moment.";
         }
         if (e.isTokenRefused()) {
             return "Your session has ended. Reload the page to log in again.";
         }
-        return "Directus does not allow you to read older messages.";
+        return "Directus does not allow you to read " + which + " messages.";
     }
 }

@@ -7,6 +7,7 @@ import com.directuschat.directus.DirectusClient;
 import com.directuschat.directus.DirectusException;
 import com.directuschat.ratelimit.RateLimitExceeded;
 import com.directuschat.ratelimit.RateLimited;
+import com.directuschat.web.ClientTimeZone;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.util.Arrays;

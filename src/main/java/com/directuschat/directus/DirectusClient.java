@@ -143,6 +143,37 @@ public class DirectusClient {
                         .queryParam("filter[id][_gt]", afterId));
     }
 
+    /**
+     * Up to {@code limit} messages this user may read (Directus applies their policies), newest first, with an id
+     * below {@code beforeId} (0: from the newest), whose text contains each of {@code pieces} ignoring case
+     * (Directus's {@code _icontains}, a {@code LIKE} that does not escape {@code %} or {@code _}: callers pass
+     * pieces without them). No pieces: every message.
+     */
+    public List<ChatMessage> searchMessages(AccessTokenSource tokens, List<String> pieces, long beforeId, int limit) {
+        Map<String, Object> values = new java.util.HashMap<>();
+        List<Message> rows = asUser(
+                tokens,
+                token -> rest.get(
+                        token,
+                        uri -> {
+                            uri.path("/items/messages")
+                                    .queryParam("fields", MESSAGE_FIELDS)
+                                    .queryParam("sort", "-id")
+                                    .queryParam("limit", limit);
+                            int i = 0;
+                            for (String piece : pieces) {
+                                uri.queryParam("filter[_and][" + i + "][content][_icontains]", "{piece" + i + "}");
+                                values.put("piece" + i++, piece);
+                            }
+                            if (beforeId > 0) {
+                                uri.queryParam("filter[_and][" + i + "][id][_lt]", beforeId);
+                            }
+                            return uri.build(values);
+                        },
+                        MESSAGES));
+        return orEmpty(rows).stream().map(Message::toMessage).collect(Collectors.toCollection(ArrayList::new));
+    }
+
     /** The messages among {@code ids} that this user may read, in id order; unreadable or deleted ones are absent. */
     public List<ChatMessage> messagesByIds(AccessTokenSource tokens, Collection<Long> ids) {
         if (ids.isEmpty()) {

@@ -1,4 +1,7 @@
-/** The security chain, CSP and headers, error pages and session-ended responses. */
+/**
+ * The security chain, CSP and headers, error pages and session-ended responses; and what every page that shows
+ * messages shares: the reader's time zone ({@code ClientTimeZone}) and how times are written ({@code MessageTimes}).
+ */
 @ApplicationModule(
         displayName = "Web",
         allowedDependencies = {"auth"})

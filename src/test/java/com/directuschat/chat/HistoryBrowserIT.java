@@ -69,13 +69,6 @@ class HistoryBrowserIT {
         return created;
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Long> shownIds(Page page) {
-        List<Object> ids = (List<Object>) page.evaluate(
-                "() => Array.from(document.querySelectorAll('#messages li.message')).map(li => Number(li.dataset.id))");
-        return ids.stream().map(id -> ((Number) id).longValue()).toList();
-    }
-
     /** Where the element's top is, in pixels below the top of the scrolling conversation. */
     private static double offsetInConversation(Page page, String id) {
         return ((Number) page.evaluate(
@@ -119,7 +112,7 @@ class HistoryBrowserIT {
             Locator beginning = alice.getByText("This is the beginning of the room");
             assertThat(messages).hasCount(100);
             assertThat(beginning).hasCount(0);
-            assertThat(shownIds(alice)).containsExactlyElementsOf(all.subList(all.size() - 100, all.size()));
+            assertThat(ChatPage.messageIds(alice)).containsExactlyElementsOf(all.subList(all.size() - 100, all.size()));
 
             boolean liveSent = false;
             int clicks = 0;
@@ -127,7 +120,7 @@ class HistoryBrowserIT {
                 assertThat(++clicks).as("clicks").isLessThan(20);
                 // The reader scrolls up to the oldest message shown, and asks for more.
                 alice.locator("#conversation").evaluate("c => c.scrollTop = 0");
-                List<Long> shownBefore = shownIds(alice);
+                List<Long> shownBefore = ChatPage.messageIds(alice);
                 int expected = shownBefore.size() + Math.min(50, all.indexOf(shownBefore.get(0)));
                 String top = "m-" + shownBefore.get(0);
                 double offset = offsetInConversation(alice, top);
@@ -151,7 +144,7 @@ class HistoryBrowserIT {
             }
             assertThat(clicks).isGreaterThanOrEqualTo(3);
             assertThat(beginning).isVisible();
-            List<Long> shown = shownIds(alice);
+            List<Long> shown = ChatPage.messageIds(alice);
             assertThat(shown).doesNotHaveDuplicates().isSorted().containsExactlyElementsOf(all);
             assertThat(problems).isEmpty();
         } finally {

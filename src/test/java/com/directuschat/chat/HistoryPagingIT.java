@@ -49,8 +49,7 @@ class HistoryPagingIT {
     @BeforeEach
     void logIn() {
         directus = TestDirectus.shared().url();
-        alice = new ChatClient("http://127.0.0.1:" + port);
-        alice.login(ALICE_EMAIL, ALICE_PASSWORD);
+        alice = ChatClient.loggedIn(port, ALICE_EMAIL, ALICE_PASSWORD);
     }
 
     /** One page (the chat page or an answer to "Load earlier messages"): its messages in order, and where it goes next. */
@@ -207,8 +206,7 @@ class HistoryPagingIT {
                 "before=99999999999999999999999999",
                 "before=5&before=6",
                 "before=%00",
-                "",
-                "after=5")) {
+                "")) {
             for (Map<String, String> headers : List.of(HTMX, Map.<String, String>of())) {
                 HttpResponse<String> response = alice.get("/messages" + (query.isEmpty() ? "" : "?" + query), headers);
                 String what = query + " " + headers;
@@ -223,6 +221,92 @@ class HistoryPagingIT {
             }
         }
         assertThat(alice.get("/messages?before=5&before=6", HTMX).body()).contains("before must be given once");
+        for (String query : List.of("after=abc", "after=-1", "after=0", "after=", "after=9007199254740992")) {
+            for (Map<String, String> headers : List.of(HTMX, Map.<String, String>of())) {
+                HttpResponse<String> response = alice.get("/messages?" + query, headers);
+                assertThat(response.statusCode()).as(query).isEqualTo(400);
+                assertThat(response.body()).as(query).startsWith("400 Bad Request: after must be");
+            }
+            HttpResponse<String> around = alice.get("/?" + query.replace("after", "around"));
+            assertThat(around.statusCode()).as(query).isEqualTo(400);
+            assertThat(around.body()).as(query).contains("around must be");
+        }
+    }
+
+    private static final Pattern ANY_MESSAGE = Pattern.compile("<li class=\"message(?: found)?\" id=\"m-(\\d+)\"");
+    private static final Pattern AFTER = Pattern.compile("hx-get=\"/rooms/general/messages\\?after=(\\d+)\"");
+
+    private static List<Long> messageIds(String html) {
+        List<Long> ids = new ArrayList<>();
+        Matcher message = ANY_MESSAGE.matcher(html);
+        while (message.find()) {
+            ids.add(Long.parseLong(message.group(1)));
+        }
+        return ids;
+    }
+
+    private static Long after(String html) {
+        Matcher after = AFTER.matcher(html);
+        return after.find() ? Long.parseLong(after.group(1)) : null;
+    }
+
+    @Test
+    void aRoomOpenedAroundAMessagePagesOnToTheNewestWithNothingSkippedOrRepeated() {
+        String tag = "around-" + UUID.randomUUID().toString().substring(0, 8);
+        List<Long> seeded = seed(tag, 200);
+        long target = seeded.get(50);
+
+        String html = alice.get("/rooms/general?around=" + target).body();
+        List<Long> window = messageIds(html);
+        assertThat(window).hasSize(50).isSorted();
+        assertThat(window.get(24)).isEqualTo(target);
+        assertThat(window.subList(25, 50)).containsExactlyElementsOf(seeded.subList(51, 76));
+        assertThat(html).contains("class=\"message found\" id=\"m-" + target + "\"");
+        assertThat(html).contains("before=" + window.get(0));
+        // The stream starts at the newest message: the gap below the window is the newer pages' to fill.
+        long newest = allIds("-id", 1).get(0);
+        assertThat(html).contains("since=" + newest + "\"");
+        assertThat(after(html)).isEqualTo(window.get(49));
+
+        List<Long> shown = new ArrayList<>(window);
+        Long next = after(html);
+        long posted = 0;
+        int requests = 0;
+        while (next != null) {
+            assertThat(++requests).as("requests").isLessThan(10);
+            HttpResponse<String> response = alice.get("/messages?after=" + next, HTMX);
+            assertThat(response.statusCode()).isEqualTo(200);
+            List<Long> page = messageIds(response.body());
+            long from = next;
+            assertThat(page).isSorted().allSatisfy(id -> assertThat(id).isGreaterThan(from));
+            shown.addAll(page);
+            next = after(response.body());
+            if (posted == 0) {
+                // Posted while paging forward: the pages reach it too.
+                posted = DirectusRest.createMessage(directus, TestDirectus.loginToken(BOB_EMAIL, BOB_PASSWORD), tag);
+            }
+        }
+        assertThat(requests).isEqualTo(3);
+        List<Long> all = allIds("id", -1);
+        assertThat(shown)
+                .doesNotHaveDuplicates()
+                .containsExactlyElementsOf(all.subList(all.indexOf(window.get(0)), all.size()));
+        assertThat(shown).contains(posted);
+
+        // A message that is not there any more opens the room around where it was, saying so.
+        long deleted = seeded.get(10);
+        DirectusRest.call(
+                directus,
+                "DELETE",
+                "/items/messages/" + deleted,
+                TestDirectus.loginToken(BOB_EMAIL, BOB_PASSWORD),
+                null);
+        HttpResponse<String> gone = alice.get("/rooms/general?around=" + deleted);
+        assertThat(gone.statusCode()).isEqualTo(200);
+        assertThat(gone.body()).contains("The message you looked for is not in this room any more");
+        assertThat(messageIds(gone.body()))
+                .contains(seeded.get(9), seeded.get(11))
+                .doesNotContain(deleted);
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.directuschat.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.directuschat.directus.ChatMessage;
+import com.directuschat.web.ClientTimeZone;
 import java.time.Instant;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Test;

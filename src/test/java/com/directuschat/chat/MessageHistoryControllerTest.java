@@ -15,21 +15,29 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
-/** "Load earlier messages", without Directus. */
+/** "Load earlier messages" and "Load newer messages", without Directus. */
 class MessageHistoryControllerTest extends ChatWebMvcTestSupport {
+
+    /** A GET as htmx makes it, as Alice. */
+    private MvcTestResult htmx(String uri) {
+        return mvc.get()
+                .uri(uri)
+                .header("HX-Request", "true")
+                .with(authentication(alice))
+                .exchange();
+    }
+
+    private static List<com.directuschat.directus.ChatMessage> bobs(long from, long to) {
+        return LongStream.rangeClosed(from, to)
+                .mapToObj(id -> message(id, "m" + id, BOB_ID, "Bob", "Example"))
+                .toList();
+    }
 
     @Test
     void htmxGetsTheOlderPageAboveTheListAndTheLineFurtherBack() {
         // 51 found for a page of 50: there is more, and the button points below the oldest shown.
-        when(directus.messagesBefore(any(), eq(DEV), eq(100L), eq(51)))
-                .thenReturn(LongStream.rangeClosed(49, 99)
-                        .mapToObj(id -> message(id, "m" + id, BOB_ID, "Bob", "Example"))
-                        .toList());
-        MvcTestResult earlier = mvc.get()
-                .uri("/rooms/dev/messages?before=100")
-                .header("HX-Request", "true")
-                .with(authentication(alice))
-                .exchange();
+        when(directus.messagesBefore(any(), eq(DEV), eq(100L), eq(51))).thenReturn(bobs(49, 99));
+        MvcTestResult earlier = htmx("/rooms/dev/messages?before=100");
         assertThat(earlier).hasStatusOk().hasViewName("chat/fragments :: earlier");
         assertThat(earlier)
                 .bodyText()
@@ -37,6 +45,33 @@ class MessageHistoryControllerTest extends ChatWebMvcTestSupport {
                 .contains("<ol hx-swap-oob=\"afterbegin:#messages\">")
                 .contains("id=\"m-50\"")
                 .doesNotContain("id=\"m-49\"");
+    }
+
+    @Test
+    void newerPagesGoBelowTheListUntilTheNewestAndThenTheButtonGoes() {
+        when(directus.messagesAfter(any(), eq(DEV), eq(100L), eq(51))).thenReturn(bobs(101, 151));
+        MvcTestResult later = htmx("/rooms/dev/messages?after=100");
+        assertThat(later).hasStatusOk().hasViewName("chat/fragments :: later");
+        assertThat(later)
+                .bodyText()
+                .contains("hx-get=\"/rooms/dev/messages?after=150\"", "Load newer messages")
+                .contains("<ol hx-swap-oob=\"beforeend:#messages\">")
+                .contains("id=\"m-101\"", "id=\"m-150\"")
+                .doesNotContain("id=\"m-151\"");
+
+        when(directus.messagesAfter(any(), eq(DEV), eq(150L), eq(51))).thenReturn(bobs(151, 151));
+        assertThat(htmx("/rooms/dev/messages?after=150"))
+                .hasStatusOk()
+                .bodyText()
+                .contains("id=\"m-151\"", "<div id=\"newer\" class=\"history newer\">")
+                .doesNotContain("load-newer");
+
+        when(directus.messagesAfter(any(), eq(DEV), eq(151L), eq(51)))
+                .thenThrow(new DirectusException("Directus is unreachable", new java.io.IOException("down")));
+        assertThat(htmx("/rooms/dev/messages?after=151"))
+                .hasStatus(HttpStatus.SERVICE_UNAVAILABLE)
+                .bodyText()
+                .contains("newer messages could not be loaded", "hx-get=\"/rooms/dev/messages?after=151\"");
     }
 
     @Test

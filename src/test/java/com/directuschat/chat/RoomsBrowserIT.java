@@ -130,6 +130,8 @@ class RoomsBrowserIT {
         // cache, so back and forward load the page anew).
         assertThat(alice.locator("#connection-status")).containsText("Connected");
         assertThat(alice.getByRole(AriaRole.LOG)).hasAccessibleName("General");
+        // The log holds a real list (role=log on the <ol> itself took its list role away: axe's "listitem").
+        assertThat(alice.getByRole(AriaRole.LOG).getByRole(AriaRole.LIST)).hasCount(1);
     }
 
     @Test

@@ -35,6 +35,13 @@ public final class ChatClient {
     private final List<SseConnection> streams = new ArrayList<>();
     private String csrf;
 
+    /** A client of the chat on this port (127.0.0.1), logged in through the login form. */
+    public static ChatClient loggedIn(int port, String email, String password) {
+        ChatClient client = new ChatClient("http://127.0.0.1:" + port);
+        client.login(email, password);
+        return client;
+    }
+
     public ChatClient(String baseUrl) {
         this(baseUrl, new CookieManager(), null);
     }

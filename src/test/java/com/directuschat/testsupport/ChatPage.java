@@ -54,6 +54,14 @@ public final class ChatPage {
                 .click();
     }
 
+    /** The ids of the messages the page lists, top to bottom. */
+    @SuppressWarnings("unchecked")
+    public static List<Long> messageIds(Page page) {
+        List<Object> ids = (List<Object>) page.evaluate(
+                "() => Array.from(document.querySelectorAll('#messages li.message')).map(li => Number(li.dataset.id))");
+        return ids.stream().map(id -> ((Number) id).longValue()).toList();
+    }
+
     public static Locator message(Page page, String text) {
         return page.locator("#messages li.message", new Page.LocatorOptions().setHasText(text));
     }

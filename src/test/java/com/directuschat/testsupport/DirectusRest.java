@@ -31,6 +31,19 @@ public final class DirectusRest {
         return body.path("data").path("id").asLong();
     }
 
+    /** Creates the messages (each a map of fields: content, room…) in one request; returns their ids in order. */
+    public static java.util.List<Long> createMessages(
+            String directusUrl, String token, java.util.List<? extends java.util.Map<String, ?>> items) {
+        java.util.List<Long> ids = new java.util.ArrayList<>();
+        call(directusUrl, "POST", "/items/messages", token, JSON.writeValueAsString(items))
+                .path("data")
+                .forEach(item -> ids.add(item.path("id").asLong()));
+        if (ids.size() != items.size()) {
+            throw new IllegalStateException("Directus created " + ids.size() + " of " + items.size() + " messages");
+        }
+        return ids;
+    }
+
     /**
      * Creates a message with the id given, as the admin: one below ids already committed, as a slow transaction
      * commits on PostgreSQL. Directus refuses a chosen message id from everyone (field validation, see ChatSchema),

@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Hostile values in every parameter of the chat's and the login's handlers (path ids and slugs, {@code before},
- * {@code since}, {@code page}, {@code Last-Event-ID}, the {@code tz} cookie, message texts, login fields), over
+ * {@code after}, {@code around}, search's {@code q}, {@code since}, {@code page}, {@code Last-Event-ID}, the {@code tz} cookie, message texts, login fields), over
  * GET, HEAD, POST, PATCH and DELETE, as a logged-in demo user with the page's CSRF token. No answer may be a 5xx or
  * show internals, and nothing of it may create, change or delete a message.
  * <p>
@@ -103,6 +103,28 @@ class ParameterFuzzIT {
             "%FF",
             "1&before=2&since=3",
             "9".repeat(5_000));
+
+    /** Search texts ({@code q}), raw in the query string: LIKE's wildcards, quotes, broken encodings, huge ones. */
+    private static final List<String> QUERIES = List.of(
+            "",
+            "%",
+            "%25",
+            "%25%25",
+            "__",
+            "%5C",
+            "a%5C",
+            "%22quoted%22",
+            "%27%3B%20drop",
+            "%7Bx%7D",
+            "ab%00",
+            "%ED%A0%80%ED%A0%80",
+            "%FF%FE",
+            "%F0%9F%98%80%F0%9F%98%80",
+            "%3Cscript%3E",
+            "ab%0D%0Acd",
+            "a&q=b",
+            "ab&q=cd",
+            "x".repeat(5_000));
 
     /** {@code Last-Event-ID} headers, written as raw bytes. */
     private static final List<String> EVENT_IDS = List.of(
@@ -216,6 +238,14 @@ class ParameterFuzzIT {
             }
             stream("GET", "/messages/stream?since=" + position, Map.of());
             stream("HEAD", "/rooms/general/stream?since=" + position, Map.of());
+            anyRequest("GET", "/rooms/general/messages?after=" + position, Map.of("HX-Request", "true"), null);
+            anyRequest("GET", "/rooms/general?around=" + position, Map.of(), null);
+            anyRequest("GET", "/search?q=hello&before=" + position, Map.of(), null);
+            anyRequest("GET", "/search?q=hello&before=" + position, Map.of("HX-Request", "true"), null);
+        }
+        for (String query : QUERIES) {
+            anyRequest("GET", "/search?q=" + query, Map.of(), null);
+            anyRequest("GET", "/search?q=" + query + "&before=5", Map.of("HX-Request", "true"), null);
         }
         for (String eventId : EVENT_IDS) {
             stream("GET", "/messages/stream", Map.of("Last-Event-ID", eventId));

@@ -1,18 +1,21 @@
-package com.directuschat.chat;
+package com.directuschat.web;
 
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 
-/** The browser's time zone, reported by chat.js in the {@code tz} cookie; the server's zone until it does. */
-final class ClientTimeZone {
+/**
+ * The browser's time zone, reported by chat.js in the {@code tz} cookie; the server's zone until it does. Here in
+ * {@code web} because every page that shows times (the chat's, search results) renders them in it.
+ */
+public final class ClientTimeZone {
 
-    static final String COOKIE = "tz";
+    public static final String COOKIE = "tz";
 
     private ClientTimeZone() {}
 
-    static ZoneId of(HttpServletRequest request) {
+    public static ZoneId of(HttpServletRequest request) {
         Cookie[] cookies = request.getCookies();
         if (cookies != null) {
             for (Cookie cookie : cookies) {
@@ -24,7 +27,7 @@ final class ClientTimeZone {
         return ZoneId.systemDefault();
     }
 
-    static ZoneId parse(String value) {
+    public static ZoneId parse(String value) {
         if (value == null || value.length() > 64) {
             return ZoneId.systemDefault();
         }
