@@ -42,7 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class FilesOnCoreSpikeIT {
+class FilesOnCoreSpike {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -487,7 +487,7 @@ class FilesOnCoreSpikeIT {
     }
 
     private static String script(String name) {
-        try (InputStream in = FilesOnCoreSpikeIT.class.getResourceAsStream("/spike/" + name)) {
+        try (InputStream in = FilesOnCoreSpike.class.getResourceAsStream("/spike/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
