@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -16,11 +17,12 @@ import org.springframework.modulith.docs.Documenter;
 
 /**
  * The modules (each top-level package, and the nested directus.local) use only what the others expose and only the
- * modules their package-info allows, without cycles; their diagram in docs/modules is written from the same model.
+ * modules their package-info allows, without cycles; their diagram in docs/modules is the same model's.
  */
 class ModularityTest {
 
-    static final String OUTPUT = "docs/modules";
+    static final String OUTPUT = "target/modules";
+    private static final Path DOCS = Path.of("docs/modules");
 
     private final ApplicationModules modules = ApplicationModules.of(DirectusChatApplication.class);
 
@@ -41,9 +43,13 @@ class ModularityTest {
                         assertThat(local.getBasePackage().getName()).isEqualTo("com.directuschat.directus.local"));
     }
 
-    /** Regenerates docs/modules (PlantUML, C4 style), which docs/architecture.md links. */
+    /**
+     * Writes the diagrams (PlantUML, C4 style) under target/modules and checks that docs/modules, which
+     * docs/architecture.md links, holds the same: a change of the modules fails here until the diagrams are updated
+     * ({@code ./mvnw test -Dtest=ModularityTest -Dmodules.update=true} copies them over).
+     */
     @Test
-    void writesTheModuleDiagram() throws IOException {
+    void theModuleDiagramInDocsIsTheModelsOwn() throws IOException {
         new Documenter(modules, Documenter.Options.defaults().withOutputFolder(OUTPUT))
                 .writeModulesAsPlantUml()
                 .writeIndividualModulesAsPlantUml();
@@ -61,6 +67,30 @@ class ModularityTest {
         // The nested module has a diagram of its own: it uses provision, which the directus module never does.
         assertThat(Files.readString(Path.of(OUTPUT, "module-directus.local.puml")))
                 .containsPattern("Rel\\(\\S*LocalDirectus, \\S*Provision, ");
+        List<Path> written;
+        try (Stream<Path> files = Files.list(Path.of(OUTPUT))) {
+            written = files.filter(f -> f.toString().endsWith(".puml")).sorted().toList();
+        }
+        if (Boolean.getBoolean("modules.update")) {
+            for (Path file : written) {
+                Files.copy(file, DOCS.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        for (Path file : written) {
+            assertThat(DOCS.resolve(file.getFileName()))
+                    .as(
+                            "%s is out of date: ./mvnw test -Dtest=ModularityTest -Dmodules.update=true",
+                            file.getFileName())
+                    .exists()
+                    .hasSameTextualContentAs(file);
+        }
+        try (Stream<Path> files = Files.list(DOCS)) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
+                    .as("diagrams in docs/modules of modules that are gone")
+                    .containsExactlyElementsOf(written.stream()
+                            .map(f -> f.getFileName().toString())
+                            .toList());
+        }
     }
 
     /** The Documenter writes elements in no fixed order: sorted, a rerun changes the files only when the modules do. */

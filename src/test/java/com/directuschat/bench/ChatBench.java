@@ -1,5 +1,7 @@
 package com.directuschat.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.directuschat.DirectusChatApplication;
 import com.directuschat.testsupport.ChatClient;
 import com.directuschat.testsupport.DirectusRest;
@@ -180,6 +182,10 @@ class ChatBench {
                 samples.add(arrived - start);
             }
         }
+        assertThat(samples)
+                .as("%s: each message arrived once, after its send", name)
+                .hasSize(rounds)
+                .allMatch(nanos -> nanos > 0);
         return Stats.of(name, samples);
     }
 
@@ -206,6 +212,9 @@ class ChatBench {
         for (String text : texts) {
             lastArrival = Math.max(lastArrival, awaitArrival(arrival, text));
         }
+        assertThat(lastArrival)
+                .as("%s: the last of %d messages arrived after the burst began", name, BURST)
+                .isGreaterThan(start);
         return Stats.of(name, List.of(lastArrival - start));
     }
 

@@ -9,9 +9,10 @@ import com.directuschat.testsupport.AppProcess;
 import com.directuschat.testsupport.ChatPage;
 import com.directuschat.testsupport.Chromium;
 import com.directuschat.testsupport.DirectusRest;
-import com.directuschat.testsupport.Nginx;
+import com.directuschat.testsupport.Requires;
 import com.directuschat.testsupport.TcpProxy;
 import com.directuschat.testsupport.TestDirectus;
+import com.directuschat.testsupport.TestService;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -29,7 +30,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -44,6 +44,7 @@ import tools.jackson.databind.JsonNode;
  * processes ({@link Cluster}), driven through real Chromium. Run: {@code ./mvnw -Pcluster verify}. The scenarios
  * run in order on one cluster, each with users of its own; the last one restarts Directus with short-lived tokens.
  */
+@Requires({TestService.NGINX, TestService.POSTGRES, TestService.REDIS, TestService.CHROMIUM})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -64,7 +65,6 @@ class ClusterIT {
 
     @BeforeAll
     void startCluster() {
-        Assumptions.assumeTrue(Nginx.available(), "nginx is not installed at " + Nginx.BINARY);
         PlaywrightAssertions.setDefaultAssertionTimeout(WAIT.toMillis());
         cluster.start();
     }

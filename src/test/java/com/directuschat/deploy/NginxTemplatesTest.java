@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.directuschat.testsupport.Nginx;
+import com.directuschat.testsupport.Requires;
+import com.directuschat.testsupport.TestService;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,8 +36,8 @@ class NginxTemplatesTest {
             "directus-2:8055");
 
     @Test
+    @Requires(TestService.NGINX)
     void filledTemplatesPassNginxsOwnCheck(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(Nginx.available(), "nginx is not installed at " + Nginx.BINARY);
         // Addresses rather than compose's host names: nginx -t resolves them, and these resolve anywhere.
         Map<String, String> local = Map.of(
                 "CHAT_LISTEN",

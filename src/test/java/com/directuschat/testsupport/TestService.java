@@ -13,7 +13,8 @@ import org.opentest4j.TestAbortedException;
 public enum TestService {
     CHROMIUM("Chromium", "at " + Browsers.CHROMIUM + " (apt-get install chromium, or set CHROMIUM_PATH)"),
     POSTGRES("PostgreSQL", "on 127.0.0.1:5432 with user postgres and no password, and psql on the PATH"),
-    REDIS("Redis", "on 127.0.0.1:6379 with no password");
+    REDIS("Redis", "on 127.0.0.1:6379 with no password"),
+    NGINX("nginx", "at " + Nginx.BINARY + " (apt-get install nginx, or set NGINX_PATH)");
 
     public static final String REQUIRE_PROPERTY = "chat.test.require-services";
 
@@ -30,6 +31,7 @@ public enum TestService {
             case CHROMIUM -> Browsers.available();
             case POSTGRES -> listening(5432) && onPath("psql");
             case REDIS -> listening(6379);
+            case NGINX -> Nginx.available();
         };
     }
 
