@@ -105,7 +105,12 @@ class MessageStreamController {
         }
         stream.viewer(login.getPrincipal().id());
         emitter.onCompletion(() -> session.detach(stream));
-        emitter.onTimeout(() -> session.detach(stream));
+        // The stream's time is up (chat.stream-timeout): end it here, so Spring does not turn the timeout into an
+        // AsyncRequestTimeoutException (two WARN lines per tab and recycle); the browser reconnects by itself.
+        emitter.onTimeout(() -> {
+            session.detach(stream);
+            emitter.complete();
+        });
         emitter.onError(error -> session.detach(stream));
         sessions.streamOpened(session);
         session.attach(stream);
