@@ -8,6 +8,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.springframework.http.MediaType;
+import org.springframework.security.authentication.AuthenticationTrustResolver;
+import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
@@ -44,12 +48,19 @@ public class SessionEndedResponses {
         };
     }
 
-    /** A CSRF failure on a page whose session has ended is the same story for the user. */
+    /**
+     * A CSRF failure on a page whose session has ended is the same story for the user: no session, an unknown one,
+     * or a session nobody is logged in to (the page's first refused post after a restart leaves one behind, since
+     * Spring saves a fresh token in a new session; the page's next post arrives in it with its old token).
+     */
     AccessDeniedHandler accessDeniedHandler() {
         AccessDeniedHandlerImpl fallback = new AccessDeniedHandlerImpl();
+        AuthenticationTrustResolver trust = new AuthenticationTrustResolverImpl();
         return (request, response, exception) -> {
-            boolean staleSession = exception instanceof CsrfException && request.getSession(false) == null
-                    || exception instanceof CsrfException && !request.isRequestedSessionIdValid();
+            Authentication who = SecurityContextHolder.getContext().getAuthentication();
+            boolean loggedOut = who == null || trust.isAnonymous(who) || !who.isAuthenticated();
+            boolean staleSession = exception instanceof CsrfException
+                    && (request.getSession(false) == null || !request.isRequestedSessionIdValid() || loggedOut);
             if (!(staleSession && respond(request, response, HttpServletResponse.SC_FORBIDDEN))) {
                 fallback.handle(request, response, exception);
             }

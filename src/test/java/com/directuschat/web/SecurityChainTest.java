@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpSession;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
@@ -153,6 +154,37 @@ class SecurityChainTest {
                 .exchange();
         assertThat(result).hasStatus(HttpStatus.FORBIDDEN).hasHeader("HX-Retarget", "#session-ended");
         assertThat(result).bodyText().contains("Your session has ended.");
+    }
+
+    /**
+     * After a restart the page's first post (its typing signal, say) gets the notice, and the refused CSRF check
+     * leaves a new, anonymous session behind (Spring saves a fresh token in it). The page's next post comes with
+     * that session and its old token: still the notice, not a bare 403 (AppRestartBrowserIT saw this race).
+     */
+    @Test
+    void aPostInTheAnonymousSessionAnEarlierRefusalLeftGetsTheNoticeToo() {
+        MockHttpSession fresh = new MockHttpSession();
+        MvcTestResult result = mvc.post()
+                .uri("/probe")
+                .header("HX-Request", "true")
+                .header("X-CSRF-TOKEN", "the-old-pages-token")
+                .session(fresh)
+                .with(request -> {
+                    request.setRequestedSessionId(fresh.getId());
+                    request.setRequestedSessionIdValid(true);
+                    return request;
+                })
+                .exchange();
+        assertThat(result).hasStatus(HttpStatus.FORBIDDEN).hasHeader("HX-Retarget", "#session-ended");
+        // Logged in, a wrong token stays a plain refusal: that page's session has not ended.
+        assertThat(mvc.post()
+                        .uri("/probe")
+                        .header("HX-Request", "true")
+                        .with(user("alice"))
+                        .with(csrf().useInvalidToken())
+                        .exchange())
+                .hasStatus(HttpStatus.FORBIDDEN)
+                .doesNotContainHeader("HX-Retarget");
     }
 
     @Test
