@@ -38,7 +38,7 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
             MessageStreamController.class,
             TypingController.class
         })
-@Import(Rooms.class)
+@Import({Rooms.class, People.class})
 @EnableConfigurationProperties(ChatProperties.class)
 abstract class ChatWebMvcTestSupport {
 
