@@ -114,7 +114,7 @@ final class Mentions {
     record Person(String id, String firstName, String lastName) {
 
         /** "First Last", either part left out when empty; empty when both are. */
-        String name() {
+        public String name() {
             return java.util.stream.Stream.of(firstName, lastName)
                     .filter(part -> part != null && !part.isBlank())
                     .map(String::strip)
