@@ -111,6 +111,7 @@ class ChatController {
         List<ChatRoom> all;
         Map<Long, Long> positions;
         Map<Long, Integer> unread;
+        Map<Long, Integer> mentions;
         try {
             room = rooms.bySlug(login.tokens(), slug == null ? Rooms.DEFAULT_SLUG : slug);
             all = rooms.all(login.tokens());
@@ -122,6 +123,8 @@ class ChatController {
             // This login may be ahead of Directus by a position it has not written yet.
             session.readPositions().forEach((id, at) -> positions.merge(id, at, Math::max));
             unread = readPositions.unreadCounts(login.tokens(), all, positions);
+            mentions = readPositions.unreadContaining(
+                    login.tokens(), all, positions, "<@" + login.getPrincipal().id() + ">");
         } catch (DirectusException e) {
             return unavailable(e, request);
         }
@@ -129,11 +132,11 @@ class ChatController {
         long lastId = window.position();
         // A room never opened before has no line: everything in it is new, and the newest is what to show.
         Long readUpTo = positions.get(room.id());
-        session.unreadFromDirectus(unread, positions, room, lastId);
+        session.unreadFromDirectus(unread, mentions, positions, room, lastId);
         ZoneId zone = ClientTimeZone.of(request);
         People.Directory directory = people.current(login.tokens(), mentioned(history));
         page.addObject("room", room);
-        page.addObject("rooms", Rooms.links(all, unread, room, request.getContextPath()));
+        page.addObject("rooms", Rooms.links(all, unread, mentions, room, request.getContextPath()));
         page.addObject(
                 "messages",
                 history.stream()

@@ -143,4 +143,35 @@ class MentionsIT {
             DirectusRest.call(directus, "PATCH", "/users/" + bobId, admin, "{\"first_name\":\"Bob\"}");
         }
     }
+
+    @Test
+    void aRoomWithUnreadMentionsSaysHowManyInItsLinkUntilItIsOpened() {
+        String tag = tag();
+        String slug = "mentions-" + tag;
+        DirectusRest.call(
+                directus,
+                "POST",
+                "/items/rooms",
+                TestDirectus.adminToken(),
+                "{\"slug\":\"" + slug + "\",\"name\":\"Mentions " + tag + "\"}");
+        for (String content : new String[] {"hey @Bob Example", "no mention", "again @bob example"}) {
+            assertThat(alice.postForm("/rooms/" + slug + "/messages", Map.of("content", content), true)
+                            .statusCode())
+                    .isEqualTo(204);
+        }
+        assertThat(bob.get("/").body())
+                .contains("aria-label=\"Mentions " + tag + ", 3 unread, 2 mentions\"", "mention-badge");
+        assertThat(alice.get("/").body())
+                .doesNotContain("Mentions " + tag + ", ")
+                .contains("Mentions " + tag);
+
+        assertThat(bob.get("/rooms/" + slug).statusCode()).isEqualTo(200);
+        assertThat(alice.postForm("/rooms/" + slug + "/messages", Map.of("content", "one more @Bob Example"), true)
+                        .statusCode())
+                .isEqualTo(204);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(bob.get("/").body())
+                        .contains("aria-label=\"Mentions " + tag + ", 1 unread, 1 mention\""));
+    }
 }
