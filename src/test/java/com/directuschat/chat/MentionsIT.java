@@ -174,4 +174,28 @@ class MentionsIT {
                 .untilAsserted(() -> assertThat(bob.get("/").body())
                         .contains("aria-label=\"Mentions " + tag + ", 1 unread, 1 mention\""));
     }
+
+    @Test
+    void theMentionsPageListsMessagesThatMentionYouNewestFirstEachOpeningItsRoomAtIt() {
+        String tag = tag();
+        assertThat(alice.sendMessage("first for @Bob Example " + tag).statusCode())
+                .isEqualTo(204);
+        assertThat(alice.sendMessage("not for bob " + tag).statusCode()).isEqualTo(204);
+        assertThat(alice.sendMessage("second for @Bob Example " + tag).statusCode())
+                .isEqualTo(204);
+        HttpResponse<String> page = bob.get("/mentions");
+        assertThat(page.statusCode()).isEqualTo(200);
+        String body = page.body();
+        assertThat(body).contains("aria-label=\"Mentions of you\"", "href=\"/mentions\"");
+        Matcher item = Pattern.compile(
+                        "id=\"mention-(\\d+)\"[\\s\\S]*?href=\"(/rooms/general\\?around=(\\d+)#m-(\\d+))\"")
+                .matcher(body);
+        assertThat(item.find()).isTrue();
+        String newest = item.group(1);
+        assertThat(item.group(3)).isEqualTo(newest);
+        assertThat(body.indexOf("second for ")).isLessThan(body.indexOf("first for "));
+        assertThat(body).doesNotContain("not for bob " + tag);
+        assertThat(body).containsPattern("mention-me ?\" data-user=\"" + bobId + "\">@Bob Example</span> " + tag);
+        assertThat(alice.get("/mentions").body()).doesNotContain("for @Bob Example " + tag, "for <span");
+    }
 }

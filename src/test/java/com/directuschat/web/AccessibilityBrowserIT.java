@@ -121,6 +121,13 @@ class AccessibilityBrowserIT {
             assertThat(page.locator("mark").first()).hasText(tag);
             assertAccessible(page, "search results");
 
+            page.navigate(url("/mentions"));
+            assertThat(page.getByRole(
+                            AriaRole.HEADING,
+                            new com.microsoft.playwright.Page.GetByRoleOptions().setName("Messages that mention you")))
+                    .isVisible();
+            assertAccessible(page, "the mentions page");
+
             page.navigate(url("/search?q=nothing-" + tag));
             assertThat(page.getByText("No messages match")).isVisible();
             assertAccessible(page, "a search with no results");
