@@ -28,7 +28,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 /**
  * Mentions in real Chromium against the shared Directus: Alice picks Bob from the composer's suggestions with the
  * keyboard, and Bob's open page shows the mention live, marked as his; Escape closes the list, Enter with it closed
- * sends, and a click picks too.
+ * sends, a click picks too, and an edit keeps the mention.
  */
 @DirectusTest
 class MentionsBrowserIT {
@@ -93,6 +93,17 @@ class MentionsBrowserIT {
             assertThat(mention).hasClass(Pattern.compile("\\bmention-me\\b"));
             assertThat(message(alice, tag).locator(".mention")).hasText("@Bob Example");
             assertThat(message(alice, tag).locator(".mention")).not().hasClass(Pattern.compile("\\bmention-me\\b"));
+
+            // Editing shows the mention as the name, and saving keeps it a mention (Bob still sees it as his).
+            message(alice, tag).hover();
+            message(alice, tag).locator(".edit-button").click();
+            Locator editor = message(alice, tag).getByLabel("Edit message");
+            assertThat(editor).hasValue("hi @Bob Example see " + tag);
+            editor.press("End");
+            editor.pressSequentially(" (edited)");
+            editor.press("Enter");
+            assertThat(message(bob, tag)).containsText("(edited)");
+            assertThat(message(bob, tag).locator(".mention.mention-me")).hasText("@Bob Example");
 
             // Escape closes the list and keeps what was typed; Enter then sends it.
             box.pressSequentially("@al");
