@@ -578,6 +578,18 @@
     for (var i = 0; i < errors.length; i++) { errors[i].remove(); }
   }
 
+  // The text a message shows, for its editor: a mention reads "@First Last" (saving turns it back into the mention);
+  // one of an unknown user keeps its stored token, which "@unknown user" would lose.
+  function editorText(content) {
+    if (!content) { return ""; }
+    var text = "";
+    for (var n = content.firstChild; n; n = n.nextSibling) {
+      var unknown = n.nodeType === 1 && n.classList.contains("mention-unknown") && n.getAttribute("data-user");
+      text += unknown ? "<@" + n.getAttribute("data-user") + ">" : n.textContent;
+    }
+    return text;
+  }
+
   // "Edit" opens an editor in the message, with the text it shows (links included: they show their address).
   // state, when a live edit replaced the message under an open editor: what was typed, the caret, the focus.
   function openEditor(li, state) {
@@ -600,7 +612,7 @@
     box.setAttribute("aria-label", "Edit message");
     box.setAttribute("aria-describedby", "m-" + id + "-edit-hint");
     var content = li.querySelector(".content");
-    box.value = state ? state.text : (content ? content.textContent : "");
+    box.value = state ? state.text : editorText(content);
     var row = document.createElement("div");
     row.className = "edit-actions";
     var save = document.createElement("button");

@@ -46,6 +46,7 @@ class ChatController {
     private final ChatSessions sessions;
     private final OnlineList online;
     private final LocalFanOut fanOut;
+    private final People people;
 
     ChatController(
             DirectusClient directus,
@@ -55,8 +56,10 @@ class ChatController {
             Rooms rooms,
             ChatSessions sessions,
             OnlineList online,
-            LocalFanOut fanOut) {
+            LocalFanOut fanOut,
+            People people) {
         this.fanOut = fanOut;
+        this.people = people;
         this.directus = directus;
         this.readPositions = readPositions;
         this.cache = cache;
@@ -108,6 +111,7 @@ class ChatController {
         List<ChatRoom> all;
         Map<Long, Long> positions;
         Map<Long, Integer> unread;
+        Map<Long, Integer> mentions;
         try {
             room = rooms.bySlug(login.tokens(), slug == null ? Rooms.DEFAULT_SLUG : slug);
             all = rooms.all(login.tokens());
@@ -119,6 +123,8 @@ class ChatController {
             // This login may be ahead of Directus by a position it has not written yet.
             session.readPositions().forEach((id, at) -> positions.merge(id, at, Math::max));
             unread = readPositions.unreadCounts(login.tokens(), all, positions);
+            mentions = readPositions.unreadContaining(
+                    login.tokens(), all, positions, "<@" + login.getPrincipal().id() + ">");
         } catch (DirectusException e) {
             return unavailable(e, request);
         }
@@ -126,13 +132,16 @@ class ChatController {
         long lastId = window.position();
         // A room never opened before has no line: everything in it is new, and the newest is what to show.
         Long readUpTo = positions.get(room.id());
-        session.unreadFromDirectus(unread, positions, room, lastId);
+        session.unreadFromDirectus(unread, mentions, positions, room, lastId);
         ZoneId zone = ClientTimeZone.of(request);
+        People.Directory directory = people.current(login.tokens(), mentioned(history));
         page.addObject("room", room);
-        page.addObject("rooms", Rooms.links(all, unread, room, request.getContextPath()));
+        page.addObject("rooms", Rooms.links(all, unread, mentions, room, request.getContextPath()));
         page.addObject(
                 "messages",
-                history.stream().map(m -> MessageFormatter.view(m, zone)).toList());
+                history.stream()
+                        .map(m -> MessageFormatter.view(m, zone, directory::name))
+                        .toList());
         page.addObject(
                 "unreadFrom",
                 readUpTo == null
@@ -148,6 +157,13 @@ class ChatController {
         // The stand-in default room (id 0: Directus has none) has no presence.
         page.addObject("online", online.names(room.id() == 0 ? null : room.id()));
         return page;
+    }
+
+    /** The user ids the messages mention. */
+    static java.util.Set<String> mentioned(List<ChatMessage> messages) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        messages.forEach(m -> ids.addAll(Mentions.ids(m.content())));
+        return ids;
     }
 
     /** The id of the first message by someone else above the read position: the "unread" line goes above it. */
@@ -251,7 +267,8 @@ class ChatController {
             // The create's answer is the message: this instance's tabs (and, with Redis, the other instances') get it
             // at once; Directus's event for it then needs no read and only confirms it.
             ChatRoom room = rooms.bySlug(login.tokens(), slug == null ? Rooms.DEFAULT_SLUG : slug);
-            String text = form.text();
+            String text =
+                    Mentions.resolve(form.text(), people.current(login.tokens()).people(), picked(request));
             ChatUser author = login.getPrincipal();
             ChatMessage created = cache.create(() -> author.namesKnown()
                     ? directus.createMessage(
@@ -270,6 +287,25 @@ class ChatController {
                                     : status == HttpStatus.UNAUTHORIZED ? "session-ended" : "refused");
             return new Refusal(status, sendFailureMessage(e));
         }
+    }
+
+    /**
+     * The ids the composer's suggestions picked ({@code mentions}, comma-separated, sent by chat.js): they decide
+     * between people who share a name. Anything else in the field is ignored.
+     */
+    static java.util.Set<String> picked(HttpServletRequest request) {
+        String[] values = request.getParameterValues("mentions");
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        if (values != null) {
+            for (String value : values) {
+                for (String id : value.split(",", 50)) {
+                    if (Mentions.TOKEN.matcher("<@" + id.strip() + ">").matches()) {
+                        ids.add(id.strip());
+                    }
+                }
+            }
+        }
+        return ids;
     }
 
     private record Refusal(HttpStatus status, String problem) {}

@@ -155,10 +155,20 @@ final class ChatSession {
 
     /** Unread counts and read positions as Directus has them now (a page of {@code shown} was just rendered). */
     void unreadFromDirectus(Map<Long, Integer> counts, Map<Long, Long> positions, ChatRoom shown, long newestShown) {
+        unreadFromDirectus(counts, Map.of(), positions, shown, newestShown);
+    }
+
+    /** The same, with the unread messages that mention the user, by room. */
+    void unreadFromDirectus(
+            Map<Long, Integer> counts,
+            Map<Long, Integer> mentions,
+            Map<Long, Long> positions,
+            ChatRoom shown,
+            long newestShown) {
         if (reader == null) {
             return;
         }
-        reader.unread().reset(counts, positions);
+        reader.unread().reset(counts, mentions, positions);
         reader.unread().opened(shown.id(), newestShown);
         serial.execute(delivery::sendRoomLists);
     }

@@ -81,8 +81,9 @@ class ChatSessions implements SmartLifecycle, DisposableBean {
             }
 
             @Override
-            public String roomList(Map<Long, Integer> unread, ChatRoom current) {
-                return fragments.roomList(Rooms.links(rooms.known(), unread, current, fragments.contextPath()));
+            public String roomList(Map<Long, Integer> unread, Map<Long, Integer> mentions, ChatRoom current) {
+                return fragments.roomList(
+                        Rooms.links(rooms.known(), unread, mentions, current, fragments.contextPath()));
             }
         };
         this.ender = logins::endSession;

@@ -38,7 +38,10 @@ class Fragments {
             .expireAfterAccess(Duration.ofMinutes(5))
             .build();
 
-    Fragments(HtmlRenderer renderer, ServletContext servletContext) {
+    private final People people;
+
+    Fragments(HtmlRenderer renderer, ServletContext servletContext, People people) {
+        this.people = people;
         this.renderer = renderer;
         this.contextPath = servletContext.getContextPath();
         this.messagesUrl = ViewerModel.messagesUrl(contextPath);
@@ -48,14 +51,17 @@ class Fragments {
         return message(message, zone, null);
     }
 
-    /** The message as {@code viewerId} (a Directus user id; null: nobody) sees it: with Edit and Delete if theirs. */
+    /**
+     * The message as {@code viewerId} (a Directus user id; null: nobody) sees it: with Edit and Delete if theirs,
+     * and their mentions marked if it mentions them.
+     */
     String message(ChatMessage message, ZoneId zone, String viewerId) {
-        return rendered(message, zone, own(message, viewerId), false);
+        return rendered(message, zone, viewerId, false);
     }
 
     /** The same, out of band: it replaces {@code #m-<id>} where the page shows it (an edit). */
     String changed(ChatMessage message, ZoneId zone, String viewerId) {
-        return rendered(message, zone, own(message, viewerId), true);
+        return rendered(message, zone, viewerId, true);
     }
 
     /** Out-of-band deletes of {@code #m-<id>} for each id (ids are numbers: nothing to escape). */
@@ -66,20 +72,30 @@ class Fragments {
     }
 
     String message(MessageView message) {
-        return message(message, false, false);
+        return message(message, false, null, false);
     }
 
-    private String rendered(ChatMessage message, ZoneId zone, boolean own, boolean oob) {
+    /**
+     * Rendered once per time zone, day, "own or not", "mentions the viewer or not" and people directory version
+     * (names come from the cached directory: no Directus call on the live path).
+     */
+    private String rendered(ChatMessage message, ZoneId zone, String viewerId, boolean oob) {
+        boolean own = own(message, viewerId);
+        String mentioned = Mentions.mentions(message.content(), viewerId) ? viewerId : null;
+        People.Directory directory = people.cached();
+        long version = Mentions.ids(message.content()).isEmpty() ? 0 : directory.version();
         return rendered.get(
-                new RenderKey(message, zone, LocalDate.now(zone), own, oob),
-                key -> message(MessageFormatter.view(message, zone), own, oob));
+                new RenderKey(message, zone, LocalDate.now(zone), own, mentioned, version, oob),
+                key -> message(MessageFormatter.view(message, zone, directory::name), own, mentioned, oob));
     }
 
-    private String message(MessageView message, boolean own, boolean oob) {
+    private String message(MessageView message, boolean own, String mentioned, boolean oob) {
         ModelAndView view = new ModelAndView("chat/fragments :: message");
         view.addObject("m", message);
         // The author's id as the viewer's when it is theirs: the fragment compares the two.
         view.addObject("viewerId", own ? message.authorId() : null);
+        // The viewer's id when the message mentions them: the fragment marks those mentions as theirs.
+        view.addObject("mentionedViewer", mentioned);
         view.addObject("messagesUrl", messagesUrl);
         view.addObject("oob", oob ? "true" : null);
         return renderer.render(view);
@@ -121,7 +137,10 @@ class Fragments {
 
     /**
      * The whole message is part of the key (its {@code updatedAt} too), so an edited message is rendered anew;
-     * {@code own} is whether the viewer wrote it, the only thing about the viewer that the fragment shows.
+     * {@code own} is whether the viewer wrote it and {@code mentioned} the viewer's id when it mentions them, the
+     * only things about the viewer that the fragment shows; {@code people} the directory's version (0 without
+     * mentions), so that a rename renders anew.
      */
-    private record RenderKey(ChatMessage message, ZoneId zone, LocalDate day, boolean own, boolean oob) {}
+    private record RenderKey(
+            ChatMessage message, ZoneId zone, LocalDate day, boolean own, String mentioned, long people, boolean oob) {}
 }

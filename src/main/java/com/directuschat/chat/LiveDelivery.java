@@ -172,7 +172,8 @@ final class LiveDelivery {
             reader.unread().read(room, message.id());
             return false;
         }
-        return !reader.userId().equals(message.authorId()) && reader.unread().arrived(room, message.id());
+        return !reader.userId().equals(message.authorId())
+                && reader.unread().arrived(room, message.id(), Mentions.mentions(message.content(), reader.userId()));
     }
 
     /** Every tab gets its room list with the current unread counts; runs on the serial lane. */
@@ -181,10 +182,11 @@ final class LiveDelivery {
             return;
         }
         Map<Long, Integer> counts = reader.unread().counts();
+        Map<Long, Integer> mentions = reader.unread().mentions();
         try {
             for (MessageStream stream : streams) {
                 if (stream.room() != null) {
-                    stream.event("rooms", reader.rooms().roomList(counts, stream.room()));
+                    stream.event("rooms", reader.rooms().roomList(counts, mentions, stream.room()));
                 }
             }
         } catch (RuntimeException e) {

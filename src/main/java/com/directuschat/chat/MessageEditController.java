@@ -37,8 +37,10 @@ class MessageEditController {
     private final DirectusClient directus;
     private final MessageCache cache;
     private final LocalFanOut fanOut;
+    private final People people;
 
-    MessageEditController(DirectusClient directus, MessageCache cache, LocalFanOut fanOut) {
+    MessageEditController(DirectusClient directus, MessageCache cache, LocalFanOut fanOut, People people) {
+        this.people = people;
         this.directus = directus;
         this.cache = cache;
         this.fanOut = fanOut;
@@ -60,9 +62,13 @@ class MessageEditController {
         if (problem != null) {
             return refused(HttpStatus.UNPROCESSABLE_CONTENT, problem);
         }
-        String text = form.text();
         try {
             ChatMessage current = own(login, id, "edit");
+            // Names typed as "@First Last" become mentions; one the message mentioned already decides a shared name.
+            People.Directory directory = people.current(login.tokens());
+            java.util.Set<String> picked = Mentions.ids(current.content());
+            picked.addAll(ChatController.picked(request));
+            String text = Mentions.resolve(form.text(), directory.people(), picked);
             // The same text again changes nothing, and would only mark the message as edited.
             ChatMessage edited = text.equals(current.content())
                     ? current
@@ -72,7 +78,7 @@ class MessageEditController {
             }
             ZoneId zone = ClientTimeZone.of(request);
             ModelAndView answer = new ModelAndView("chat/fragments :: message");
-            answer.addObject("m", MessageFormatter.view(edited, zone));
+            answer.addObject("m", MessageFormatter.view(edited, zone, directory::name));
             return answer;
         } catch (Refusal refusal) {
             return refused(refusal.status, refusal.getMessage());

@@ -4,8 +4,9 @@ import com.directuschat.directus.ChatMessage;
 import com.directuschat.web.MessageTimes;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.function.Function;
 
-/** Turns messages into views in the reader's time zone. */
+/** Turns messages into views in the reader's time zone, mentions named from the people directory. */
 final class MessageFormatter {
 
     static final String UNKNOWN_AUTHOR = "Unknown user";
@@ -13,6 +14,11 @@ final class MessageFormatter {
     private MessageFormatter() {}
 
     static MessageView view(ChatMessage message, ZoneId zone) {
+        return view(message, zone, id -> null);
+    }
+
+    /** The view, each mention named by {@code names} (a user id to "First Last", or null: "@unknown user"). */
+    static MessageView view(ChatMessage message, ZoneId zone, Function<String, String> names) {
         Instant created = message.createdAt();
         Instant updated = message.edited() ? message.updatedAt() : null;
         String edited = updated == null ? null : "Edited " + MessageTimes.fullTime(updated, zone);
@@ -25,7 +31,7 @@ final class MessageFormatter {
                     "",
                     "",
                     message.content(),
-                    MessageText.segments(message.content()),
+                    MessageText.segments(message.content(), names),
                     message.authorId(),
                     edited,
                     version);
@@ -37,7 +43,7 @@ final class MessageFormatter {
                 MessageTimes.shortTime(created, zone),
                 MessageTimes.fullTime(created, zone),
                 message.content(),
-                MessageText.segments(message.content()),
+                MessageText.segments(message.content(), names),
                 message.authorId(),
                 edited,
                 version);

@@ -27,8 +27,10 @@ class MessageHistoryController {
     private final DirectusClient directus;
     private final ChatProperties properties;
     private final Rooms rooms;
+    private final People people;
 
-    MessageHistoryController(DirectusClient directus, ChatProperties properties, Rooms rooms) {
+    MessageHistoryController(DirectusClient directus, ChatProperties properties, Rooms rooms, People people) {
+        this.people = people;
         this.directus = directus;
         this.properties = properties;
         this.rooms = rooms;
@@ -88,11 +90,14 @@ class MessageHistoryController {
         boolean more = found.size() > pageSize;
         List<ChatMessage> page = !more ? found : forward ? found.subList(0, pageSize) : found.subList(1, found.size());
         ZoneId zone = ClientTimeZone.of(request);
+        People.Directory directory = people.current(login.tokens(), ChatController.mentioned(page));
         ModelAndView answer = new ModelAndView(forward ? "chat/fragments :: later" : "chat/fragments :: earlier");
         answer.addObject("room", room);
         answer.addObject(
                 "messages",
-                page.stream().map(m -> MessageFormatter.view(m, zone)).toList());
+                page.stream()
+                        .map(m -> MessageFormatter.view(m, zone, directory::name))
+                        .toList());
         answer.addObject(
                 next,
                 !more

@@ -2,18 +2,27 @@ package com.directuschat.chat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A message's text as segments of plain text and links, for the one message fragment (page and SSE alike).
- * Only {@code http://} and {@code https://} URLs become links; nothing else in the text is read as markup, and
- * every segment is still escaped by Thymeleaf's {@code th:text}.
+ * A message's text as segments of plain text, links and mentions, for the one message fragment (page and SSE
+ * alike). Only {@code http://} and {@code https://} URLs become links, and only a stored token {@code <@USER_ID>}
+ * outside a link becomes a mention ({@link Mentions}); nothing else in the text is read as markup, and every segment
+ * is still escaped by Thymeleaf's {@code th:text}.
  */
 final class MessageText {
 
-    /** A piece of a message: plain text, or a link whose text is its address ({@code href} set). */
-    record Segment(String text, String href) {
+    /**
+     * A piece of a message: plain text, a link whose text is its address ({@code href} set), or a mention of the
+     * user {@code userId} whose text is "@First Last" ({@code known} false: "@unknown user").
+     */
+    record Segment(String text, String href, String userId, boolean known) {
+
+        Segment(String text, String href) {
+            this(text, href, null, false);
+        }
 
         static Segment text(String text) {
             return new Segment(text, null);
@@ -23,9 +32,21 @@ final class MessageText {
             return new Segment(url, url);
         }
 
+        /** A mention of {@code userId}, by {@code name} (null: not a user the chat knows). */
+        static Segment mention(String userId, String name) {
+            return name == null
+                    ? new Segment("@" + Mentions.UNKNOWN, null, userId, false)
+                    : new Segment("@" + name, null, userId, true);
+        }
+
         /** Public, for the template ({@code s.link}). */
         public boolean isLink() {
             return href != null;
+        }
+
+        /** Public, for the template ({@code s.mention}). */
+        public boolean isMention() {
+            return userId != null;
         }
     }
 
@@ -40,28 +61,56 @@ final class MessageText {
     private MessageText() {}
 
     static List<Segment> segments(String content) {
+        return segments(content, id -> null);
+    }
+
+    /** The segments, with each mention named by {@code names} (a user id to "First Last", or null: unknown). */
+    static List<Segment> segments(String content, Function<String, String> names) {
         if (content == null || content.isEmpty()) {
             return List.of();
         }
         List<Segment> segments = new ArrayList<>();
-        Matcher matcher = URL.matcher(content);
         int done = 0;
-        while (matcher.find()) {
-            String url = trim(matcher.group());
-            if (!hasHost(url)) {
-                continue;
+        for (int[] link : links(content)) {
+            if (link[0] > done) {
+                plain(content.substring(done, link[0]), names, segments);
             }
-            int start = matcher.start();
-            if (start > done) {
-                segments.add(Segment.text(content.substring(done, start)));
-            }
-            segments.add(Segment.link(url));
-            done = start + url.length();
+            segments.add(Segment.link(content.substring(link[0], link[1])));
+            done = link[1];
         }
         if (done < content.length()) {
-            segments.add(Segment.text(content.substring(done)));
+            plain(content.substring(done), names, segments);
         }
         return List.copyOf(segments);
+    }
+
+    /** Where the links are in {@code content}: each one's start and end (exclusive), in order. */
+    static List<int[]> links(String content) {
+        List<int[]> links = new ArrayList<>();
+        Matcher matcher = URL.matcher(content);
+        while (matcher.find()) {
+            String url = trim(matcher.group());
+            if (hasHost(url)) {
+                links.add(new int[] {matcher.start(), matcher.start() + url.length()});
+            }
+        }
+        return links;
+    }
+
+    /** Text outside links: plain text and mention tokens. */
+    private static void plain(String text, Function<String, String> names, List<Segment> segments) {
+        Matcher token = Mentions.TOKEN.matcher(text);
+        int done = 0;
+        while (token.find()) {
+            if (token.start() > done) {
+                segments.add(Segment.text(text.substring(done, token.start())));
+            }
+            segments.add(Segment.mention(token.group(1), names.apply(token.group(1))));
+            done = token.end();
+        }
+        if (done < text.length()) {
+            segments.add(Segment.text(text.substring(done)));
+        }
     }
 
     /**

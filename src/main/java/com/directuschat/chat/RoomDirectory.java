@@ -10,6 +10,6 @@ interface RoomDirectory {
     /** The id of {@code message}'s room (the default room's for a message without one). */
     long roomOf(ChatMessage message);
 
-    /** The room list for a tab that shows {@code current}, with these unread counts. */
-    String roomList(Map<Long, Integer> unread, ChatRoom current);
+    /** The room list for a tab that shows {@code current}, with these unread and mention counts. */
+    String roomList(Map<Long, Integer> unread, Map<Long, Integer> mentions, ChatRoom current);
 }

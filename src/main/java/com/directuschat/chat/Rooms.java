@@ -91,19 +91,44 @@ class Rooms {
      * The room list a page shows: every room, its unread count, and which one is open. Links are made here, with
      * the context path, because live updates render outside a request.
      */
-    static List<RoomLink> links(List<ChatRoom> rooms, Map<Long, Integer> unread, ChatRoom current, String contextPath) {
+    static List<RoomLink> links(
+            List<ChatRoom> rooms,
+            Map<Long, Integer> unread,
+            Map<Long, Integer> mentions,
+            ChatRoom current,
+            String contextPath) {
         return rooms.stream()
                 .map(room -> new RoomLink(
                         room.slug(),
                         room.name(),
                         contextPath + (room.isDefault() ? "/" : "/rooms/" + room.slug()),
                         room.id() == current.id() ? 0 : unread.getOrDefault(room.id(), 0),
+                        room.id() == current.id() ? 0 : mentions.getOrDefault(room.id(), 0),
                         room.id() == current.id()))
                 .toList();
     }
 
-    /** One entry of the room list. */
-    record RoomLink(String slug, String name, String href, int unread, boolean current) {}
+    /** One entry of the room list; {@code mentions}: unread messages that mention the viewer. */
+    record RoomLink(String slug, String name, String href, int unread, int mentions, boolean current) {
+
+        /**
+         * The link's accessible name when it has counts ("Random, 3 unread, 1 mention"), else null (its text).
+         * Public, for the template.
+         */
+        public String label() {
+            if (unread <= 0 && mentions <= 0) {
+                return null;
+            }
+            StringBuilder label = new StringBuilder(name);
+            if (unread > 0) {
+                label.append(", ").append(unread).append(" unread");
+            }
+            if (mentions > 0) {
+                label.append(", ").append(mentions).append(mentions == 1 ? " mention" : " mentions");
+            }
+            return label.toString();
+        }
+    }
 
     private Snapshot load(AccessTokenSource tokens) {
         List<ChatRoom> rooms = new java.util.ArrayList<>(directus.rooms(tokens, DEFAULT_SLUG));

@@ -31,6 +31,7 @@ final class Unread {
     private final Executor worker;
     private final TaskScheduler timer;
     private final Map<Long, Integer> counts = new HashMap<>();
+    private final Map<Long, Integer> mentions = new HashMap<>();
     private final Map<Long, Long> readUpTo = new HashMap<>();
     private final Set<Long> unsaved = new HashSet<>();
     private boolean saveScheduled;
@@ -44,10 +45,21 @@ final class Unread {
 
     /** Counts as Directus has them now (a page was rendered); positions only ever move forward. */
     synchronized void reset(Map<Long, Integer> fresh, Map<Long, Long> positions) {
+        reset(fresh, Map.of(), positions);
+    }
+
+    /** The same, with the unread messages that mention the user, by room. */
+    synchronized void reset(Map<Long, Integer> fresh, Map<Long, Integer> freshMentions, Map<Long, Long> positions) {
         counts.clear();
+        mentions.clear();
         fresh.forEach((room, n) -> {
             if (n > 0) {
                 counts.put(room, n);
+            }
+        });
+        freshMentions.forEach((room, n) -> {
+            if (n > 0) {
+                mentions.put(room, n);
             }
         });
         positions.forEach((room, id) -> readUpTo.merge(room, id, Math::max));
@@ -56,6 +68,7 @@ final class Unread {
     /** The room was shown up to {@code id}: its count clears and its position moves there (saved soon). */
     synchronized void read(long roomId, long id) {
         counts.remove(roomId);
+        mentions.remove(roomId);
         // A room opened for the first time gets a position even when it is empty: it has been opened.
         if (id > readUpTo.getOrDefault(roomId, 0L) || !readUpTo.containsKey(roomId)) {
             readUpTo.put(roomId, id);
@@ -77,15 +90,28 @@ final class Unread {
 
     /** A message by someone else arrived in a room no tab shows; false when it was read already. */
     synchronized boolean arrived(long roomId, long id) {
+        return arrived(roomId, id, false);
+    }
+
+    /** The same; {@code mentionsUser}: it mentions this login's user, which counts as a mention too. */
+    synchronized boolean arrived(long roomId, long id, boolean mentionsUser) {
         if (id <= readUpTo.getOrDefault(roomId, 0L)) {
             return false;
         }
         counts.merge(roomId, 1, Integer::sum);
+        if (mentionsUser) {
+            mentions.merge(roomId, 1, Integer::sum);
+        }
         return true;
     }
 
     synchronized Map<Long, Integer> counts() {
         return Map.copyOf(counts);
+    }
+
+    /** Unread messages that mention the user, by room. */
+    synchronized Map<Long, Integer> mentions() {
+        return Map.copyOf(mentions);
     }
 
     synchronized long readUpTo(long roomId) {

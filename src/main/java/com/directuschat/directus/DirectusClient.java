@@ -82,6 +82,26 @@ public class DirectusClient {
         return user == null ? new DirectusUser(null, null, null, null) : user.toUser();
     }
 
+    /**
+     * The users this user may read (the chat's people directory): id, first and last name only, every one of them
+     * ({@code limit=-1}). The provisioned chat policy lets chat users read these three fields of every user.
+     */
+    public List<DirectusUser> users(AccessTokenSource tokens) {
+        List<User> rows = asUser(
+                tokens,
+                token -> rest.get(
+                        token,
+                        uri -> uri.path("/users")
+                                .queryParam("fields", "id,first_name,last_name")
+                                .queryParam("limit", -1)
+                                .build(),
+                        new ParameterizedTypeReference<List<User>>() {}));
+        return orEmpty(rows).stream()
+                .filter(row -> row.id() != null)
+                .map(User::toUser)
+                .toList();
+    }
+
     /** Every room, by name; {@code defaultSlug} marks the one that also holds messages without a room. */
     public List<ChatRoom> rooms(AccessTokenSource tokens, String defaultSlug) {
         List<Room> rows = asUser(

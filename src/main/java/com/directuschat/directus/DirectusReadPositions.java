@@ -36,6 +36,20 @@ public class DirectusReadPositions {
      * stored), in one aggregate query; rooms with none are absent.
      */
     public Map<Long, Integer> unreadCounts(AccessTokenSource tokens, List<ChatRoom> rooms, Map<Long, Long> readUpTo) {
+        return unread(tokens, rooms, readUpTo, null);
+    }
+
+    /**
+     * The same, counting only the messages whose text contains {@code token} (a mention's stored form,
+     * {@code <@USER_ID>}): the unread mentions of the user, by room.
+     */
+    public Map<Long, Integer> unreadContaining(
+            AccessTokenSource tokens, List<ChatRoom> rooms, Map<Long, Long> readUpTo, String token) {
+        return unread(tokens, rooms, readUpTo, token);
+    }
+
+    private Map<Long, Integer> unread(
+            AccessTokenSource tokens, List<ChatRoom> rooms, Map<Long, Long> readUpTo, String containing) {
         if (rooms.isEmpty()) {
             return Map.of();
         }
@@ -48,13 +62,16 @@ public class DirectusReadPositions {
                                     .queryParam("aggregate[count]", "id")
                                     .queryParam("groupBy[]", "room")
                                     .queryParam("filter[user_created][_neq]", "$CURRENT_USER");
+                            if (containing != null) {
+                                uri.queryParam("filter[content][_contains]", "{containing}");
+                            }
                             for (int i = 0; i < rooms.size(); i++) {
                                 ChatRoom room = rooms.get(i);
                                 String clause = "filter[_or][" + i + "][_and]";
                                 DirectusClient.inRoom(uri, room, clause + "[0]")
                                         .queryParam(clause + "[1][id][_gt]", readUpTo.getOrDefault(room.id(), 0L));
                             }
-                            return uri.build();
+                            return uri.build(containing == null ? Map.of() : Map.of("containing", containing));
                         },
                         new ParameterizedTypeReference<List<RoomCount>>() {}));
         ChatRoom defaultRoom =

@@ -77,6 +77,7 @@ class SearchController {
         }
         List<ChatMessage> found;
         Map<Long, ChatRoom> rooms;
+        Map<String, String> names;
         try {
             // One more than a page: whether it is there decides "More results".
             found = directus.searchMessages(login.tokens(), query.pieces(), query.before(), PAGE_SIZE + 1);
@@ -84,12 +85,17 @@ class SearchController {
                     ? Map.of()
                     : directus.rooms(login.tokens(), DEFAULT_ROOM).stream()
                             .collect(Collectors.toMap(ChatRoom::id, Function.identity()));
+            names = found.stream()
+                            .anyMatch(m -> m.content() != null
+                                    && MENTION.matcher(m.content()).find())
+                    ? names(login)
+                    : Map.of();
         } catch (DirectusException e) {
             return failed(answer, e, request);
         }
         boolean more = found.size() > PAGE_SIZE;
         List<ChatMessage> looked = more ? found.subList(0, PAGE_SIZE) : found;
-        List<SearchResult> results = results(looked, query, rooms, ClientTimeZone.of(request), request);
+        List<SearchResult> results = results(looked, query, rooms, names, ClientTimeZone.of(request), request);
         answer.addObject("results", results);
         answer.addObject("nextBefore", more ? looked.get(looked.size() - 1).id() : null);
         answer.addObject("noHits", results.isEmpty() && !more && query.before() == 0);
@@ -105,6 +111,7 @@ class SearchController {
             List<ChatMessage> messages,
             SearchQuery query,
             Map<Long, ChatRoom> rooms,
+            Map<String, String> names,
             ZoneId zone,
             HttpServletRequest request) {
         Pattern pattern = Highlight.pattern(query.text());
@@ -113,7 +120,7 @@ class SearchController {
         List<SearchResult> results = new ArrayList<>();
         for (ChatMessage message : messages) {
             ChatRoom room = message.room() == null ? defaultRoom : rooms.get(message.room());
-            List<Highlight.Part> parts = Highlight.parts(message.content(), pattern);
+            List<Highlight.Part> parts = Highlight.parts(named(message.content(), names), pattern);
             if (room == null || query.needsCheck() && !Highlight.anyMatch(parts)) {
                 continue;
             }
@@ -135,13 +142,46 @@ class SearchController {
         return results;
     }
 
+    /**
+     * A stored mention, {@code <@USER_ID>}, as the chat stores it (its {@code Mentions}): a result shows it as
+     * "@First Last", or "@unknown user".
+     */
+    static final Pattern MENTION = Pattern.compile("<@([A-Za-z0-9_-]{1,64})>");
+
+    /** The text with each mention as "@First Last" from {@code names} (user id to name). */
+    static String named(String content, Map<String, String> names) {
+        if (content == null) {
+            return null;
+        }
+        return MENTION.matcher(content).replaceAll(token -> {
+            String name = names.get(token.group(1));
+            return java.util.regex.Matcher.quoteReplacement(
+                    "@" + (name == null || name.isEmpty() ? "unknown user" : name));
+        });
+    }
+
+    /** Every user's name by id, as the user reads them; none (mentions show "@unknown user") when that fails. */
+    private Map<String, String> names(DirectusAuthentication login) {
+        try {
+            return directus.users(login.tokens()).stream()
+                    .collect(Collectors.toMap(u -> u.id(), u -> name(u.firstName(), u.lastName()), (a, b) -> a));
+        } catch (DirectusException e) {
+            log.info("Names for the mentions in search results could not be read: {}", e.getMessage());
+            return Map.of();
+        }
+    }
+
     /** First and last name, as the chat shows them. */
     static String author(ChatMessage message) {
-        String name = Stream.of(message.authorFirstName(), message.authorLastName())
+        String name = name(message.authorFirstName(), message.authorLastName());
+        return name.isEmpty() ? "Unknown user" : name;
+    }
+
+    private static String name(String first, String last) {
+        return Stream.of(first, last)
                 .filter(part -> part != null && !part.isBlank())
                 .map(String::strip)
                 .collect(Collectors.joining(" "));
-        return name.isEmpty() ? "Unknown user" : name;
     }
 
     private static ModelAndView failed(ModelAndView answer, DirectusException e, HttpServletRequest request) {

@@ -49,8 +49,9 @@ class ChatSessionRoomsTest {
             }
 
             @Override
-            public String roomList(Map<Long, Integer> unread, ChatRoom current) {
-                return "unread " + new java.util.TreeMap<>(unread) + " in " + current.slug();
+            public String roomList(Map<Long, Integer> unread, Map<Long, Integer> mentions, ChatRoom current) {
+                return "unread " + new java.util.TreeMap<>(unread) + " in " + current.slug()
+                        + (mentions.isEmpty() ? "" : " mentions " + new java.util.TreeMap<>(mentions));
             }
         };
         Unread unread = new Unread((room, id) -> saved.add(room + "@" + id), Duration.ofHours(1), Runnable::run, timer);
@@ -83,17 +84,36 @@ class ChatSessionRoomsTest {
     }
 
     private void stored(long id, Long room, String authorId) {
+        stored(id, room, authorId, "message " + id);
+    }
+
+    private void stored(long id, Long room, String authorId, String content) {
         directus.stored.put(
                 id,
                 new ChatMessage(
-                        id,
-                        "message " + id,
-                        Instant.parse("2026-11-28T10:00:00Z"),
-                        authorId,
-                        "Some",
-                        "One",
-                        room,
-                        null));
+                        id, content, Instant.parse("2026-11-28T10:00:00Z"), authorId, "Some", "One", room, null));
+    }
+
+    @Test
+    void messagesMentioningTheUserElsewhereCountAsMentionsLiveAndClearWhenTheRoomIsOpened() {
+        ChatSession session = session();
+        RecordingEmitter inGeneral = new RecordingEmitter();
+        session.attach(tab(GENERAL, inGeneral, 0));
+        lanes.runAll();
+
+        stored(1, DEV.id(), "bob-id", "hi <@alice-id>");
+        stored(2, DEV.id(), "bob-id", "hi <@alice-id2> and <@carol-id>");
+        stored(3, DEV.id(), "bob-id", "again <@alice-id>");
+        stored(4, GENERAL.id(), "bob-id", "here <@alice-id>"); // shown: read, never counted
+        for (long id = 1; id <= 4; id++) {
+            listeners.get(0).onMessageCreated(id);
+        }
+        lanes.runAll();
+        assertThat(inGeneral.raw()).contains("unread {2=3} in general mentions {2=2}");
+
+        session.unreadFromDirectus(Map.of(), Map.of(), Map.of(), DEV, 4);
+        lanes.runAll();
+        assertThat(inGeneral.raw()).endsWith("unread {} in general\n\n");
     }
 
     @Test

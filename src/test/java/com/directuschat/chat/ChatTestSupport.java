@@ -58,7 +58,13 @@ final class ChatTestSupport {
         resolver.setSuffix(".html");
         SpringTemplateEngine engine = new SpringTemplateEngine();
         engine.setTemplateResolver(resolver);
-        return new Fragments(new HtmlRenderer(engine), new MockServletContext());
+        return new Fragments(new HtmlRenderer(engine), new MockServletContext(), people());
+    }
+
+    /** A people directory that has read nobody yet (live renders never read it). */
+    static People people() {
+        return new People(
+                null, java.time.Duration.ofMinutes(1), java.time.Duration.ofSeconds(10), java.time.Clock.systemUTC());
     }
 
     static ChatMessage message(long id) {

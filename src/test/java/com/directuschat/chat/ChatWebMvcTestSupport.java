@@ -36,9 +36,12 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
             MessageHistoryController.class,
             MessageEditController.class,
             MessageStreamController.class,
-            TypingController.class
+            TypingController.class,
+            PeopleController.class
         })
-@Import(Rooms.class)
+// The people directory is read on every request here, so each test's stubbed users count.
+@org.springframework.test.context.TestPropertySource(properties = "chat.people-max-age=0s")
+@Import({Rooms.class, People.class})
 @EnableConfigurationProperties(ChatProperties.class)
 abstract class ChatWebMvcTestSupport {
 

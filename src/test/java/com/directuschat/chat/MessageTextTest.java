@@ -123,4 +123,53 @@ class MessageTextTest {
             assertThat(joined).as(content).isEqualTo(content);
         }
     }
+
+    private static final String BOB = "7b1c7c8e-2f3a-4c55-9d2e-0a1b2c3d4e5f";
+
+    private static String names(String id) {
+        return BOB.equals(id) ? "Bob Example" : null;
+    }
+
+    @Test
+    void aTokenIsAMentionNamedFromTheDirectoryAndAnUnknownIdIsAnUnknownUser() {
+        assertThat(MessageText.segments("hi <@" + BOB + ">, see <@not-a-user>!", MessageTextTest::names))
+                .containsExactly(
+                        text("hi "),
+                        Segment.mention(BOB, "Bob Example"),
+                        text(", see "),
+                        Segment.mention("not-a-user", null),
+                        text("!"));
+        assertThat(Segment.mention(BOB, "Bob Example").text()).isEqualTo("@Bob Example");
+        assertThat(Segment.mention("not-a-user", null).text()).isEqualTo("@unknown user");
+        assertThat(Segment.mention("x", null).isMention()).isTrue();
+        assertThat(Segment.mention("x", null).isLink()).isFalse();
+        // Without a directory, every mention is unknown; markup around a token is still text.
+        assertThat(MessageText.segments("<b><@" + BOB + "></b>"))
+                .containsExactly(text("<b>"), Segment.mention(BOB, null), text("</b>"));
+        // Not tokens: no @, an empty or over-long id, characters an id does not have.
+        for (String content : List.of("<" + BOB + ">", "<@>", "<@" + "a".repeat(65) + ">", "<@a b>", "<@a\"b>")) {
+            assertThat(MessageText.segments(content, MessageTextTest::names))
+                    .as(content)
+                    .containsExactly(text(content));
+        }
+    }
+
+    @Test
+    void linksAndMentionsMixAndATokenNeverExtendsALink() {
+        assertThat(MessageText.segments(
+                        "<@" + BOB + "> read https://example.com/a and https://x.org/@bob then <@" + BOB + ">.",
+                        MessageTextTest::names))
+                .containsExactly(
+                        Segment.mention(BOB, "Bob Example"),
+                        text(" read "),
+                        link("https://example.com/a"),
+                        text(" and "),
+                        link("https://x.org/@bob"),
+                        text(" then "),
+                        Segment.mention(BOB, "Bob Example"),
+                        text("."));
+        // A URL ends at "<": a token right after it is a mention of its own, never part of the link.
+        assertThat(MessageText.segments("https://x.org/<@" + BOB + ">", MessageTextTest::names))
+                .containsExactly(link("https://x.org/"), Segment.mention(BOB, "Bob Example"));
+    }
 }

@@ -220,4 +220,18 @@ class SearchIT {
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.body()).doesNotContain(tag + " secret", RESULTS_LIST);
     }
+
+    @Test
+    void mentionsInResultsShowTheNameNotTheStoredToken() {
+        String tag = tag();
+        String bobId = DirectusRest.call(
+                        directus, "GET", "/users/me", TestDirectus.loginToken(BOB_EMAIL, BOB_PASSWORD), null)
+                .get("data")
+                .get("id")
+                .asText();
+        seed(List.of("ask <@" + bobId + "> about " + tag + " and <@not-a-user>"));
+        Results results = search(q(tag), Map.of());
+        assertThat(results.texts())
+                .containsExactly("ask @Bob Example about <mark>" + tag + "</mark> and @unknown user");
+    }
 }

@@ -89,11 +89,24 @@ class AccessibilityBrowserIT {
             assertAccessible(page, "the login page after a failed login");
 
             logIn(page, ALICE_EMAIL, ALICE_PASSWORD);
-            send(page, "axe from alice " + tag);
+            send(page, "axe from alice " + tag + " to @Bob Example");
             send(page, "and again " + tag);
             assertThat(message(page, "and again " + tag)).hasCount(1);
             assertThat(message(page, "axe from bob " + tag)).hasCount(1);
             assertAccessible(page, "a room with messages");
+
+            // The composer with its mention suggestions open, an option active.
+            var box = page.getByLabel("Message", ChatPage.EXACT);
+            box.pressSequentially("@bo");
+            var suggestions = page.getByRole(
+                    AriaRole.LISTBOX,
+                    new com.microsoft.playwright.Page.GetByRoleOptions().setName("Mention suggestions"));
+            assertThat(suggestions.getByRole(AriaRole.OPTION).first()).isVisible();
+            box.press("ArrowDown");
+            assertThat(suggestions.locator("[aria-selected=true]")).hasCount(1);
+            assertAccessible(page, "the composer with the mention suggestions open");
+            box.press("Escape");
+            box.fill("");
 
             message(page, "and again " + tag).hover();
             message(page, "and again " + tag).locator(".edit-button").click();
@@ -107,6 +120,13 @@ class AccessibilityBrowserIT {
             page.navigate(url("/search?q=" + tag));
             assertThat(page.locator("mark").first()).hasText(tag);
             assertAccessible(page, "search results");
+
+            page.navigate(url("/mentions"));
+            assertThat(page.getByRole(
+                            AriaRole.HEADING,
+                            new com.microsoft.playwright.Page.GetByRoleOptions().setName("Messages that mention you")))
+                    .isVisible();
+            assertAccessible(page, "the mentions page");
 
             page.navigate(url("/search?q=nothing-" + tag));
             assertThat(page.getByText("No messages match")).isVisible();

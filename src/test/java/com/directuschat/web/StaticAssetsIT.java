@@ -51,8 +51,9 @@ class StaticAssetsIT {
         assertThat(assets)
                 .anyMatch(a -> HASHED_JS.matcher(a).matches())
                 .anyMatch(a -> HASHED_CSS.matcher(a).matches())
+                .anyMatch(a -> a.matches("/js/mentions-[0-9a-f]{32}\\.js"))
                 .contains("/webjars/htmx.org/2.0.10/dist/htmx.min.js", "/webjars/htmx-ext-sse/2.2.2/sse.js")
-                .hasSize(4);
+                .hasSize(5);
         for (String asset : assets) {
             HttpResponse<byte[]> response = get(asset, Map.of());
             assertThat(response.statusCode()).as(asset).isEqualTo(200);
