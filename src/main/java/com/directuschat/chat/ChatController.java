@@ -267,8 +267,8 @@ class ChatController {
             // The create's answer is the message: this instance's tabs (and, with Redis, the other instances') get it
             // at once; Directus's event for it then needs no read and only confirms it.
             ChatRoom room = rooms.bySlug(login.tokens(), slug == null ? Rooms.DEFAULT_SLUG : slug);
-            String text =
-                    Mentions.resolve(form.text(), people.current(login.tokens()).people(), picked(request));
+            String text = Mentions.resolve(
+                    form.text(), () -> people.current(login.tokens()).people(), picked(request));
             ChatUser author = login.getPrincipal();
             ChatMessage created = cache.create(() -> author.namesKnown()
                     ? directus.createMessage(

@@ -81,6 +81,15 @@ final class Mentions {
         return out.append(text, done, text.length()).toString();
     }
 
+    /**
+     * The same, asking for the people only when the text has an {@code @} at all: on the send path the directory
+     * may need a Directus read, which a message without a mention must not wait for.
+     */
+    static String resolve(
+            String text, java.util.function.Supplier<Collection<Person>> people, Collection<String> picked) {
+        return text == null || text.indexOf('@') < 0 ? text : resolve(text, people.get(), picked);
+    }
+
     /** What may come right before a mention's {@code @}: not a letter, a digit, {@code @} or {@code <}. */
     private static boolean canPrecede(char c) {
         return !Character.isLetterOrDigit(c) && c != '@' && c != '<';

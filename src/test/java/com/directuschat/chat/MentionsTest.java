@@ -23,6 +23,19 @@ class MentionsTest {
     }
 
     @Test
+    void aTextWithoutAnAtNeverAsksForThePeople() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Supplier<java.util.Collection<Person>> people = () -> {
+            asked.incrementAndGet();
+            return PEOPLE;
+        };
+        assertThat(Mentions.resolve("no mention here", people, Set.of())).isEqualTo("no mention here");
+        assertThat(asked).hasValue(0);
+        assertThat(Mentions.resolve("hi @Bob Example", people, Set.of())).isEqualTo("hi <@bob-id>");
+        assertThat(asked).hasValue(1);
+    }
+
+    @Test
     void aFullNameAfterAnAtBecomesTheTokenIgnoringCase() {
         assertThat(resolve("hi @Bob Example, and @alice example!")).isEqualTo("hi <@bob-id>, and <@alice-id>!");
         assertThat(resolve("@Alice Example")).isEqualTo("<@alice-id>");
